@@ -1,0 +1,2 @@
+/** Throughput harness for the capture path. */
+package org.ntpguard.bench;

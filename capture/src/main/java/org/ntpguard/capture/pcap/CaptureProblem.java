@@ -1,0 +1,55 @@
+package org.ntpguard.capture.pcap;
+
+/**
+ * One piece of damaged input, with where it is.
+ *
+ * @param source     the file (as given by the user) or interface
+ * @param frame      1-based frame number the problem is in or just after, 0 when before the first frame
+ * @param offset     byte offset in the (uncompressed) file, -1 when it has none
+ * @param kind       what is wrong, a closed set that metrics count by
+ * @param detail     a short sentence in the form "what: actual (expected: ...)"
+ */
+public record CaptureProblem(String source, long frame, long offset, Kind kind, String detail) {
+
+    /** What is wrong; {@link #fatal()} kinds end the reading of their file. */
+    public enum Kind {
+        /** Not a pcap, pcapng or gzip file. */
+        BAD_MAGIC(true),
+        /** The file ends inside its file header (or the first pcapng section header). */
+        TRUNCATED_FILE_HEADER(true),
+        /** The file ends inside a record: the last frame is incomplete. */
+        TRUNCATED_RECORD(true),
+        /** A record claims more captured bytes than the snap length or the 256 KiB sanity limit. */
+        OVERSIZED_RECORD(true),
+        /** A frame with no bytes captured: skipped. */
+        ZERO_LENGTH_FRAME(false),
+        /** A pcapng block that is malformed (bad length, unknown interface): skipped where its length allows. */
+        BAD_BLOCK(false),
+        /** A link type ntpguard does not decode: frames of it are skipped. */
+        UNSUPPORTED_LINK_TYPE(false),
+        /** The gzip stream is corrupt or ends early. */
+        CORRUPT_COMPRESSION(true);
+
+        private final boolean fatal;
+
+        Kind(final boolean fatal) {
+            this.fatal = fatal;
+        }
+
+        public boolean fatal() {
+            return fatal;
+        }
+    }
+
+    /** One line for a terminal or log: {@code file: frame 12, offset 1536: what: actual (expected: ...)}. */
+    public String describe() {
+        final StringBuilder line = new StringBuilder(source);
+        if (frame > 0) {
+            line.append(": frame ").append(frame);
+        }
+        if (offset >= 0) {
+            line.append(frame > 0 ? ", offset " : ": offset ").append(offset);
+        }
+        return line.append(": ").append(detail).toString();
+    }
+}

@@ -1,0 +1,78 @@
+package org.ntpguard.schema;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Kafka serde for Avro's single-object encoding: a 2-byte marker, the schema's 8-byte fingerprint, then the binary
+ * record. Each record names its writer schema, so no schema registry is needed: older writer schemas are resolved
+ * through a {@link SchemaStore} that the caller fills.
+ */
+public final class SingleObjectSerde<T extends SpecificRecordBase> implements Serde<T> {
+
+    static {
+        TrustedPackages.declare();
+    }
+
+    private final Class<T> type;
+    private final BinaryMessageEncoder<T> encoder;
+    private final BinaryMessageDecoder<T> decoder;
+
+    private SingleObjectSerde(final Class<T> type, final BinaryMessageEncoder<T> encoder,
+                              final BinaryMessageDecoder<T> decoder) {
+        this.type = type;
+        this.encoder = encoder;
+        this.decoder = decoder;
+    }
+
+    /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */
+    public static SingleObjectSerde<NtpPacket> ntpPacket(final SchemaStore olderSchemas) {
+        return new SingleObjectSerde<>(NtpPacket.class, NtpPacket.getEncoder(), NtpPacket.createDecoder(olderSchemas));
+    }
+
+    /** Serde for {@link NtpPacket} that reads the current schema only. */
+    public static SingleObjectSerde<NtpPacket> ntpPacket() {
+        return ntpPacket(new SchemaStore.Cache());
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return (topic, record) -> {
+            if (record == null) {
+                return null;
+            }
+            try {
+                final ByteBuffer buffer = encoder.encode(record);
+                final byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                return bytes;
+            } catch (IOException e) {
+                throw new SerializationException("cannot encode " + type.getSimpleName() + " for topic " + topic, e);
+            }
+        };
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return decoder.decode(bytes);
+            } catch (IOException | RuntimeException e) {
+                throw new SerializationException("cannot decode " + type.getSimpleName() + " from topic " + topic
+                        + " (" + bytes.length + " bytes): " + Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e);
+            }
+        };
+    }
+}
