@@ -1,0 +1,80 @@
+package org.ntpguard.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class SingleObjectSerdeTest {
+
+    @Test
+    void shouldRoundTripAPacketWithNestedRecords() {
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+        final NtpPacket packet = NtpPackets.monlistResponse();
+
+        final byte[] bytes = serde.serializer().serialize("ntp.packets", packet);
+        final NtpPacket back = serde.deserializer().deserialize("ntp.packets", bytes);
+
+        assertThat(bytes[0]).isEqualTo((byte) 0xC3); // single-object marker
+        assertThat(bytes[1]).isEqualTo((byte) 0x01);
+        assertThat(back).isEqualTo(packet);
+        assertThat(back.getPrivateHeader().getMonlistEntries()).hasSize(1);
+    }
+
+    @Test
+    void shouldPassNullsThroughForTombstones() {
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+
+        assertThat(serde.serializer().serialize("t", null)).isNull();
+        assertThat(serde.deserializer().deserialize("t", null)).isNull();
+    }
+
+    @Test
+    void shouldRejectBytesThatAreNotSingleObjectEncodedWithATopicNamingMessage() {
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("ntp.packets", new byte[] {1, 2, 3, 4, 5}))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("ntp.packets")
+                .hasMessageContaining("5 bytes");
+    }
+
+    @Test
+    void shouldReadRecordsWrittenWithAnOlderSchemaFoundInTheSchemaStore() {
+        final Schema older = SchemaBuilder.record("NtpPacket").namespace("org.ntpguard.schema").fields()
+                .requiredString("sensor").requiredLong("ts").endRecord();
+        final Schema current = NtpPacket.getClassSchema();
+        final GenericRecord old = new GenericData.Record(older);
+        old.put("sensor", "old-sensor");
+        old.put("ts", 42L);
+        final byte[] bytes;
+        try {
+            bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(old).array();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        final SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(older);
+
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket(store);
+
+        // The old schema lacks required fields of the current one, so resolution must fail loudly, not guess.
+        assertThat(current.getField("frame").hasDefaultValue()).isFalse();
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", bytes))
+                .isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void shouldDeclareTheGeneratedPackageTrusted() {
+        SingleObjectSerde.ntpPacket();
+
+        assertThat(System.getProperty(TrustedPackages.PROPERTY)).contains("org.ntpguard.schema");
+    }
+}
