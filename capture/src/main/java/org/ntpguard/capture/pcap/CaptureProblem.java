@@ -28,7 +28,17 @@ public record CaptureProblem(String source, long frame, long offset, Kind kind, 
         /** A link type ntpguard does not decode: frames of it are skipped. */
         UNSUPPORTED_LINK_TYPE(false),
         /** The gzip stream is corrupt or ends early. */
-        CORRUPT_COMPRESSION(true);
+        CORRUPT_COMPRESSION(true),
+        /** A frame that ends inside one of its headers (snap length, or a length field larger than the frame). */
+        TRUNCATED_FRAME(false),
+        /** A frame whose link, IP, UDP or tunnel header breaks its own rules. */
+        MALFORMED_FRAME(false),
+        /** An encapsulation ntpguard does not follow (GRE version 1, ...). */
+        UNSUPPORTED_FRAME(false),
+        /** UDP on port 123 that is not valid NTP: still emitted, with the reason. */
+        MALFORMED_NTP(false),
+        /** More fragmented datagrams in flight than the fragment table holds: the oldest are forgotten. */
+        FRAGMENT_TABLE_FULL(false);
 
         private final boolean fatal;
 
