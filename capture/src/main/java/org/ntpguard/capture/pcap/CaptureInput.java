@@ -199,6 +199,8 @@ final class CaptureInput implements Closeable {
             if (!compressed) {
                 throw e;
             }
+            // Channels.newChannel's adapter loops over the stream: keep what it put before the stream broke.
+            end = buffer.position();
             compressionError = null == e.getMessage() ? e.getClass().getSimpleName() : e.getMessage();
             endOfStream = true;
         } finally {
