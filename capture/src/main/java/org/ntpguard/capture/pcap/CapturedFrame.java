@@ -32,7 +32,11 @@ public final class CapturedFrame {
         return this;
     }
 
-    /** The buffer holding the frame's bytes; read with absolute gets only, between offset and offset + length. */
+    /**
+     * The buffer holding the frame's bytes; read with absolute gets only, between offset and offset + length. File
+     * readers keep it in big-endian order whatever the file's byte order, and never change its position or limit
+     * between calls.
+     */
     public ByteBuffer buffer() {
         return buffer;
     }
