@@ -1,5 +1,6 @@
 package org.ntpguard.capture.pcap;
 
+import org.ntpguard.capture.SharedMaterial;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.ntpguard.capture.pcap.Captures.Frame;
@@ -25,8 +25,7 @@ class SharedCapturesTest {
 
     @TestFactory
     Stream<DynamicTest> shouldMatchManifestAndOracleWhenReadingSharedCaptures() throws IOException {
-        final Path captures = sharedCaptures();
-        Assumptions.assumeTrue(null != captures, "shared/captures not found beside the project root");
+        final Path captures = SharedMaterial.captures();
         final List<String[]> rows = Files.readAllLines(captures.resolve("MANIFEST.tsv")).stream()
             .skip(1)
             .filter(line -> !line.isBlank())
@@ -74,21 +73,4 @@ class SharedCapturesTest {
         return Long.parseLong(epoch.substring(0, dot)) * 1_000_000_000L + Long.parseLong(fraction);
     }
 
-    /**
-     * {@code ntpguard.root/../shared/captures}; a git worktree sits deeper than the main checkout, so the root's
-     * other ancestors are tried too.
-     */
-    private static Path sharedCaptures() {
-        final String root = System.getProperty("ntpguard.root");
-        if (null == root) {
-            return null;
-        }
-        for (Path dir = Path.of(root).toAbsolutePath().normalize(); null != dir; dir = dir.getParent()) {
-            final Path captures = dir.resolveSibling("shared").resolve("captures");
-            if (Files.isRegularFile(captures.resolve("MANIFEST.tsv"))) {
-                return captures;
-            }
-        }
-        return null;
-    }
 }
