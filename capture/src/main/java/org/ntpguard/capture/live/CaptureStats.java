@@ -1,0 +1,14 @@
+package org.ntpguard.capture.live;
+
+/**
+ * libpcap's counters for one live capture ({@code pcap_stats}), cumulative since it was opened.
+ *
+ * <p>On Linux {@code received} counts packets that passed the filter, including those then dropped; the other
+ * platforms differ (see pcap_stats(3PCAP)).
+ *
+ * @param received           packets the kernel saw and the filter accepted ({@code ps_recv})
+ * @param droppedByKernel    packets dropped because the buffer was full, i.e. the reader was too slow ({@code ps_drop})
+ * @param droppedByInterface packets the interface or its driver dropped ({@code ps_ifdrop})
+ */
+public record CaptureStats(long received, long droppedByKernel, long droppedByInterface) {
+}
