@@ -17,7 +17,10 @@ import java.util.Objects;
  * @param bufferSizeBytes   the kernel ring buffer size (default {@value #DEFAULT_BUFFER_SIZE_BYTES}, 16 MiB); larger
  *                          buffers ride out longer bursts before the kernel drops
  * @param immediateMode     deliver each packet as soon as it arrives (default false). On Linux immediate mode makes
- *                          libpcap use TPACKET_V2 instead of the batched TPACKET_V3: lower latency, more system calls
+ *                          libpcap use TPACKET_V2 instead of the batched TPACKET_V3: lower latency, but one system
+ *                          call per packet and a ring of fixed slots each sized for the whole snap length, so a
+ *                          16 MiB buffer at snaplen 262144 holds only about 64 frames. Measured on {@code lo}: about
+ *                          35-45k frames/s with heavy kernel drops, against no drops at 60-85k/s without it
  */
 public record LiveCaptureOptions(String interfaceName, boolean promiscuous, int snaplen, String filter,
                                  int readTimeoutMillis, int bufferSizeBytes, boolean immediateMode) {
