@@ -47,6 +47,7 @@ final class LiveThroughput {
      * @param drain false: read while sending (the sender, not the reader, is usually the limit); true: send
      *              everything into a 1 GiB kernel buffer first, then time the reader alone draining it
      */
+    @SuppressWarnings("try")
     static Result measure(final int count, final boolean immediate, final boolean drain) throws Exception {
         final InetAddress loopback = InetAddress.getByName("127.0.0.1");
         final byte[] payload = new byte[48];
@@ -82,12 +83,12 @@ final class LiveThroughput {
                 readerThread.start();
             }
             long seen = -1;
-
             while (seen != captured.get()) {
                 seen = captured.get();
                 Thread.sleep(500);
             }
             final CaptureStats stats = reader.stats();
+            // closing inside the block wakes the reader thread, which must end before the result is read
             reader.close();
             readerThread.join();
             return new Result(count, captured.get(), (sent - sendStart) / 1e9,
