@@ -12,21 +12,27 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ntpguard.capture.live.CaptureStats;
+import org.ntpguard.capture.live.LiveCaptureException;
+import org.ntpguard.capture.live.LiveCaptureOptions;
+import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.pcap.CaptureFiles;
 import org.ntpguard.capture.pcap.CaptureReader;
+import org.ntpguard.capture.proto.LinkType;
 import org.ntpguard.capture.publish.NtpPacketMapper;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
-import org.ntpguard.schema.NtpPacket;
-import org.ntpguard.schema.text.CsvLines;
-import org.ntpguard.schema.text.JsonLines;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ntpguard decode}: one line per NTP datagram, from capture files or a live interface. */
 @Command(name = "decode",
@@ -37,17 +43,16 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "through VLAN tags, IPv4/IPv6, IP fragments and GRE/ERSPAN/VXLAN mirror tunnels down to UDP "
                     + "port 123, and writes one line per NTP datagram with the fields of the NtpPacket schema.",
             "Damaged input is reported on stderr with its file, frame number and byte offset; reading goes on "
-                    + "wherever the format allows. A summary goes to stderr at the end."
+                    + "wherever the format allows. A summary goes to stderr at the end.",
+            ""
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:every input was read completely",
-            "1:some input was damaged; the rest was decoded",
+            "1:some input was damaged or unreadable; the rest was decoded",
             "2:nothing could be read, or the command line was wrong"
         })
 final class DecodeCommand implements Callable<Integer> {
-
-    enum Format { jsonl, csv }
 
     @Spec
     CommandSpec spec;
@@ -61,13 +66,13 @@ final class DecodeCommand implements Callable<Integer> {
         List<Path> files;
 
         @Option(names = {"-i", "--interface"}, paramLabel = "<interface>",
-                description = "Capture live on this interface instead (needs root or CAP_NET_RAW).")
+                description = "Capture live on this interface instead (needs root or CAP_NET_RAW); stop with Ctrl-C.")
         String interfaceName;
     }
 
     @Option(names = "--format", paramLabel = "<format>", defaultValue = "jsonl",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Format format;
+    PacketLineWriter.Format format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "<file>",
             description = "Write the lines to this file instead of stdout.")
@@ -77,66 +82,136 @@ final class DecodeCommand implements Callable<Integer> {
             description = "Sensor name carried in every record (default: ${DEFAULT-VALUE}).")
     String sensor;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "<n>", defaultValue = "" + Long.MAX_VALUE,
+    @Option(names = {"-c", "--count"}, paramLabel = "<n>",
             description = "Stop after this many NTP datagrams.")
-    long count;
+    Long count;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
-            description = "Live only: BPF filter (default keeps UDP port 123, IP fragments, GRE and VXLAN).")
+            description = "Live only: BPF capture filter (default: UDP port 123, also in VLANs, plus IP fragments, "
+                    + "GRE and VXLAN, which can carry NTP).")
     String filter;
 
     @Override
     public Integer call() throws IOException {
+        if (count != null && count < 1) {
+            throw new ParameterException(spec.commandLine(), "--count: " + count + " (expected: 1 or more)");
+        }
+        if (filter != null && input.files != null) {
+            throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
-        try (Writer out = openOutput()) {
-            final LineWriter lines = new LineWriter(out, format);
+        final Writer out = openOutput();
+        try {
+            final PacketLineWriter lines = new PacketLineWriter(out, format, input.interfaceName != null);
             final NtpPacketMapper mapper = new NtpPacketMapper(sensor);
+            final PacketSink sink = packet -> lines.write(mapper.map(packet));
             final CaptureSession session = new CaptureSession(stats, problems);
-            long remaining = count;
-            for (final Path file : input.files) {
-                if (remaining <= 0) {
-                    break;
-                }
-                final long problemsBefore = problems.total();
-                final long framesBefore = stats.frames();
-                try (CaptureReader reader = CaptureFiles.open(file, problems)) {
-                    remaining -= session.run(reader, packet -> lines.write(mapper.map(packet)), remaining);
-                } catch (NoSuchFileException e) {
-                    err.println(file + ": no such file");
-                    stats.unreadableInput();
-                    continue;
-                } catch (AccessDeniedException e) {
-                    err.println(file + ": permission denied");
-                    stats.unreadableInput();
-                    continue;
-                } catch (IOException e) {
-                    err.println(file + ": cannot read: " + OneLineErrors.describe(e));
-                    stats.unreadableInput();
-                    continue;
-                }
-                problems.flush();
-                if (problems.total() > problemsBefore) {
-                    if (stats.frames() == framesBefore) {
-                        stats.unreadableInput(); // not a capture, or cut inside its header
-                    } else {
-                        stats.damagedInput();
-                    }
-                }
-            }
+            final long limit = count == null ? Long.MAX_VALUE : count;
+            final int status = input.files != null
+                    ? decodeFiles(session, sink, limit, stats, problems, err)
+                    : decodeLive(session, sink, limit, err);
             out.flush();
+            err.println("ntpguard decode: " + stats.summary());
+            err.flush();
+            return status;
+        } finally {
+            if (output != null) {
+                out.close();
+            }
         }
-        err.println("ntpguard decode: " + stats.summary());
-        err.flush();
-        return exitCode(stats, input.files.size());
     }
 
-    private static int exitCode(final DecodeStats stats, final int inputs) {
-        if (stats.unreadableInputs() == inputs) {
+    private int decodeFiles(final CaptureSession session, final PacketSink sink, final long limit,
+                            final DecodeStats stats, final ProblemLog problems, final PrintWriter err) {
+        long remaining = limit;
+        for (final Path file : input.files) {
+            if (remaining <= 0) {
+                break;
+            }
+            final long damageBefore = problems.inputDamage();
+            final long framesBefore = stats.frames();
+            try (CaptureReader reader = CaptureFiles.open(file, problems)) {
+                remaining -= session.run(reader, sink, remaining);
+            } catch (NoSuchFileException e) {
+                err.println(file + ": no such file");
+                stats.unreadableInput();
+                continue;
+            } catch (AccessDeniedException e) {
+                err.println(file + ": permission denied");
+                stats.unreadableInput();
+                continue;
+            } catch (IOException e) {
+                err.println(file + ": cannot read: " + OneLineErrors.describe(e));
+                stats.unreadableInput();
+                continue;
+            }
+            problems.flush();
+            if (problems.inputDamage() > damageBefore) {
+                if (stats.frames() == framesBefore) {
+                    stats.unreadableInput(); // not a capture, or cut inside its header
+                } else {
+                    stats.damagedInput();
+                }
+            }
+        }
+        if (stats.unreadableInputs() == input.files.size()) {
             return ExitCodes.FAILED;
         }
         return stats.unreadableInputs() > 0 || stats.damagedInputs() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+    }
+
+    private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,
+                           final PrintWriter err) throws IOException {
+        LiveCaptureOptions options = LiveCaptureOptions.of(input.interfaceName);
+        if (filter != null) {
+            options = options.withFilter(filter);
+        }
+        final LiveCaptureReader reader;
+        try {
+            reader = LiveCaptureReader.open(options);
+        } catch (LiveCaptureException e) {
+            err.println("ntpguard decode: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        final CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: stop capturing, then let the summary be written before the JVM exits.
+        final Thread stopper = new Thread(() -> {
+            reader.close();
+            awaitQuietly(finished);
+        }, "decode-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            err.println("ntpguard decode: capturing on " + reader.source() + " (link type "
+                    + LinkType.describe(reader.linkType()) + ", filter: " + reader.filter() + "); stop with Ctrl-C");
+            err.flush();
+            session.run(reader, sink, limit);
+            final CaptureStats captured = reader.stats();
+            err.println("ntpguard decode: libpcap received " + captured.received() + ", dropped by kernel "
+                    + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
+        } finally {
+            reader.close();
+            finished.countDown();
+            removeHookUnlessExiting(stopper);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHookUnlessExiting(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // The JVM is already shutting down: the hook is running.
+        }
     }
 
     private Writer openOutput() throws IOException {
@@ -144,34 +219,5 @@ final class DecodeCommand implements Callable<Integer> {
             return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
         }
         return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-    }
-
-    /** Writes records as JSON lines or CSV rows (header first). */
-    private static final class LineWriter {
-        private final Writer out;
-        private final CsvLines csv;
-        private final StringBuilder line = new StringBuilder(1024);
-        private boolean headerWritten;
-
-        LineWriter(final Writer out, final Format format) {
-            this.out = out;
-            this.csv = format == Format.csv ? new CsvLines(NtpPacket.getClassSchema()) : null;
-        }
-
-        void write(final NtpPacket record) throws IOException {
-            line.setLength(0);
-            if (csv == null) {
-                JsonLines.append(line, record);
-            } else {
-                if (!headerWritten) {
-                    out.write(csv.header());
-                    out.write('\n');
-                    headerWritten = true;
-                }
-                csv.append(line, record);
-            }
-            line.append('\n');
-            out.append(line);
-        }
     }
 }

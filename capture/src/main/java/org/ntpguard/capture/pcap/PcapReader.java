@@ -129,7 +129,7 @@ public final class PcapReader implements CaptureReader {
             }
             final int recordLength = RECORD_HEADER_LENGTH + (int) capturedLength;
             if (!input.ensure(recordLength)) {
-                input.reportEnd(frameNumber, recordOffset, "record data", capturedLength);
+                input.reportEnd(frameNumber, recordOffset, "record", recordLength);
                 done = true;
                 return false;
             }

@@ -54,6 +54,11 @@ public final class ProblemLog implements CaptureProblems {
         return counts.getOrDefault(kind, 0L);
     }
 
+    /** Problems that say the input file itself is damaged ({@link CaptureProblem.Kind#damagesInput()}). */
+    public long inputDamage() {
+        return counts.entrySet().stream().filter(e -> e.getKey().damagesInput()).mapToLong(Map.Entry::getValue).sum();
+    }
+
     public long total() {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }

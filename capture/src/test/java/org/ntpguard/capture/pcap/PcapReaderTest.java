@@ -278,7 +278,7 @@ class PcapReaderTest {
             assertThat(p.frame()).isEqualTo(2);
             assertThat(p.offset()).isEqualTo(42);
             assertThat(p.describe()).isEqualTo(
-                path + ": frame 2, offset 42: truncated record data: 26 bytes (expected: 60)");
+                path + ": frame 2, offset 42: truncated record: 26 bytes (expected: 76)");
         });
     }
 
