@@ -1,8 +1,6 @@
 package org.ntpguard.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +214,7 @@ final class DecodeCommand implements Callable<Integer> {
 
     private Writer openOutput() throws IOException {
         if (output == null) {
-            return new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+            return spec.commandLine().getOut();
         }
         return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
     }

@@ -1,5 +1,9 @@
 package org.ntpguard.cli;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,12 +20,18 @@ public final class NtpGuardCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(final String[] args) {
-        System.exit(commandLine().execute(args));
+        final CommandLine commandLine = commandLine();
+        final int status = commandLine.execute(args);
+        commandLine.getOut().flush();
+        System.exit(status);
     }
 
     /** The command line as {@code main} runs it, for tests. */
     static CommandLine commandLine() {
         final CommandLine commandLine = new CommandLine(new NtpGuardCommand());
+        // stdout carries data (decode's lines): buffered, UTF-8, flushed by the commands.
+        commandLine.setOut(new PrintWriter(new BufferedWriter(
+                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false));
         commandLine.setExecutionExceptionHandler(new OneLineErrors());
         commandLine.setExitCodeExceptionMapper(error -> ExitCodes.FAILED);
         return commandLine;
