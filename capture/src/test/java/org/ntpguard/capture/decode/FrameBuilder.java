@@ -8,12 +8,12 @@ import org.ntpguard.capture.pcap.CapturedFrame;
  * Builds frames for decoder tests from the inside out: start with a UDP payload, wrap it in UDP, IP, tunnels, VLAN
  * tags and a link header. Checksums are left zero (the decoder does not verify them, as a passive sensor must not).
  */
-final class FrameBuilder {
+public final class FrameBuilder {
 
-    static final byte[] CLIENT_V4 = {(byte) 192, 0, 2, 10};
-    static final byte[] SERVER_V4 = {(byte) 198, 51, 100, 123};
-    static final byte[] CLIENT_V6 = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
-    static final byte[] SERVER_V6 = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x23};
+    public static final byte[] CLIENT_V4 = {(byte) 192, 0, 2, 10};
+    public static final byte[] SERVER_V4 = {(byte) 198, 51, 100, 123};
+    public static final byte[] CLIENT_V6 = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+    public static final byte[] SERVER_V6 = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x23};
 
     private byte[] bytes;
 
@@ -22,7 +22,7 @@ final class FrameBuilder {
     }
 
     /** A 48-byte NTPv4 client request (LI 0, VN 4, mode 3), transmit timestamp set. */
-    static byte[] ntpClientRequest() {
+    public static byte[] ntpClientRequest() {
         final byte[] ntp = new byte[48];
         ntp[0] = 0x23;  // LI 0, VN 4, mode 3
         ntp[2] = 6;     // poll
@@ -33,20 +33,20 @@ final class FrameBuilder {
         return ntp;
     }
 
-    static FrameBuilder payload(final byte[] payload) {
+    public static FrameBuilder payload(final byte[] payload) {
         return new FrameBuilder(payload.clone());
     }
 
-    FrameBuilder udp(final int sourcePort, final int destinationPort) {
+    public FrameBuilder udp(final int sourcePort, final int destinationPort) {
         return prepend(u16(sourcePort), u16(destinationPort), u16(bytes.length + 8), u16(0));
     }
 
-    FrameBuilder ipv4(final byte[] source, final byte[] destination, final int protocol) {
+    public FrameBuilder ipv4(final byte[] source, final byte[] destination, final int protocol) {
         return ipv4(source, destination, protocol, 0, 0x1234, new byte[0]);
     }
 
     /** IPv4 with explicit flags+fragment offset word, identification and options (a multiple of 4 bytes). */
-    FrameBuilder ipv4(final byte[] source, final byte[] destination, final int protocol, final int flagsAndOffset,
+    public FrameBuilder ipv4(final byte[] source, final byte[] destination, final int protocol, final int flagsAndOffset,
                       final int identification, final byte[] options) {
         final int headerLength = 20 + options.length;
         return prepend(
@@ -57,7 +57,7 @@ final class FrameBuilder {
                 source, destination, options);
     }
 
-    FrameBuilder ipv6(final byte[] source, final byte[] destination, final int nextHeader) {
+    public FrameBuilder ipv6(final byte[] source, final byte[] destination, final int nextHeader) {
         return prepend(
                 new byte[] {0x60, 0, 0, 0},                          // version 6, traffic class, flow label
                 u16(bytes.length), new byte[] {(byte) nextHeader, 64}, // payload length, next header, hop limit
@@ -65,38 +65,38 @@ final class FrameBuilder {
     }
 
     /** A generic IPv6 extension header of {@code lengthUnits} (8-byte units beyond the first 8). */
-    FrameBuilder ipv6Extension(final int nextHeader, final int lengthUnits) {
+    public FrameBuilder ipv6Extension(final int nextHeader, final int lengthUnits) {
         final byte[] header = new byte[8 + 8 * lengthUnits];
         header[0] = (byte) nextHeader;
         header[1] = (byte) lengthUnits;
         return prepend(header);
     }
 
-    FrameBuilder ipv6Fragment(final int nextHeader, final int offsetUnits, final boolean more, final int id) {
+    public FrameBuilder ipv6Fragment(final int nextHeader, final int offsetUnits, final boolean more, final int id) {
         return prepend(new byte[] {(byte) nextHeader, 0}, u16(offsetUnits << 3 | (more ? 1 : 0)), u32(id));
     }
 
-    FrameBuilder gre(final int flags, final int protocol, final int optionalWords) {
+    public FrameBuilder gre(final int flags, final int protocol, final int optionalWords) {
         return prepend(u16(flags), u16(protocol), new byte[4 * optionalWords]);
     }
 
-    FrameBuilder erspanType2() {
+    public FrameBuilder erspanType2() {
         return prepend(new byte[] {0x10, 0x64, 0, 0x01, 0, 0, 0, 0}); // ver 1, vlan 100, session 1, index 0
     }
 
-    FrameBuilder erspanType3(final boolean platformSubheader) {
+    public FrameBuilder erspanType3(final boolean platformSubheader) {
         final byte[] header = new byte[platformSubheader ? 20 : 12];
         header[0] = 0x20;                                             // ver 2
         header[11] = (byte) (platformSubheader ? 1 : 0);              // O flag
         return prepend(header);
     }
 
-    FrameBuilder vxlan(final int flags, final int vni) {
+    public FrameBuilder vxlan(final int flags, final int vni) {
         return prepend(new byte[] {(byte) flags, 0, 0, 0}, new byte[] {(byte) (vni >>> 16), (byte) (vni >>> 8),
                 (byte) vni, 0});
     }
 
-    FrameBuilder vlan(final int tpid, final int vlanId, final int nextType) {
+    public FrameBuilder vlan(final int tpid, final int vlanId, final int nextType) {
         return prepend(u16(vlanId), u16(nextType)).prependTag(tpid);
     }
 
@@ -108,31 +108,31 @@ final class FrameBuilder {
     private int pendingType = -1;
 
     /** Ethernet II; the EtherType is the outermost VLAN TPID when tags were added, else {@code etherType}. */
-    FrameBuilder ethernet(final int etherType) {
+    public FrameBuilder ethernet(final int etherType) {
         final int type = pendingType >= 0 ? pendingType : etherType;
         pendingType = -1;
         return prepend(new byte[] {2, 0, 0, 0, 0, 1}, new byte[] {2, 0, 0, 0, 0, 2}, u16(type));
     }
 
     /** Ethernet II carrying the previously built tag stack. */
-    FrameBuilder ethernetTagged() {
+    public FrameBuilder ethernetTagged() {
         return ethernet(-1);
     }
 
-    FrameBuilder raw(final byte[] header) {
+    public FrameBuilder raw(final byte[] header) {
         return prepend(header);
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes.clone();
     }
 
-    CapturedFrame frame(final int linkType) {
+    public CapturedFrame frame(final int linkType) {
         return frame(linkType, bytes.length);
     }
 
     /** The frame as a reader would hand it over, cut to {@code capturedLength} as a snap length would. */
-    CapturedFrame frame(final int linkType, final int capturedLength) {
+    public CapturedFrame frame(final int linkType, final int capturedLength) {
         final ByteBuffer buffer = ByteBuffer.allocate(bytes.length + 32);
         buffer.position(16);
         buffer.put(bytes);
