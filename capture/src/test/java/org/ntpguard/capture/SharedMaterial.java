@@ -51,6 +51,16 @@ public final class SharedMaterial {
         return root().resolve("scenarios");
     }
 
+    /** tshark's {@code frame.time_epoch} ("1497881530.230949000") in nanoseconds, exactly. */
+    public static long epochNanos(final String epoch) {
+        final int dot = epoch.indexOf('.');
+        if (dot < 0) {
+            return Long.parseLong(epoch) * 1_000_000_000L;
+        }
+        final String fraction = (epoch.substring(dot + 1) + "000000000").substring(0, 9);
+        return Long.parseLong(epoch.substring(0, dot)) * 1_000_000_000L + Long.parseLong(fraction);
+    }
+
     /** What decoding one file produced. */
     public record Decoded(List<NtpPacket> packets, DecodeStats stats, String problems) {
     }

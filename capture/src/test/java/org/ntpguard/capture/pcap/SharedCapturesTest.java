@@ -57,20 +57,11 @@ class SharedCapturesTest {
         for (final String[] row : expected) {
             final Frame frame = result.frames().get(Integer.parseInt(row[FRAME_NUMBER_COLUMN]) - 1);
             assertThat(frame.timestampNanos()).as("frame %s time", row[FRAME_NUMBER_COLUMN])
-                .isEqualTo(epochNanos(row[TIME_EPOCH_COLUMN]));
+                .isEqualTo(SharedMaterial.epochNanos(row[TIME_EPOCH_COLUMN]));
             assertThat(frame.originalLength()).as("frame %s length", row[FRAME_NUMBER_COLUMN])
                 .isEqualTo(Integer.parseInt(row[FRAME_LENGTH_COLUMN]));
         }
     }
 
-    /** tshark's frame.time_epoch ("1497881530.230949000") in nanoseconds, exactly. */
-    static long epochNanos(final String epoch) {
-        final int dot = epoch.indexOf('.');
-        if (dot < 0) {
-            return Long.parseLong(epoch) * 1_000_000_000L;
-        }
-        final String fraction = (epoch.substring(dot + 1) + "000000000").substring(0, 9);
-        return Long.parseLong(epoch.substring(0, dot)) * 1_000_000_000L + Long.parseLong(fraction);
-    }
 
 }

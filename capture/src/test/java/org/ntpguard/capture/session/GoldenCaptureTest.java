@@ -119,9 +119,10 @@ class GoldenCaptureTest {
         }
         if (reassembled) {
             softly.assertThat(packet.getTs()).as(where + " ts (first fragment, before tshark's last)")
-                    .isLessThanOrEqualTo(epochNanos(row.get("frame.time_epoch")));
+                    .isLessThanOrEqualTo(SharedMaterial.epochNanos(row.get("frame.time_epoch")));
         } else {
-            softly.assertThat(packet.getTs()).as(where + " ts").isEqualTo(epochNanos(row.get("frame.time_epoch")));
+            softly.assertThat(packet.getTs()).as(where + " ts")
+                    .isEqualTo(SharedMaterial.epochNanos(row.get("frame.time_epoch")));
         }
         final boolean v6 = !row.get("ipv6.src").isEmpty() && packet.getIpVersion() == 6;
         softly.assertThat(text(packet.getSrc())).as(where + " src")
@@ -218,14 +219,6 @@ class GoldenCaptureTest {
         return "1".equals(value) || "True".equalsIgnoreCase(value);
     }
 
-    static long epochNanos(final String epoch) {
-        final int dot = epoch.indexOf('.');
-        if (dot < 0) {
-            return Long.parseLong(epoch) * 1_000_000_000L;
-        }
-        final String fraction = (epoch.substring(dot + 1) + "000000000").substring(0, 9);
-        return Long.parseLong(epoch.substring(0, dot)) * 1_000_000_000L + Long.parseLong(fraction);
-    }
 
     private static List<Map<String, String>> readOracle(final Path tsv) throws IOException {
         final List<String> lines = Files.readAllLines(tsv);
