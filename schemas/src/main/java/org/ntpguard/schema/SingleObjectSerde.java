@@ -34,6 +34,23 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
         this.decoder = decoder;
     }
 
+    /** Serde for {@link NtpAlert}. */
+    public static SingleObjectSerde<NtpAlert> ntpAlert() {
+        return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getEncoder(), NtpAlert.getDecoder());
+    }
+
+    /** Serde for {@link BlocklistEntry}. */
+    public static SingleObjectSerde<BlocklistEntry> blocklistEntry() {
+        return new SingleObjectSerde<>(BlocklistEntry.class, BlocklistEntry.getEncoder(),
+                BlocklistEntry.getDecoder());
+    }
+
+    /** Serde for {@link SensorHeartbeat}. */
+    public static SingleObjectSerde<SensorHeartbeat> sensorHeartbeat() {
+        return new SingleObjectSerde<>(SensorHeartbeat.class, SensorHeartbeat.getEncoder(),
+                SensorHeartbeat.getDecoder());
+    }
+
     /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */
     public static SingleObjectSerde<NtpPacket> ntpPacket(final SchemaStore olderSchemas) {
         return new SingleObjectSerde<>(NtpPacket.class, NtpPacket.getEncoder(), NtpPacket.createDecoder(olderSchemas));

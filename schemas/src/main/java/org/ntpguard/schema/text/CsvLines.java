@@ -3,6 +3,8 @@ package org.ntpguard.schema.text;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -78,7 +80,16 @@ public final class CsvLines {
             return;
         }
         final StringBuilder cell = new StringBuilder();
-        if (value instanceof Collection<?> items) {
+        if (value instanceof Map<?, ?> entries) {
+            boolean first = true;
+            for (final Map.Entry<?, ?> entry : new TreeMap<>(entries).entrySet()) {
+                if (!first) {
+                    cell.append(';');
+                }
+                first = false;
+                cell.append(entry.getKey()).append('=').append(entry.getValue());
+            }
+        } else if (value instanceof Collection<?> items) {
             boolean first = true;
             for (final Object item : items) {
                 if (!first) {

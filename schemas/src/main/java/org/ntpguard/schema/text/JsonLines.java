@@ -1,6 +1,8 @@
 package org.ntpguard.schema.text;
 
 import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -35,6 +37,21 @@ public final class JsonLines {
             out.append("null");
         } else if (value instanceof IndexedRecord nested) {
             append(out, nested);
+        } else if (value instanceof Map<?, ?> entries) {
+            out.append('{');
+            boolean first = true;
+            for (final Map.Entry<?, ?> entry : new TreeMap<>(entries).entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                appendString(out, entry.getKey().toString());
+                out.append(':');
+                appendValue(out, entry.getValue(), null);
+            }
+            out.append('}');
+        } else if (value instanceof Double number && (number.isNaN() || number.isInfinite())) {
+            out.append("null"); // JSON has no NaN or infinity
         } else if (value instanceof Collection<?> items) {
             out.append('[');
             boolean first = true;

@@ -1,0 +1,81 @@
+package org.ntpguard.streams.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.streams.detect.BlockEntry;
+import org.ntpguard.streams.detect.Blocklist;
+import org.ntpguard.streams.detect.DetectionConfig;
+
+/**
+ * Keeps the blocklist: alerts of blocking types add or refresh entries (keyed by address/prefix, published to the
+ * compacted blocklist topic), and entries with no new abuse for the expiry time are removed with a tombstone. Expiry
+ * follows the wall clock when live and stream time in a replay, where the wall clock means nothing.
+ */
+final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
+
+    static final String STORE = "blocklist-store";
+    /** How often expiry is checked. */
+    static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
+
+    /** Which clock drives expiry. */
+    enum Clock { STREAM_TIME, WALL_CLOCK }
+
+    private final DetectionConfig config;
+    private final Clock clock;
+    private ProcessorContext<String, BlocklistEntry> context;
+    private KeyValueStore<String, BlocklistEntry> entries;
+
+    BlocklistProcessor(final DetectionConfig config, final Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, BlocklistEntry> context) {
+        this.context = context;
+        this.entries = context.getStateStore(STORE);
+        context.schedule(EXPIRY_CHECK, clock == Clock.WALL_CLOCK ? PunctuationType.WALL_CLOCK_TIME
+                : PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(final Record<String, NtpAlert> alert) {
+        final String key = alert.key();
+        final BlocklistEntry stored = entries.get(key);
+        final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),
+                stored == null ? null : AlertRecords.toBlockEntry(stored), config);
+        if (next.isEmpty()) {
+            return;
+        }
+        final BlocklistEntry record = AlertRecords.blocklistEntry(next.get());
+        entries.put(key, record);
+        context.forward(new Record<>(key, record, alert.timestamp()));
+    }
+
+    private void expire(final long now) {
+        final List<KeyValue<String, BlocklistEntry>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, BlocklistEntry> all = entries.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, BlocklistEntry> entry = all.next();
+                if (Blocklist.expired(AlertRecords.toBlockEntry(entry.value), now)) {
+                    expired.add(entry);
+                }
+            }
+        }
+        for (final KeyValue<String, BlocklistEntry> entry : expired) {
+            entries.delete(entry.key);
+            context.forward(new Record<String, BlocklistEntry>(entry.key, null, now));
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.ntpguard.streams.topology;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpPacket;
+import org.ntpguard.schema.SensorHeartbeat;
+import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.schema.text.IpText;
+import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.streams.detect.DetectionConfig;
+
+/**
+ * The production topology in a TopologyTestDriver, with the production topic names, fed NtpPacket records as a
+ * sensor publishes them (key client address, timestamp capture time).
+ */
+final class DetectorDriver implements AutoCloseable {
+
+    static final TopicNames TOPICS = TopicNames.defaults();
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<Bytes, NtpPacket> packets;
+    private final TestInputTopic<Bytes, SensorHeartbeat> heartbeats;
+    private final TestOutputTopic<String, NtpAlert> alerts;
+    private final TestOutputTopic<String, BlocklistEntry> blocklist;
+    private long lastTimestampMillis;
+
+    DetectorDriver(final DetectionConfig config, final Path stateDir) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ntpguard-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config), props);
+        packets = driver.createInputTopic(TOPICS.packets(), Serdes.Bytes().serializer(),
+                SingleObjectSerde.ntpPacket().serializer());
+        heartbeats = driver.createInputTopic(TOPICS.heartbeats(), Serdes.Bytes().serializer(),
+                SingleObjectSerde.sensorHeartbeat().serializer());
+        alerts = driver.createOutputTopic(TOPICS.alerts(), Serdes.String().deserializer(),
+                SingleObjectSerde.ntpAlert().deserializer());
+        blocklist = driver.createOutputTopic(TOPICS.blocklist(), Serdes.String().deserializer(),
+                SingleObjectSerde.blocklistEntry().deserializer());
+    }
+
+    void pipe(final NtpPacket packet) {
+        final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
+        lastTimestampMillis = Math.max(lastTimestampMillis, millis);
+        packets.pipeInput(new TestRecord<>(Bytes.wrap(bytes(packet.getClientAddr())), packet, millis));
+    }
+
+    void pipeAll(final List<NtpPacket> all) {
+        final List<TestRecord<Bytes, NtpPacket>> records = new ArrayList<>(all.size());
+        for (final NtpPacket packet : all) {
+            final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
+            lastTimestampMillis = Math.max(lastTimestampMillis, millis);
+            records.add(new TestRecord<>(Bytes.wrap(bytes(packet.getClientAddr())), packet, millis));
+        }
+        packets.pipeRecordList(records);
+    }
+
+    /** A sensor heartbeat at {@code millis}: moves event time on so that windows before it close. */
+    void heartbeat(final long millis) {
+        heartbeats.pipeInput(new TestRecord<>(Bytes.wrap(new byte[] {0}),
+                new SensorHeartbeat("test", millis * 1_000_000L), millis));
+    }
+
+    /** A heartbeat one hour after the last packet: every window closes. */
+    void endOfCapture() {
+        heartbeat(lastTimestampMillis + 3_600_000L);
+    }
+
+    /** Every alert record published so far, in order. */
+    List<NtpAlert> alertRecords() {
+        return alerts.readValuesToList();
+    }
+
+    /** The current blocklist: the last record per key, tombstones removing. */
+    Map<String, BlocklistEntry> blocklist() {
+        return blocklistInto(new LinkedHashMap<>());
+    }
+
+    /** Applies the blocklist records published since the last read to {@code table}, as a compacted topic would. */
+    Map<String, BlocklistEntry> blocklistInto(final Map<String, BlocklistEntry> table) {
+        for (final TestRecord<String, BlocklistEntry> record : blocklist.readRecordsToList()) {
+            if (record.value() == null) {
+                table.remove(record.key());
+            } else {
+                table.put(record.key(), record.value());
+            }
+        }
+        return table;
+    }
+
+    TopologyTestDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    static String text(final java.nio.ByteBuffer address) {
+        return IpText.append(new StringBuilder(), address).toString();
+    }
+
+    private static byte[] bytes(final java.nio.ByteBuffer buffer) {
+        final byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
