@@ -27,7 +27,7 @@ public final class ClientDetector {
         final List<Detection> out = new ArrayList<>();
         final boolean amplified = c.victim(out);
         final boolean monlistVictim = c.monlistVictim(out);
-        c.reflectors(amplified, out);
+        c.reflectors(amplified || monlistVictim, out);
         if (!amplified && !monlistVictim) {
             c.scanner(out);
             c.kodIgnored(out);
