@@ -1,0 +1,14 @@
+package org.ntpguard.streams.detect;
+
+import java.util.List;
+
+/**
+ * One blocklist entry: what the topology publishes on the compacted {@code ntp.blocklist} topic, keyed by address.
+ *
+ * @param prefixLength 32 or 128 for now: single addresses
+ * @param alertIds     the alerts that put or kept it there, newest last, at most {@link Blocklist#MAX_ALERT_IDS}
+ * @param expiresAt    {@code lastSeen} plus the configured expiry, epoch milliseconds
+ */
+public record BlockEntry(IpAddress address, int prefixLength, String reason, List<String> alertIds, long firstSeen,
+                         long lastSeen, long expiresAt) {
+}

@@ -1,0 +1,216 @@
+package org.ntpguard.streams.detect;
+
+import java.util.Arrays;
+
+/**
+ * A client's traffic with one server in one window, exact: one row of {@link ClientWindow}'s peer table.
+ *
+ * <p>"Requests after a RATE KoD" does not depend on the order packets are processed in: the peer keeps the earliest
+ * RATE KoD's timestamp, counts a request whose timestamp is later, and remembers the timestamps of up to
+ * {@value #PENDING_REQUEST_TIMES} requests not (yet) after any known RATE KoD (the latest ones). When a RATE KoD with
+ * an earlier timestamp shows up, the remembered requests later than it are counted then. The count is exact as long
+ * as at most {@value #PENDING_REQUEST_TIMES} requests to this server after that KoD were processed before it, and a
+ * lower bound of at least {@value #PENDING_REQUEST_TIMES} otherwise: well above the default threshold of 5.
+ */
+public final class ClientPeer {
+
+    /** Request timestamps remembered per peer for late, earlier-stamped RATE KoDs; bounds memory per peer. */
+    public static final int PENDING_REQUEST_TIMES = 16;
+
+    /** No RATE KoD seen. */
+    public static final long NO_KOD = Long.MAX_VALUE;
+
+    private final IpAddress server;
+    long requests;
+    long requestBytes;
+    long responses;
+    long responseBytes;
+    long kods;
+    long rateKods;
+    long firstRateKod = NO_KOD;
+    long requestsAfterRateKod;
+    long mode6Requests;
+    long mode7Requests;
+    long monlistRequests;
+    long monlistResponses;
+    private long[] pending = new long[0];
+
+    public ClientPeer(final IpAddress server) {
+        this.server = server;
+    }
+
+    /** For codecs: a peer with every counter given. */
+    public static ClientPeer restore(final IpAddress server, final long requests, final long requestBytes,
+                                     final long responses, final long responseBytes, final long kods,
+                                     final long rateKods, final long firstRateKod, final long requestsAfterRateKod,
+                                     final long mode6Requests, final long mode7Requests, final long monlistRequests,
+                                     final long monlistResponses, final long[] pendingRequestTimes) {
+        if (pendingRequestTimes.length > PENDING_REQUEST_TIMES) {
+            throw new IllegalArgumentException("pending request times: " + pendingRequestTimes.length
+                    + " (expected: <= " + PENDING_REQUEST_TIMES + ")");
+        }
+        final ClientPeer peer = new ClientPeer(server);
+        peer.requests = requests;
+        peer.requestBytes = requestBytes;
+        peer.responses = responses;
+        peer.responseBytes = responseBytes;
+        peer.kods = kods;
+        peer.rateKods = rateKods;
+        peer.firstRateKod = firstRateKod;
+        peer.requestsAfterRateKod = requestsAfterRateKod;
+        peer.mode6Requests = mode6Requests;
+        peer.mode7Requests = mode7Requests;
+        peer.monlistRequests = monlistRequests;
+        peer.monlistResponses = monlistResponses;
+        peer.pending = pendingRequestTimes.clone();
+        return peer;
+    }
+
+    void request(final long timestamp, final int bytes) {
+        requests++;
+        requestBytes += bytes;
+        if (timestamp > firstRateKod) {
+            requestsAfterRateKod++;
+        } else {
+            remember(timestamp);
+        }
+    }
+
+    void response(final int bytes) {
+        responses++;
+        responseBytes += bytes;
+    }
+
+    void rateKod(final long timestamp) {
+        rateKods++;
+        earliestRateKod(timestamp);
+    }
+
+    private void earliestRateKod(final long timestamp) {
+        if (timestamp >= firstRateKod) {
+            return;
+        }
+        firstRateKod = timestamp;
+        int kept = 0;
+        for (final long t : pending) {
+            if (t > timestamp) {
+                requestsAfterRateKod++;
+            } else {
+                pending[kept++] = t;
+            }
+        }
+        pending = Arrays.copyOf(pending, kept);
+    }
+
+    /** Keeps the latest {@link #PENDING_REQUEST_TIMES}: the earliest are the least likely to follow a late KoD. */
+    private void remember(final long timestamp) {
+        if (pending.length < PENDING_REQUEST_TIMES) {
+            pending = Arrays.copyOf(pending, pending.length + 1);
+            pending[pending.length - 1] = timestamp;
+            return;
+        }
+        int min = 0;
+        for (int i = 1; i < pending.length; i++) {
+            if (pending[i] < pending[min]) {
+                min = i;
+            }
+        }
+        if (timestamp > pending[min]) {
+            pending[min] = timestamp;
+        }
+    }
+
+    void merge(final ClientPeer other) {
+        requests += other.requests;
+        requestBytes += other.requestBytes;
+        responses += other.responses;
+        responseBytes += other.responseBytes;
+        kods += other.kods;
+        mode6Requests += other.mode6Requests;
+        mode7Requests += other.mode7Requests;
+        monlistRequests += other.monlistRequests;
+        monlistResponses += other.monlistResponses;
+        // Each side counted its own requests against its own earliest KoD; re-judge what each still remembers
+        // against the merged earliest KoD. Requests one side already counted stay counted: they are later than
+        // that side's KoD, hence later than the merged (earlier or equal) one.
+        requestsAfterRateKod += other.requestsAfterRateKod;
+        rateKods += other.rateKods;
+        for (final long t : other.pending) {
+            if (t > firstRateKod) {
+                requestsAfterRateKod++;
+            } else {
+                remember(t);
+            }
+        }
+        earliestRateKod(other.firstRateKod);
+    }
+
+    public IpAddress server() {
+        return server;
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long requestBytes() {
+        return requestBytes;
+    }
+
+    public long responses() {
+        return responses;
+    }
+
+    public long responseBytes() {
+        return responseBytes;
+    }
+
+    /** Kiss-o'-Death packets of any code received from this server. */
+    public long kods() {
+        return kods;
+    }
+
+    public long rateKods() {
+        return rateKods;
+    }
+
+    /** Timestamp of the earliest RATE KoD, or {@link #NO_KOD}. */
+    public long firstRateKod() {
+        return firstRateKod;
+    }
+
+    /** Requests to this server stamped after its earliest RATE KoD. */
+    public long requestsAfterRateKod() {
+        return requestsAfterRateKod;
+    }
+
+    public long mode6Requests() {
+        return mode6Requests;
+    }
+
+    public long mode7Requests() {
+        return mode7Requests;
+    }
+
+    public long monlistRequests() {
+        return monlistRequests;
+    }
+
+    public long monlistResponses() {
+        return monlistResponses;
+    }
+
+    /** A copy of the remembered request timestamps not after any known RATE KoD (for codecs). */
+    public long[] pendingRequestTimes() {
+        return pending.clone();
+    }
+
+    /** Responses came from this server without any request to it in the window. */
+    public boolean unsolicited() {
+        return requests == 0 && responses > 0;
+    }
+
+    public PeerEvidence evidence() {
+        return new PeerEvidence(server, requests, requestBytes, responses, responseBytes);
+    }
+}

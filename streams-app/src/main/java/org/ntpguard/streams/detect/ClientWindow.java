@@ -1,0 +1,378 @@
+package org.ntpguard.streams.detect;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one client did in one window, in bounded memory: the value of the per-client windowed aggregate. The
+ * key (the client's address) is not stored; the topology passes it to {@link ClientDetector}.
+ *
+ * <p>Bounds: the per-server peer table keeps the first {@code peerTableCap} servers exactly; later servers only reach
+ * the overflow counters and the distinct-count sketches, so a random-source flood costs at most the table, three
+ * HLL sketches of about 2.6 KB each, {@value KissCodes#MAX_CODES} kiss codes and {@value Sensors#MAX} sensor names.
+ * Totals (requests, responses, bytes, monlist) always count every packet.
+ *
+ * <p>Events may come in any order: every counter is a sum, min or max, and "requests after a RATE KoD" is
+ * order-independent as {@link ClientPeer} explains.
+ */
+public final class ClientWindow {
+
+    private final int peerTableCap;
+    private long requests;
+    private long requestBytes;
+    private long responses;
+    private long responseBytes;
+    private long monlistRequests;
+    private long monlistRequestBytes;
+    private long monlistResponses;
+    private long monlistResponseBytes;
+    private long overflowRequests;
+    private long overflowResponses;
+    private long controlOpcodes;
+    private long requestCodesLow;
+    private long requestCodesHigh;
+    private final KissCodes kissCodes = new KissCodes();
+    private long firstSeen = Long.MAX_VALUE;
+    private long lastSeen = Long.MIN_VALUE;
+    private final Sensors sensors = new Sensors();
+    private final DistinctAddresses serversAsked;
+    private final DistinctAddresses serversAnswering;
+    private final DistinctAddresses controlServersAsked;
+    private final Map<IpAddress, ClientPeer> peers = new HashMap<>();
+
+    /** An empty window with the default peer table cap. */
+    public ClientWindow() {
+        this(DetectionConfig.defaults().peerTableCap());
+    }
+
+    public ClientWindow(final int peerTableCap) {
+        this(peerTableCap, new DistinctAddresses(), new DistinctAddresses(), new DistinctAddresses());
+    }
+
+    private ClientWindow(final int peerTableCap, final DistinctAddresses serversAsked,
+                         final DistinctAddresses serversAnswering, final DistinctAddresses controlServersAsked) {
+        if (peerTableCap < 1) {
+            throw new IllegalArgumentException("peer table cap: " + peerTableCap + " (expected: >= 1)");
+        }
+        this.peerTableCap = peerTableCap;
+        this.serversAsked = serversAsked;
+        this.serversAnswering = serversAnswering;
+        this.controlServersAsked = controlServersAsked;
+    }
+
+    /** Counts one packet of this client's traffic (the topology keys by {@code event.client()}). */
+    public ClientWindow add(final PacketEvent e) {
+        firstSeen = Math.min(firstSeen, e.timestampMillis());
+        lastSeen = Math.max(lastSeen, e.timestampMillis());
+        sensors.add(e.sensor());
+        if (e.isRequest()) {
+            addRequest(e);
+        } else if (e.isResponse()) {
+            addResponse(e);
+        }
+        return this;
+    }
+
+    private void addRequest(final PacketEvent e) {
+        requests++;
+        requestBytes += e.ntpBytes();
+        serversAsked.add(e.server());
+        if (e.isControl()) {
+            controlServersAsked.add(e.server());
+        }
+        if (e.mode() == 6 && e.controlOpcode() >= 0 && e.controlOpcode() < 64) {
+            controlOpcodes |= 1L << e.controlOpcode();
+        }
+        if (e.mode() == 7 && e.requestCode() >= 0 && e.requestCode() < 128) {
+            if (e.requestCode() < 64) {
+                requestCodesLow |= 1L << e.requestCode();
+            } else {
+                requestCodesHigh |= 1L << (e.requestCode() - 64);
+            }
+        }
+        if (e.isMonlist()) {
+            monlistRequests++;
+            monlistRequestBytes += e.ntpBytes();
+        }
+        final ClientPeer peer = admit(e.server());
+        if (peer == null) {
+            overflowRequests++;
+            return;
+        }
+        peer.request(e.timestampMillis(), e.ntpBytes());
+        if (e.mode() == 6) {
+            peer.mode6Requests++;
+        } else if (e.mode() == 7) {
+            peer.mode7Requests++;
+        }
+        if (e.isMonlist()) {
+            peer.monlistRequests++;
+        }
+    }
+
+    private void addResponse(final PacketEvent e) {
+        responses++;
+        responseBytes += e.ntpBytes();
+        serversAnswering.add(e.server());
+        if (e.isKissOfDeath()) {
+            kissCodes.add(e.kissCode(), 1);
+        }
+        if (e.isMonlist()) {
+            monlistResponses++;
+            monlistResponseBytes += e.ntpBytes();
+        }
+        final ClientPeer peer = admit(e.server());
+        if (peer == null) {
+            overflowResponses++;
+            return;
+        }
+        peer.response(e.ntpBytes());
+        if (e.isKissOfDeath()) {
+            peer.kods++;
+            if (KissCodes.RATE.equals(e.kissCode())) {
+                peer.rateKod(e.timestampMillis());
+            }
+        }
+        if (e.isMonlist()) {
+            peer.monlistResponses++;
+        }
+    }
+
+    /** The server's row, created while the table has room; null once it is full and the server is new. */
+    private ClientPeer admit(final IpAddress server) {
+        final ClientPeer existing = peers.get(server);
+        if (existing != null || peers.size() >= peerTableCap) {
+            return existing;
+        }
+        final ClientPeer created = new ClientPeer(server);
+        peers.put(server, created);
+        return created;
+    }
+
+    /**
+     * Adds another window of the same client (hopping or session windows, tests). The peer table keeps this
+     * window's rows and admits the other's new servers while there is room; the rest go to the overflow counters.
+     */
+    public ClientWindow merge(final ClientWindow other) {
+        requests += other.requests;
+        requestBytes += other.requestBytes;
+        responses += other.responses;
+        responseBytes += other.responseBytes;
+        monlistRequests += other.monlistRequests;
+        monlistRequestBytes += other.monlistRequestBytes;
+        monlistResponses += other.monlistResponses;
+        monlistResponseBytes += other.monlistResponseBytes;
+        overflowRequests += other.overflowRequests;
+        overflowResponses += other.overflowResponses;
+        controlOpcodes |= other.controlOpcodes;
+        requestCodesLow |= other.requestCodesLow;
+        requestCodesHigh |= other.requestCodesHigh;
+        kissCodes.addAll(other.kissCodes);
+        firstSeen = Math.min(firstSeen, other.firstSeen);
+        lastSeen = Math.max(lastSeen, other.lastSeen);
+        sensors.addAll(other.sensors.asList());
+        serversAsked.merge(other.serversAsked);
+        serversAnswering.merge(other.serversAnswering);
+        controlServersAsked.merge(other.controlServersAsked);
+        for (final ClientPeer theirs : sortedByAddress(other.peers.values())) {
+            final ClientPeer mine = admit(theirs.server());
+            if (mine == null) {
+                overflowRequests += theirs.requests;
+                overflowResponses += theirs.responses;
+            } else {
+                mine.merge(theirs);
+            }
+        }
+        return this;
+    }
+
+    private static List<ClientPeer> sortedByAddress(final Collection<ClientPeer> peers) {
+        final List<ClientPeer> sorted = new ArrayList<>(peers);
+        sorted.sort((a, b) -> a.server().compareTo(b.server()));
+        return sorted;
+    }
+
+    /** For codecs: a window with every field given. */
+    public static ClientWindow restore(final int peerTableCap, final long[] totals, final long controlOpcodes,
+                                       final long requestCodesLow, final long requestCodesHigh,
+                                       final Map<String, Long> kissCodes, final long firstSeen, final long lastSeen,
+                                       final List<String> sensors, final DistinctAddresses serversAsked,
+                                       final DistinctAddresses serversAnswering,
+                                       final DistinctAddresses controlServersAsked,
+                                       final Collection<ClientPeer> peers) {
+        if (totals.length != TOTALS) {
+            throw new IllegalArgumentException("totals: " + totals.length + " values (expected: " + TOTALS + ")");
+        }
+        if (peers.size() > peerTableCap) {
+            throw new IllegalArgumentException("peer table: " + peers.size() + " rows (expected: <= "
+                    + peerTableCap + ")");
+        }
+        final ClientWindow w = new ClientWindow(peerTableCap, serversAsked, serversAnswering, controlServersAsked);
+        w.requests = totals[0];
+        w.requestBytes = totals[1];
+        w.responses = totals[2];
+        w.responseBytes = totals[3];
+        w.monlistRequests = totals[4];
+        w.monlistRequestBytes = totals[5];
+        w.monlistResponses = totals[6];
+        w.monlistResponseBytes = totals[7];
+        w.overflowRequests = totals[8];
+        w.overflowResponses = totals[9];
+        w.controlOpcodes = controlOpcodes;
+        w.requestCodesLow = requestCodesLow;
+        w.requestCodesHigh = requestCodesHigh;
+        kissCodes.forEach(w.kissCodes::add);
+        w.firstSeen = firstSeen;
+        w.lastSeen = lastSeen;
+        w.sensors.addAll(sensors);
+        for (final ClientPeer peer : peers) {
+            if (w.peers.put(peer.server(), peer) != null) {
+                throw new IllegalArgumentException("peer table: " + peer.server() + " twice");
+            }
+        }
+        return w;
+    }
+
+    /** How many values {@link #totals()} has. */
+    public static final int TOTALS = 10;
+
+    /**
+     * For codecs, in this order: requests, requestBytes, responses, responseBytes, monlistRequests,
+     * monlistRequestBytes, monlistResponses, monlistResponseBytes, overflowRequests, overflowResponses.
+     */
+    public long[] totals() {
+        return new long[] {requests, requestBytes, responses, responseBytes, monlistRequests, monlistRequestBytes,
+            monlistResponses, monlistResponseBytes, overflowRequests, overflowResponses};
+    }
+
+    public int peerTableCap() {
+        return peerTableCap;
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long requestBytes() {
+        return requestBytes;
+    }
+
+    public long responses() {
+        return responses;
+    }
+
+    public long responseBytes() {
+        return responseBytes;
+    }
+
+    public long monlistRequests() {
+        return monlistRequests;
+    }
+
+    public long monlistRequestBytes() {
+        return monlistRequestBytes;
+    }
+
+    public long monlistResponses() {
+        return monlistResponses;
+    }
+
+    public long monlistResponseBytes() {
+        return monlistResponseBytes;
+    }
+
+    /** Requests to servers that found the peer table full. */
+    public long overflowRequests() {
+        return overflowRequests;
+    }
+
+    /** Responses from servers that found the peer table full. */
+    public long overflowResponses() {
+        return overflowResponses;
+    }
+
+    /** Some traffic went to servers beyond the peer table: counts from the table are then lower bounds. */
+    public boolean overflowed() {
+        return overflowRequests > 0 || overflowResponses > 0;
+    }
+
+    /** Bit n set when the client sent a mode 6 request with opcode n (RFC 9327: 5 bits). */
+    public long controlOpcodes() {
+        return controlOpcodes;
+    }
+
+    /** Bit n set when the client sent a mode 7 request with request code n, 0..63. */
+    public long requestCodesLow() {
+        return requestCodesLow;
+    }
+
+    /** Bit n set when the client sent a mode 7 request with request code 64 + n. */
+    public long requestCodesHigh() {
+        return requestCodesHigh;
+    }
+
+    public Map<String, Long> kissCodes() {
+        return kissCodes.asMap();
+    }
+
+    /** Timestamp of the earliest packet, {@link Long#MAX_VALUE} while empty. */
+    public long firstSeen() {
+        return firstSeen;
+    }
+
+    /** Timestamp of the latest packet, {@link Long#MIN_VALUE} while empty. */
+    public long lastSeen() {
+        return lastSeen;
+    }
+
+    public List<String> sensors() {
+        return sensors.asList();
+    }
+
+    public DistinctAddresses serversAskedSketch() {
+        return serversAsked;
+    }
+
+    public DistinctAddresses serversAnsweringSketch() {
+        return serversAnswering;
+    }
+
+    public DistinctAddresses controlServersAskedSketch() {
+        return controlServersAsked;
+    }
+
+    /** Distinct servers sent requests: exact while the table held them all, the HLL estimate beyond. */
+    public long distinctServersAsked() {
+        return distinct(peers.values().stream().filter(p -> p.requests() > 0).count(), serversAsked);
+    }
+
+    /** Distinct servers that sent responses (exact, or estimated beyond the peer table). */
+    public long distinctServersAnswering() {
+        return distinct(peers.values().stream().filter(p -> p.responses() > 0).count(), serversAnswering);
+    }
+
+    /** Distinct servers sent mode 6 or 7 requests (exact, or estimated beyond the peer table). */
+    public long distinctControlServersAsked() {
+        return distinct(peers.values().stream().filter(p -> p.mode6Requests() + p.mode7Requests() > 0).count(),
+                controlServersAsked);
+    }
+
+    private long distinct(final long exact, final DistinctAddresses sketch) {
+        return overflowed() ? Math.max(exact, sketch.estimate()) : exact;
+    }
+
+    /** The peer table, unmodifiable, in no particular order. */
+    public Collection<ClientPeer> peers() {
+        return Collections.unmodifiableCollection(peers.values());
+    }
+
+    /** The server's row, if it made it into the peer table. */
+    public Optional<ClientPeer> find(final IpAddress server) {
+        return Optional.ofNullable(peers.get(server));
+    }
+}

@@ -1,0 +1,121 @@
+package org.ntpguard.streams.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.ntpguard.streams.detect.Traffic.ip;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DetectionConfigTest {
+
+    @Test
+    void shouldHoldTheDocumentedDefaultsWhenNothingIsConfigured() {
+        final DetectionConfig c = DetectionConfig.defaults();
+
+        assertThat(c.windowSize()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.grace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.alertCooldown()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.blocklistExpiry()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.peerTableCap()).isEqualTo(1024);
+        assertThat(c.topPeers()).isEqualTo(10);
+        assertThat(c.trustedNetworks()).isEqualTo(Networks.privateAndLoopback());
+        assertThat(c.allowlist().isEmpty()).isTrue();
+        assertThat(c.blockedTypes()).containsExactlyInAnyOrder(AlertType.SCANNER, AlertType.REFLECTOR,
+                AlertType.KOD_IGNORED);
+        assertThat(c.blockOnlyUnsolicitedReflectors()).isTrue();
+        assertThat(c.victimMinResponseBytes()).isEqualTo(40_000);
+        assertThat(c.victimMinRatio()).isEqualTo(10.0);
+        assertThat(c.victimMinUnsolicitedResponses()).isEqualTo(50);
+        assertThat(c.victimMinUnsolicitedServers()).isEqualTo(20);
+        assertThat(c.reflectorMinResponseBytes()).isEqualTo(10_000);
+        assertThat(c.monlistMinResponses()).isEqualTo(20);
+        assertThat(c.scannerMinServers()).isEqualTo(100);
+        assertThat(c.scannerMinControlServers()).isEqualTo(20);
+        assertThat(c.kodIgnoredMinRequests()).isEqualTo(5);
+        assertThat(c.fastPollMinRequests()).isEqualTo(20);
+        assertThat(c.unsynchronizedMinResponses()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldReadEveryKnownKeyWhenGivenProperties() {
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.window.size", "1m");
+        p.setProperty("ntpguard.window.grace", "500ms");
+        p.setProperty("ntpguard.alert.cooldown", "2h");
+        p.setProperty("ntpguard.blocklist.expiry", "1d");
+        p.setProperty("ntpguard.peer.table.cap", "256");
+        p.setProperty("ntpguard.top.peers", "5");
+        p.setProperty("ntpguard.trusted.networks", "192.0.2.0/24, 2001:db8::/32");
+        p.setProperty("ntpguard.allowlist", "198.51.100.10");
+        p.setProperty("ntpguard.blocklist.types", "scanner, KOD_IGNORED");
+        p.setProperty("ntpguard.blocklist.only.unsolicited.reflectors", "false");
+        p.setProperty("ntpguard.victim.min.ratio", "12.5");
+        p.setProperty("ntpguard.victim.min.response.bytes", "80_000");
+        p.setProperty("ntpguard.fast.poll.min.requests", "30");
+        p.setProperty("bootstrap.servers", "ignored:9092");
+
+        final DetectionConfig c = DetectionConfig.fromProperties(p);
+
+        assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.grace()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.alertCooldown()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.blocklistExpiry()).isEqualTo(Duration.ofDays(1));
+        assertThat(c.peerTableCap()).isEqualTo(256);
+        assertThat(c.topPeers()).isEqualTo(5);
+        assertThat(c.trustedNetworks().contains(ip("192.0.2.5"))).isTrue();
+        assertThat(c.trustedNetworks().contains(ip("10.0.0.1"))).isFalse();
+        assertThat(c.allowlist().contains(ip("198.51.100.10"))).isTrue();
+        assertThat(c.blockedTypes()).isEqualTo(Set.of(AlertType.SCANNER, AlertType.KOD_IGNORED));
+        assertThat(c.blockOnlyUnsolicitedReflectors()).isFalse();
+        assertThat(c.victimMinRatio()).isEqualTo(12.5);
+        assertThat(c.victimMinResponseBytes()).isEqualTo(80_000);
+        assertThat(c.fastPollMinRequests()).isEqualTo(30);
+        assertThat(c.scannerMinServers()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldListTheKnownKeysWhenAKeyIsUnknown() {
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.window.sise", "30s");
+
+        assertThatThrownBy(() -> DetectionConfig.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'ntpguard.window.sise'")
+                .hasMessageContaining("ntpguard.window.size, ntpguard.window.grace");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "ntpguard.window.size | 30 | a duration like 30s",
+        "ntpguard.window.size | 30x | a duration like 30s",
+        "ntpguard.peer.table.cap | many | a whole number",
+        "ntpguard.victim.min.ratio | ten | a positive number",
+        "ntpguard.trusted.networks | 10.0.0.0/8, nope | comma-separated addresses or CIDR prefixes",
+        "ntpguard.blocklist.types | SCANNER, VILLAIN | comma-separated alert types",
+        "ntpguard.blocklist.only.unsolicited.reflectors | yes | true or false"})
+    void shouldNameKeyValueAndExpectationWhenAValueIsBad(final String key, final String value,
+                                                         final String expected) {
+        final Properties p = new Properties();
+        p.setProperty(key, value);
+
+        assertThatThrownBy(() -> DetectionConfig.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(key).hasMessageContaining("'" + value + "'").hasMessageContaining(expected);
+    }
+
+    @Test
+    void shouldRefuseOutOfRangeValuesWhenBuilt() {
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.peer.table.cap", "0");
+
+        assertThatThrownBy(() -> DetectionConfig.fromProperties(p))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("peer table cap: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> DetectionConfig.defaults().toBuilder().victimMinRatio(0).build())
+                .hasMessage("victim min ratio: 0.0 (expected: > 0)");
+    }
+}
