@@ -24,21 +24,36 @@ public final class ServerDetector {
         return List.copyOf(out);
     }
 
-    /** Answering MON_GETLIST(_1) at all makes a reflector (CVE-2013-5211); enough packets make it urgent. */
+    /**
+     * Answering MON_GETLIST(_1) to anyone outside the trusted networks makes a reflector (CVE-2013-5211); enough
+     * packets make it urgent. An administrator's ntpdc from inside is not abuse (the server is still worth fixing,
+     * but that is a configuration audit, not an alert). Monlist replies to peers beyond the peer table's cap count
+     * as untrusted: a flood that overflows the table is no reason to look away.
+     */
     private static void monlist(final IpAddress server, final long windowStart, final long windowEnd,
                                 final ServerWindow w, final DetectionConfig cfg, final List<Detection> out) {
         if (w.monlistResponses() == 0) {
             return;
         }
         final List<ServerPeer> clients = w.peers().stream().filter(p -> p.monlistResponses() > 0).toList();
-        final Severity severity = w.monlistResponses() >= cfg.monlistMinResponses() ? Severity.HIGH : Severity.MEDIUM;
+        final List<ServerPeer> untrusted = clients.stream()
+                .filter(p -> !cfg.trustedNetworks().contains(p.client())).toList();
+        final long inTable = clients.stream().mapToLong(ServerPeer::monlistResponses).sum();
+        final long packets = untrusted.stream().mapToLong(ServerPeer::monlistResponses).sum()
+                + Math.max(0, w.monlistResponses() - inTable);
+        if (packets == 0) {
+            return;
+        }
+        final long bytes = w.monlistResponseBytes() * packets / w.monlistResponses();
+        final Severity severity = packets >= cfg.monlistMinResponses() ? Severity.HIGH : Severity.MEDIUM;
         final String summary = server + " answered monlist (CVE-2013-5211) with "
-                + Text.plural(w.monlistResponses(), "packet", "packets") + " ("
-                + Text.count(w.monlistResponseBytes()) + " bytes) to "
-                + Text.plural(clients.size(), "client", "clients") + " in " + Text.span(windowStart, windowEnd);
+                + Text.plural(packets, "packet", "packets") + " ("
+                + Text.count(bytes) + " bytes) to "
+                + Text.plural(untrusted.size(), "client", "clients") + " outside the trusted networks in "
+                + Text.span(windowStart, windowEnd);
         final Evidence evidence = new Evidence(w.requests(), w.requestBytes(), w.responses(), w.responseBytes(),
                 Evidence.ratio(w.responseBytes(), w.requestBytes()), w.distinctClients(),
-                top(clients, ServerPeer::responseBytes, cfg), w.kissCodes());
+                top(untrusted, ServerPeer::responseBytes, cfg), w.kissCodes());
         out.add(new Detection(AlertType.MONLIST_ABUSE, severity, server, AlertRole.REFLECTOR, false, windowStart,
                 windowEnd, w.firstSeen(), w.lastSeen(), evidence, w.sensors(), summary));
     }

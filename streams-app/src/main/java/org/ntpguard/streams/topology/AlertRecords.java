@@ -38,7 +38,7 @@ final class AlertRecords {
     }
 
     static NtpAlert alert(final Alert alert) {
-        return record(alert.id(), alert.type(), alert.severity(), alert.subject(), alert.role(), alert.unsolicited(),
+        return record(alert.id().toString(), alert.type(), alert.severity(), alert.subject(), alert.role(), alert.unsolicited(),
                 alert.windowStart(), alert.windowEnd(), alert.firstSeen(), alert.lastSeen(), alert.evidence(),
                 alert.sensors(), alert.summary(), alert.updates());
     }
@@ -51,7 +51,7 @@ final class AlertRecords {
     }
 
     static Alert toAlert(final NtpAlert record) {
-        return new Alert(record.getId(), AlertType.valueOf(record.getType().name()),
+        return new Alert(java.util.UUID.fromString(record.getId()), AlertType.valueOf(record.getType().name()),
                 Severity.valueOf(record.getSeverity().name()), IpAddress.of(record.getSubject()),
                 AlertRole.valueOf(record.getRole().name()), record.getUnsolicited(), record.getWindowStart(),
                 record.getWindowEnd(), record.getFirstSeen(), record.getLastSeen(), evidence(record),
@@ -110,7 +110,7 @@ final class AlertRecords {
                 .setByteRatio(Double.isFinite(ratio) ? ratio : null)
                 .setDistinctPeers(evidence.distinctPeers())
                 .setTopPeers(peers)
-                .setKissCodes(new LinkedHashMap<>(evidence.kissCodes()))
+                .setKissCodes(new java.util.TreeMap<>(evidence.kissCodes())) // sorted: same detection, same bytes
                 .setSensors(List.copyOf(sensors))
                 .setSummary(summary)
                 .setUpdates(updates)

@@ -51,6 +51,9 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
 
     @Override
     public void process(final Record<String, NtpAlert> alert) {
+        if (NtpTopology.isTick(alert.key())) {
+            return; // it moved stream time on, which is all it is for
+        }
         final String key = alert.key();
         final BlocklistEntry stored = entries.get(key);
         final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),

@@ -95,7 +95,9 @@ public final class NtpTopology {
                 .filter((key, heartbeat) -> heartbeat != null, Named.as("drop-empty-heartbeats"))
                 .map((key, heartbeat) -> KeyValue.pair(Bytes.wrap(PacketEvents.HEARTBEAT_KEY),
                         PacketEvents.from(heartbeat)), Named.as("heartbeat-events"));
-        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"));
+        final long closeDelay = config.windowSize().plus(config.grace()).toMillis();
+        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"))
+                .process(() -> new GapTicks(closeDelay), Named.as("client-gap-ticks"));
 
         final KStream<String, NtpAlert> clientDetections = events
                 .groupByKey(Grouped.with("events-by-client", Serdes.Bytes(), eventSerde))
@@ -106,9 +108,10 @@ public final class NtpTopology {
                         Named.as("client-windows"),
                         Materialized.<Bytes, ClientWindow, WindowStore<Bytes, byte[]>>as(CLIENT_WINDOW_STORE)
                                 .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.clientWindow())
-                                .withRetention(config.windowSize().plus(config.grace())))
+                                .withRetention(retention(config))
+                                .withCachingDisabled())
                 .toStream(Named.as("closed-client-windows"))
-                .flatMap((window, stats) -> detections(window, stats == null || isHeartbeatWindow(window)
+                .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of(tick()) : detections(stats == null
                         ? List.of() : ClientDetector.evaluate(subject(window), window.window().start(),
                                 window.window().end(), stats, config)), Named.as("client-detector"));
 
@@ -118,6 +121,7 @@ public final class NtpTopology {
                 .repartition(Repartitioned.<Bytes, PacketEvent>as("events-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
                         .withStreamPartitioner(new HeartbeatsToEveryPartition()))
+                .process(() -> new GapTicks(closeDelay), Named.as("server-gap-ticks"))
                 .groupByKey(Grouped.with("events-by-server-grouped", Serdes.Bytes(), eventSerde))
                 .windowedBy(windows)
                 .emitStrategy(EmitStrategy.onWindowClose())
@@ -126,31 +130,47 @@ public final class NtpTopology {
                         Named.as("server-windows"),
                         Materialized.<Bytes, ServerWindow, WindowStore<Bytes, byte[]>>as(SERVER_WINDOW_STORE)
                                 .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.serverWindow())
-                                .withRetention(config.windowSize().plus(config.grace())))
+                                .withRetention(retention(config))
+                                .withCachingDisabled())
                 .toStream(Named.as("closed-server-windows"))
-                .flatMap((window, stats) -> detections(window, stats == null || isHeartbeatWindow(window)
+                .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of() : detections(stats == null
                         ? List.of() : ServerDetector.evaluate(subject(window), window.window().start(),
                                 window.window().end(), stats, config)), Named.as("server-detector"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), alertSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
+                AlertProcessor.MERGED_STORE), Serdes.String(), Serdes.ByteArray()));
         final KStream<String, NtpAlert> alerts = clientDetections
                 .merge(serverDetections, Named.as("detections"))
                 .repartition(Repartitioned.<String, NtpAlert>as("detections-by-subject")
-                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde))
-                .process(() -> new AlertProcessor(config.alertCooldown()), Named.as("alert-tracker"), ALERT_STORE);
-        alerts.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
+                        .withStreamPartitioner(new TicksToEveryPartition()))
+                .process(() -> new AlertProcessor(config.alertCooldown()), Named.as("alert-tracker"), ALERT_STORE,
+                        AlertProcessor.MERGED_STORE);
+        alerts.filter((key, alert) -> !isTick(key), Named.as("drop-ticks"))
+                .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKLIST_STORE),
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
-        alerts.selectKey((key, alert) -> blocklistKey(alert), Named.as("key-by-address"))
+        alerts.selectKey((key, alert) -> isTick(key) ? key : blocklistKey(alert), Named.as("key-by-address"))
                 .repartition(Repartitioned.<String, NtpAlert>as("alerts-by-address")
-                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde))
+                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
+                        .withStreamPartitioner(new TicksToEveryPartition()))
                 .process(() -> new BlocklistProcessor(config, wallClockExpiry ? BlocklistProcessor.Clock.WALL_CLOCK
                         : BlocklistProcessor.Clock.STREAM_TIME), Named.as("blocklist"), BLOCKLIST_STORE)
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
         return builder.build();
+    }
+
+    /**
+     * Twice what a window needs (size plus grace): a tick's own write must not drop a window it is about to close.
+     * Caching stays off: a caching window store walks its whole time range segment by segment on the first emission
+     * (decades for event time), and on-close emission gains nothing from a cache.
+     */
+    private static java.time.Duration retention(final DetectionConfig config) {
+        return config.windowSize().plus(config.grace()).multipliedBy(2);
     }
 
     private static boolean isHeartbeatWindow(final Windowed<Bytes> window) {
@@ -161,8 +181,22 @@ public final class NtpTopology {
         return IpAddress.of(window.key().get());
     }
 
-    private static List<KeyValue<String, NtpAlert>> detections(final Windowed<Bytes> window,
-                                                               final List<Detection> found) {
+    /**
+     * A tick: no detection, only time. Closing a heartbeat window sends one down to the alert tracker and the
+     * blocklist on every partition, so that their stream-time punctuations (forgetting quiet alerts, expiring
+     * blocklist entries) run even when no alert arrives.
+     */
+    static KeyValue<String, NtpAlert> tick() {
+        return KeyValue.pair(TICK, null);
+    }
+
+    static boolean isTick(final String key) {
+        return TICK.equals(key);
+    }
+
+    private static final String TICK = "";
+
+    private static List<KeyValue<String, NtpAlert>> detections(final List<Detection> found) {
         final List<KeyValue<String, NtpAlert>> records = new ArrayList<>(found.size());
         for (final Detection detection : found) {
             records.add(KeyValue.pair(AlertRecords.key(detection.type(), detection.subject()),
@@ -185,6 +219,18 @@ public final class NtpTopology {
                 return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
             }
             return Optional.empty(); // the default: by key hash
+        }
+    }
+
+    /** Detections and alerts go to their key's partition; a tick goes to every partition. */
+    static final class TicksToEveryPartition implements StreamPartitioner<String, NtpAlert> {
+        @Override
+        public Optional<Set<Integer>> partitions(final String topic, final String key, final NtpAlert value,
+                                                 final int partitions) {
+            if (isTick(key)) {
+                return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
+            }
+            return Optional.empty();
         }
     }
 }

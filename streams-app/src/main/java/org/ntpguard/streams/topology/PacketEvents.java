@@ -43,6 +43,11 @@ final class PacketEvents {
                 PacketEvent.Kind.OTHER, 0, 0, -1, -1, null, false, heartbeat.getSensor());
     }
 
+    /** An event that carries only time, at {@code millis}. */
+    static PacketEvent tick(final long millis) {
+        return new PacketEvent(millis, NOBODY, NOBODY, PacketEvent.Kind.OTHER, 0, 0, -1, -1, null, false, "tick");
+    }
+
     static boolean isHeartbeat(final byte[] key) {
         return key.length == 0;
     }

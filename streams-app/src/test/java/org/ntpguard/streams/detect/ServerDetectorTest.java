@@ -30,18 +30,24 @@ class ServerDetectorTest {
                 row("one monlist response packet: a reflector already", t -> {
                     t.monlistRequest(T0, OUTSIDER, SERVER, 8).monlistResponse(T0 + 5, OUTSIDER, SERVER);
                 }, "MONLIST_ABUSE REFLECTOR MEDIUM " + SERVER, "EXPOSED_CONTROL SERVER INFO " + SERVER),
-                row("20 monlist response packets", t -> {
+                row("20 monlist response packets to the outside", t -> {
+                    t.monlistRequest(T0, OUTSIDER, SERVER, 8);
+                    for (int i = 0; i < 20; i++) {
+                        t.monlistResponse(T0 + 5 + i, OUTSIDER, SERVER);
+                    }
+                }, "MONLIST_ABUSE REFLECTOR HIGH " + SERVER, "EXPOSED_CONTROL SERVER INFO " + SERVER),
+                row("near miss: 19 monlist response packets to the outside", t -> {
+                    t.monlistRequest(T0, OUTSIDER, SERVER, 8);
+                    for (int i = 0; i < 19; i++) {
+                        t.monlistResponse(T0 + 5 + i, OUTSIDER, SERVER);
+                    }
+                }, "MONLIST_ABUSE REFLECTOR MEDIUM " + SERVER, "EXPOSED_CONTROL SERVER INFO " + SERVER),
+                row("monlist answered to a trusted admin's ntpdc: not abuse", t -> {
                     t.monlistRequest(T0, ADMIN, SERVER, 8);
                     for (int i = 0; i < 20; i++) {
                         t.monlistResponse(T0 + 5 + i, ADMIN, SERVER);
                     }
-                }, "MONLIST_ABUSE REFLECTOR HIGH " + SERVER),
-                row("near miss: 19 monlist response packets", t -> {
-                    t.monlistRequest(T0, ADMIN, SERVER, 8);
-                    for (int i = 0; i < 19; i++) {
-                        t.monlistResponse(T0 + 5 + i, ADMIN, SERVER);
-                    }
-                }, "MONLIST_ABUSE REFLECTOR MEDIUM " + SERVER),
+                }),
                 row("mode 6 answered to an outside scanner", t -> {
                     t.readvar(T0, OUTSIDER, SERVER).readvarResponse(T0 + 5, OUTSIDER, SERVER, 468);
                 }, "EXPOSED_CONTROL SERVER INFO " + SERVER),

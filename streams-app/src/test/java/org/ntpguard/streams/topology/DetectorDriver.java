@@ -29,12 +29,16 @@ import org.ntpguard.streams.detect.DetectionConfig;
 final class DetectorDriver implements AutoCloseable {
 
     static final TopicNames TOPICS = TopicNames.defaults();
+    /** The repartition topic carrying detections to the alert tracker. */
+    static final String DETECTIONS_TOPIC = "ntpguard-test-detections-by-subject-repartition";
 
     private final TopologyTestDriver driver;
     private final TestInputTopic<Bytes, NtpPacket> packets;
     private final TestInputTopic<Bytes, SensorHeartbeat> heartbeats;
     private final TestOutputTopic<String, NtpAlert> alerts;
     private final TestOutputTopic<String, BlocklistEntry> blocklist;
+    private final TestOutputTopic<String, NtpAlert> detections;
+    private final TestInputTopic<String, NtpAlert> detectionInput;
     private long lastTimestampMillis;
 
     DetectorDriver(final DetectionConfig config, final Path stateDir) {
@@ -51,12 +55,16 @@ final class DetectorDriver implements AutoCloseable {
                 SingleObjectSerde.ntpAlert().deserializer());
         blocklist = driver.createOutputTopic(TOPICS.blocklist(), Serdes.String().deserializer(),
                 SingleObjectSerde.blocklistEntry().deserializer());
+        detections = driver.createOutputTopic(DETECTIONS_TOPIC, Serdes.String().deserializer(),
+                SingleObjectSerde.ntpAlert().deserializer());
+        detectionInput = driver.createInputTopic(DETECTIONS_TOPIC, Serdes.String().serializer(),
+                SingleObjectSerde.ntpAlert().serializer());
     }
 
     void pipe(final NtpPacket packet) {
         final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
         lastTimestampMillis = Math.max(lastTimestampMillis, millis);
-        packets.pipeInput(new TestRecord<>(Bytes.wrap(bytes(packet.getClientAddr())), packet, millis));
+        packets.pipeInput(new TestRecord<Bytes, NtpPacket>(Bytes.wrap(bytes(packet.getClientAddr())), packet, java.time.Instant.ofEpochMilli(millis)));
     }
 
     void pipeAll(final List<NtpPacket> all) {
@@ -64,15 +72,15 @@ final class DetectorDriver implements AutoCloseable {
         for (final NtpPacket packet : all) {
             final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
             lastTimestampMillis = Math.max(lastTimestampMillis, millis);
-            records.add(new TestRecord<>(Bytes.wrap(bytes(packet.getClientAddr())), packet, millis));
+            records.add(new TestRecord<Bytes, NtpPacket>(Bytes.wrap(bytes(packet.getClientAddr())), packet, java.time.Instant.ofEpochMilli(millis)));
         }
         packets.pipeRecordList(records);
     }
 
     /** A sensor heartbeat at {@code millis}: moves event time on so that windows before it close. */
     void heartbeat(final long millis) {
-        heartbeats.pipeInput(new TestRecord<>(Bytes.wrap(new byte[] {0}),
-                new SensorHeartbeat("test", millis * 1_000_000L), millis));
+        heartbeats.pipeInput(new TestRecord<Bytes, SensorHeartbeat>(Bytes.wrap(new byte[] {0}),
+                new SensorHeartbeat("test", millis * 1_000_000L), java.time.Instant.ofEpochMilli(millis)));
     }
 
     /** A heartbeat one hour after the last packet: every window closes. */
@@ -100,6 +108,16 @@ final class DetectorDriver implements AutoCloseable {
             }
         }
         return table;
+    }
+
+    /** The detections sent to the alert tracker so far (ticks included), as they crossed the repartition topic. */
+    List<TestRecord<String, NtpAlert>> detectionRecords() {
+        return detections.readRecordsToList();
+    }
+
+    /** Delivers a detection straight to the alert tracker's input. */
+    void pipeDetection(final TestRecord<String, NtpAlert> detection) {
+        detectionInput.pipeInput(detection);
     }
 
     TopologyTestDriver driver() {

@@ -1,0 +1,126 @@
+package org.ntpguard.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ntpguard.streams.topology.Packets.T0;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.streams.detect.DetectionConfig;
+
+/** The wiring: windows close on event time, detections become alerts once per cool-down, blocking types block. */
+class TopologyTest {
+
+    private static final String VICTIM = "203.0.113.66";
+    private static final String SCANNER = "203.0.113.200";
+
+    @TempDir
+    Path stateDir;
+
+    private final DetectionConfig config = ScenarioTest.scenarioConfig();
+
+    /** 40 reflectors each answer a spoofed monlist probe with 4 full replies, in the 30 s window at T0. */
+    private static void monlistAttack(final DetectorDriver driver, final long start) {
+        for (int r = 1; r <= 40; r++) {
+            final String reflector = "198.18.0." + r;
+            final long at = start + r * 100L;
+            driver.pipe(Packets.monlistProbe(at, VICTIM, reflector));
+            for (int seq = 0; seq < 4; seq++) {
+                driver.pipe(Packets.monlistReply(at + 10 + seq, reflector, VICTIM, seq));
+            }
+        }
+    }
+
+    private static void scan(final DetectorDriver driver, final long start, final int targets) {
+        for (int t = 1; t <= targets; t++) {
+            driver.pipe(Packets.readvar(start + t * 10L, SCANNER, "198.18.1." + t, false));
+        }
+    }
+
+    @Test
+    void shouldKeepTheWindowOpenUntilEventTimePassesItsEndAndGrace() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            monlistAttack(driver, T0);
+
+            assertThat(driver.alertRecords()).isEmpty();
+            assertThat(driver.driver().getWindowStore(NtpTopology.CLIENT_WINDOW_STORE).fetch(
+                    org.apache.kafka.common.utils.Bytes.wrap(Packets.address(VICTIM).array()), T0)).isNotNull();
+
+            driver.heartbeat(T0 + 30_000 + 4_000); // inside the 5 s grace: still open
+            assertThat(driver.alertRecords()).isEmpty();
+
+            driver.heartbeat(T0 + 30_000 + 5_001);
+            final List<NtpAlert> alerts = driver.alertRecords();
+            assertThat(alerts).extracting(a -> a.getType() + "/" + DetectorDriver.text(a.getSubject()))
+                    .contains("AMPLIFICATION_VICTIM/" + VICTIM, "REFLECTOR/198.18.0.1", "REFLECTOR/198.18.0.40");
+        }
+    }
+
+    @Test
+    void shouldUpdateOneAlertWhileTheAbuseGoesOnAndKeepItInTheStore() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            monlistAttack(driver, T0);
+            monlistAttack(driver, T0 + 30_000);
+            driver.endOfCapture();
+
+            final List<NtpAlert> victim = driver.alertRecords().stream()
+                    .filter(a -> a.getType().name().equals("AMPLIFICATION_VICTIM")).toList();
+            assertThat(victim).hasSize(2);
+            assertThat(victim.get(1).getId()).isEqualTo(victim.get(0).getId());
+            assertThat(victim.get(0).getUpdates()).isZero();
+            assertThat(victim.get(1).getUpdates()).isEqualTo(1);
+            assertThat(victim.get(1).getResponseBytes()).isEqualTo(2 * victim.get(0).getResponseBytes());
+            final KeyValueStore<String, NtpAlert> store = driver.driver().getKeyValueStore(NtpTopology.ALERT_STORE);
+            assertThat(store.get("AMPLIFICATION_VICTIM/" + VICTIM)).isEqualTo(victim.get(1));
+        }
+    }
+
+    @Test
+    void shouldBlockAScannerButNeverTheVictim() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            monlistAttack(driver, T0);
+            scan(driver, T0 + 1_000, 60);
+            driver.endOfCapture();
+
+            final Map<String, BlocklistEntry> blocklist = driver.blocklist();
+            assertThat(blocklist).containsKey(SCANNER + "/32").doesNotContainKey(VICTIM + "/32");
+            assertThat(blocklist.get(SCANNER + "/32").getExpiresAt())
+                    .isEqualTo(blocklist.get(SCANNER + "/32").getLastSeen() + config.blocklistExpiry().toMillis());
+        }
+    }
+
+    @Test
+    void shouldNotFlagAScanJustBelowTheThreshold() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            scan(driver, T0 + 1_000, (int) config.scannerMinControlServers() - 1);
+            driver.endOfCapture();
+
+            assertThat(driver.alertRecords()).noneMatch(a -> a.getType().name().equals("SCANNER"));
+            assertThat(driver.blocklist()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExpireABlocklistEntryWithATombstoneOnceEventTimePassesItsExpiry() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            scan(driver, T0 + 1_000, 60);
+            driver.heartbeat(T0 + 60_000);
+            assertThat(driver.blocklist()).containsKey(SCANNER + "/32");
+
+            // Heartbeats keep event time moving with no traffic: the entry expires after blocklistExpiry.
+            final long expiry = config.blocklistExpiry().toMillis();
+            for (long t = T0 + 90_000; t <= T0 + 60_000 + expiry + 120_000; t += 30_000) {
+                driver.heartbeat(t);
+            }
+            final Map<String, BlocklistEntry> table = new java.util.LinkedHashMap<>();
+            table.put(SCANNER + "/32", null);
+            driver.blocklistInto(table);
+            assertThat(table).doesNotContainKey(SCANNER + "/32");
+        }
+    }
+}
