@@ -13,7 +13,8 @@ import org.ntpguard.capture.pcap.PcapWriter;
  * half ntpd-style requests (2); 100 NTPv3 pairs (2); 100 NTPv4 pairs over IPv6 (2); 30 requests answered by a RATE
  * kiss (2); 40 mode 6 READVAR requests and answers (2); 30 mode 7 MON_GETLIST_1 probes from a spoofed victim, 8-byte
  * or 48-byte, each answered by 0 to 8 full 440-byte monlist responses (1 to 9). 5% of conversations carry an 802.1Q
- * tag. About 88% of frames are client/server NTP, 5% monlist responses.
+ * tag. Expected shares of frames: 89% mode 3/4 (1.4% of them RATE kisses), 5.7% monlist responses, 1.4% monlist
+ * probes, 3.8% mode 6; 9.6% IPv6; about 120 bytes a frame on average.
  */
 public final class MixedTraffic {
 
