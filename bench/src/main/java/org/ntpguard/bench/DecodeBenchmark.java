@@ -49,13 +49,19 @@ public final class DecodeBenchmark {
     }
 
     /** One row of the table. */
-    record Row(String stage, long packets, double seconds, double bytesPerPacket, int rounds, String note) {
+    record Row(String stage, long packets, double seconds, double cpuSeconds, double bytesPerPacket, int rounds,
+               String note) {
         double mpps() {
             return packets / seconds / 1e6;
         }
 
+        /** Packets per second of the thread's own CPU time: what other processes on the same cores took is left out. */
+        double cpuMpps() {
+            return packets / cpuSeconds / 1e6;
+        }
+
         Row withNote(final String text) {
-            return new Row(stage, packets, seconds, bytesPerPacket, rounds, text);
+            return new Row(stage, packets, seconds, cpuSeconds, bytesPerPacket, rounds, text);
         }
     }
 
@@ -173,21 +179,25 @@ public final class DecodeBenchmark {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         final long thread = Thread.currentThread().getId();
         final double[] seconds = new double[rounds];
+        final double[] cpuSeconds = new double[rounds];
         long allocated = 0;
         for (int i = 0; i < rounds; i++) {
             final long allocatedBefore = threads.getThreadAllocatedBytes(thread);
+            final long cpuStart = threads.getCurrentThreadCpuTime();
             final long start = System.nanoTime();
             final long count = stage.run(file, Long.MAX_VALUE);
             seconds[i] = (System.nanoTime() - start) / 1e9;
+            cpuSeconds[i] = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
             allocated += threads.getThreadAllocatedBytes(thread) - allocatedBefore;
             if (count != packets) {
                 throw new IllegalStateException(name + ": " + count + " packets (expected: " + packets + ")");
             }
         }
-        final Row row = new Row(name, packets, median(seconds), (double) allocated / packets / rounds, rounds, "");
-        System.out.printf("%-30s rounds %s s -> median %.3f s, %.2f Mpps, %.2f B/packet%n", name,
-            Arrays.toString(Arrays.stream(seconds).map(s -> Math.round(s * 1000) / 1000.0).toArray()), row.seconds(),
-            row.mpps(), row.bytesPerPacket());
+        final Row row = new Row(name, packets, median(seconds), median(cpuSeconds),
+            (double) allocated / packets / rounds, rounds, "");
+        System.out.printf("%-30s rounds %s s -> median %.3f s, %.2f Mpps (%.2f per CPU second), %.2f B/packet%n",
+            name, Arrays.toString(Arrays.stream(seconds).map(s -> Math.round(s * 1000) / 1000.0).toArray()),
+            row.seconds(), row.mpps(), row.cpuMpps(), row.bytesPerPacket());
         return row;
     }
 
@@ -206,7 +216,8 @@ public final class DecodeBenchmark {
             System.out.println(tool.name() + ": skipped, " + e.getMessage());
             return;
         }
-        final Row row = new Row(tool.commandLine(file), packets, median(seconds), Double.NaN, rounds, note);
+        final Row row = new Row(tool.commandLine(file), packets, median(seconds), Double.NaN, Double.NaN, rounds,
+            note);
         System.out.printf("%-30s rounds %s s -> median %.3f s, %.3f Mpps%n", tool.name(),
             Arrays.toString(seconds), row.seconds(), row.mpps());
         rows.add(row);
@@ -306,14 +317,17 @@ public final class DecodeBenchmark {
 
     static String table(final List<Row> rows) {
         final StringBuilder out = new StringBuilder();
-        out.append(String.format("| %-62s | %11s | %7s | %6s | %8s | %6s | %s |%n", "stage", "packets", "seconds",
-            "rounds", "Mpps", "B/pkt", "note"));
-        out.append(String.format("|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(64), "-".repeat(12) + ":",
-            "-".repeat(8) + ":", "-".repeat(7) + ":", "-".repeat(9) + ":", "-".repeat(7) + ":", "---"));
+        out.append(String.format("| %-62s | %11s | %7s | %6s | %8s | %8s | %7s | %s |%n", "stage", "packets",
+            "seconds", "rounds", "Mpps", "CPU Mpps", "B/pkt", "note"));
+        out.append(String.format("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(64), "-".repeat(12) + ":",
+            "-".repeat(8) + ":", "-".repeat(7) + ":", "-".repeat(9) + ":", "-".repeat(9) + ":", "-".repeat(8) + ":",
+            "---"));
         for (final Row row : rows) {
-            out.append(String.format("| %-62s | %,11d | %7.3f | %6d | %8.3f | %6s | %s |%n", row.stage(),
+            final boolean inProcess = !Double.isNaN(row.cpuSeconds());
+            out.append(String.format("| %-62s | %,11d | %7.3f | %6d | %8.3f | %8s | %7s | %s |%n", row.stage(),
                 row.packets(), row.seconds(), row.rounds(), row.mpps(),
-                Double.isNaN(row.bytesPerPacket()) ? "" : String.format("%.2f", row.bytesPerPacket()), row.note()));
+                inProcess ? String.format("%.3f", row.cpuMpps()) : "",
+                inProcess ? String.format("%.2f", row.bytesPerPacket()) : "", row.note()));
         }
         return out.toString();
     }
