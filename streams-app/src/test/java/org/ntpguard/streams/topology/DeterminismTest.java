@@ -15,7 +15,7 @@ import org.ntpguard.schema.NtpPacket;
 
 /**
  * The same input gives the same alerts and blocklist however it is fed: in one batch or one by one, and with
- * detections delivered more than once.
+ * detections delivered more than once (what a restart does to the windowed aggregates' output).
  */
 class DeterminismTest {
 
@@ -61,8 +61,9 @@ class DeterminismTest {
      * A restart makes the windowed aggregates emit again the windows they had emitted before (their emit position
      * is committed with the offsets, so a restart between two commits, or at-least-once redelivery, repeats
      * them): the alert tracker must count a detection once however often it arrives. TopologyTestDriver deletes
-     * its state directory when it is closed, so the restart itself is tested against a real broker; here the
-     * repeated detections are piped straight into the tracker's input topic.
+     * its state directory when it is closed, and a copy taken while it runs restores the key-value stores but not
+     * the window stores (they start without a checkpoint and come back empty), so the restart itself is tested
+     * against a real broker; here the repeated detections are piped straight into the tracker's input topic.
      */
     @Test
     void shouldCountADetectionDeliveredTwiceOnce() throws IOException {
