@@ -45,6 +45,14 @@ final class Packets {
                 .setClientAddr(address(client)).setServerAddr(address(server)).setRole(Role.RESPONSE).build();
     }
 
+    /** Mode 4, 48 bytes, from a server declaring itself unsynchronized: LI=3 (alarm), stratum 16, no kiss code. */
+    static NtpPacket unsynchronizedResponse(final long millis, final String server, final String client) {
+        return base(millis, server, client, 123, 40000, 48).setVersion(4).setMode(4).setLi(3).setStratum(16)
+                .setPoll(6).setPrecision(-23).setRefId("494e4954").setRefTime(0L).setOrgTime(1L).setRecTime(2L)
+                .setXmtTime(3L).setClientAddr(address(client)).setServerAddr(address(server))
+                .setRole(Role.RESPONSE).build();
+    }
+
     /** Mode 7 MON_GETLIST_1 probe, 8 bytes, claiming to come from {@code claimedClient}. */
     static NtpPacket monlistProbe(final long millis, final String claimedClient, final String server) {
         return base(millis, claimedClient, server, 40000, 123, 8).setVersion(2).setMode(7)
