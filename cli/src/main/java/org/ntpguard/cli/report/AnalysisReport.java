@@ -1,0 +1,146 @@
+package org.ntpguard.cli.report;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ntpguard.schema.AlertType;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.PeerTraffic;
+import org.ntpguard.schema.text.IpText;
+import org.ntpguard.schema.text.JsonLines;
+
+/**
+ * What an analysis found, for people and for machines: {@code alerts.jsonl} (the latest state of every alert, one
+ * JSON object a line), {@code blocklist.txt} (one address or prefix a line, as firewalls' external lists read it),
+ * {@code summary.json}, and a readable summary for the terminal: alerts by type, then each subject with its role and
+ * evidence, most severe first.
+ */
+public final class AnalysisReport {
+
+    private final List<NtpAlert> alerts;
+    private final List<BlocklistEntry> blocklist;
+    private final Map<String, Long> counters;
+
+    /**
+     * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
+     * @param blocklist    the blocklist table at the end
+     * @param counters     figures of the run for summary.json (frames, packets, seconds, ...), in display order
+     */
+    public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
+                          final Map<String, Long> counters) {
+        this.alerts = latestById(alertUpdates);
+        this.blocklist = List.copyOf(blocklist);
+        this.counters = new LinkedHashMap<>(counters);
+    }
+
+    /** The latest version of each alert, most severe first, then by type and subject. */
+    public List<NtpAlert> alerts() {
+        return alerts;
+    }
+
+    private static List<NtpAlert> latestById(final List<NtpAlert> updates) {
+        final Map<String, NtpAlert> latest = new LinkedHashMap<>();
+        for (final NtpAlert alert : updates) {
+            latest.put(alert.getId(), alert);
+        }
+        final List<NtpAlert> sorted = new ArrayList<>(latest.values());
+        sorted.sort(Comparator.comparing((NtpAlert a) -> a.getSeverity().ordinal()).reversed()
+                .thenComparing(a -> a.getType().ordinal())
+                .thenComparing(a -> text(a.getSubject())));
+        return List.copyOf(sorted);
+    }
+
+    /** Writes alerts.jsonl, blocklist.txt and summary.json into {@code dir}, each replaced atomically. */
+    public void writeTo(final Path dir) throws IOException {
+        Files.createDirectories(dir);
+        final StringBuilder jsonl = new StringBuilder();
+        for (final NtpAlert alert : alerts) {
+            JsonLines.append(jsonl, alert).append('\n');
+        }
+        replace(dir.resolve("alerts.jsonl"), jsonl.toString());
+        final StringBuilder list = new StringBuilder();
+        for (final BlocklistEntry entry : blocklist) {
+            list.append(text(entry.getAddress())).append('/').append(entry.getPrefixLength()).append('\n');
+        }
+        replace(dir.resolve("blocklist.txt"), list.toString());
+        replace(dir.resolve("summary.json"), summaryJson());
+    }
+
+    String summaryJson() {
+        final StringBuilder json = new StringBuilder("{");
+        counters.forEach((name, value) -> {
+            JsonLines.appendString(json, name);
+            json.append(':').append(value).append(',');
+        });
+        json.append("\"alerts\":").append(alerts.size()).append(",\"alertsByType\":{");
+        boolean first = true;
+        for (final Map.Entry<AlertType, Long> entry : byType().entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            JsonLines.appendString(json, entry.getKey().name());
+            json.append(':').append(entry.getValue());
+        }
+        json.append("},\"blocklisted\":").append(blocklist.size()).append("}\n");
+        return json.toString();
+    }
+
+    private Map<AlertType, Long> byType() {
+        final Map<AlertType, Long> counts = new EnumMap<>(AlertType.class);
+        alerts.forEach(alert -> counts.merge(alert.getType(), 1L, Long::sum));
+        return counts;
+    }
+
+    /** The terminal summary. */
+    public void print(final PrintWriter out) {
+        if (alerts.isEmpty()) {
+            out.println("No alert.");
+        } else {
+            out.println("Alerts by type:");
+            byType().forEach((type, count) -> out.printf("  %-22s %6d%n", type, count));
+            out.println();
+            out.println("Subjects, most severe first:");
+            for (final NtpAlert alert : alerts) {
+                out.printf("  %-8s %-22s %-39s %-9s%n", alert.getSeverity(), alert.getType(),
+                        text(alert.getSubject()), alert.getRole().name().toLowerCase());
+                out.println("           " + alert.getSummary());
+                if (!alert.getTopPeers().isEmpty()) {
+                    final PeerTraffic top = alert.getTopPeers().get(0);
+                    out.println("           top peer " + text(top.getPeer()) + ": " + top.getRequests()
+                            + " requests (" + top.getRequestBytes() + " B), " + top.getResponses() + " responses ("
+                            + top.getResponseBytes() + " B)");
+                }
+            }
+        }
+        out.println();
+        out.println("Blocklist: " + blocklist.size() + (blocklist.size() == 1 ? " entry" : " entries"));
+        for (final BlocklistEntry entry : blocklist) {
+            out.println("  " + text(entry.getAddress()) + "/" + entry.getPrefixLength() + "  " + entry.getReason());
+        }
+        out.flush();
+    }
+
+    private static void replace(final Path file, final String content) throws IOException {
+        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
+            writer.write(content);
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String text(final java.nio.ByteBuffer address) {
+        return IpText.append(new StringBuilder(), address).toString();
+    }
+}

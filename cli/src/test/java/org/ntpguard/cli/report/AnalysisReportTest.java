@@ -1,0 +1,96 @@
+package org.ntpguard.cli.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntpguard.schema.AlertRole;
+import org.ntpguard.schema.AlertType;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.PeerTraffic;
+import org.ntpguard.schema.Severity;
+
+class AnalysisReportTest {
+
+    @TempDir
+    Path dir;
+
+    private static ByteBuffer ip(final int a, final int b, final int c, final int d) {
+        return ByteBuffer.wrap(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+    }
+
+    private static NtpAlert alert(final String id, final AlertType type, final Severity severity,
+                                  final ByteBuffer subject, final AlertRole role, final int updates) {
+        return NtpAlert.newBuilder().setId(id).setType(type).setSeverity(severity).setSubject(subject).setRole(role)
+                .setUnsolicited(false).setWindowStart(1_000L).setWindowEnd(31_000L).setFirstSeen(1_500L)
+                .setLastSeen(29_000L).setRequests(10L).setRequestBytes(80L).setResponses(100L + updates)
+                .setResponseBytes(44_000L).setByteRatio(550.0).setDistinctPeers(1L)
+                .setTopPeers(List.of(new PeerTraffic(ip(198, 18, 0, 1), 10L, 80L, 100L, 44_000L)))
+                .setKissCodes(Map.of()).setSensors(List.of("s1")).setSummary(type + " summary " + updates)
+                .setUpdates(updates).build();
+    }
+
+    private final List<NtpAlert> updates = List.of(
+            alert("a", AlertType.SCANNER, Severity.MEDIUM, ip(203, 0, 113, 200), AlertRole.SCANNER, 0),
+            alert("b", AlertType.AMPLIFICATION_VICTIM, Severity.HIGH, ip(203, 0, 113, 66), AlertRole.VICTIM, 0),
+            alert("b", AlertType.AMPLIFICATION_VICTIM, Severity.HIGH, ip(203, 0, 113, 66), AlertRole.VICTIM, 1));
+    private final List<BlocklistEntry> blocklist = List.of(new BlocklistEntry(ip(203, 0, 113, 200), 32,
+            "SCANNER: mode 6 to 250 servers", List.of("a"), 1_500L, 29_000L, 3_629_000L));
+
+    @Test
+    void shouldKeepTheLatestVersionOfEachAlertMostSevereFirst() {
+        final AnalysisReport report = new AnalysisReport(updates, blocklist, Map.of());
+
+        assertThat(report.alerts()).extracting(NtpAlert::getId, NtpAlert::getUpdates)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("b", 1), org.assertj.core.groups.Tuple.tuple("a", 0));
+    }
+
+    @Test
+    void shouldWriteTheThreeFiles() throws IOException {
+        final Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("frames", 6974L);
+        counters.put("ntpDatagrams", 6974L);
+
+        new AnalysisReport(updates, blocklist, counters).writeTo(dir);
+
+        assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(2)
+                .first().asString().startsWith("{\"id\":\"b\",\"type\":\"AMPLIFICATION_VICTIM\"")
+                .contains("\"subject\":\"203.0.113.66\"", "\"updates\":1", "\"windowStart\":1.000");
+        assertThat(Files.readString(dir.resolve("blocklist.txt"))).isEqualTo("203.0.113.200/32\n");
+        assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo("{\"frames\":6974,\"ntpDatagrams\":6974,"
+                + "\"alerts\":2,\"alertsByType\":{\"AMPLIFICATION_VICTIM\":1,\"SCANNER\":1},\"blocklisted\":1}\n");
+        assertThat(dir.resolve("alerts.jsonl.tmp")).doesNotExist();
+    }
+
+    @Test
+    void shouldPrintTypesThenSubjectsWithTheirEvidence() {
+        final StringWriter out = new StringWriter();
+
+        new AnalysisReport(updates, blocklist, Map.of()).print(new PrintWriter(out));
+
+        assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM        1", "SCANNER                     1",
+                "HIGH     AMPLIFICATION_VICTIM   203.0.113.66", "victim", "AMPLIFICATION_VICTIM summary 1",
+                "top peer 198.18.0.1: 10 requests (80 B), 100 responses (44000 B)", "Blocklist: 1 entry",
+                "203.0.113.200/32  SCANNER: mode 6 to 250 servers");
+        assertThat(out.toString().indexOf("HIGH     AMPLIFICATION_VICTIM"))
+                .isLessThan(out.toString().indexOf("MEDIUM   SCANNER"));
+    }
+
+    @Test
+    void shouldSaySoWhenNothingWasFound() {
+        final StringWriter out = new StringWriter();
+
+        new AnalysisReport(List.of(), List.of(), Map.of()).print(new PrintWriter(out));
+
+        assertThat(out.toString()).startsWith("No alert.").contains("Blocklist: 0 entries");
+    }
+}
