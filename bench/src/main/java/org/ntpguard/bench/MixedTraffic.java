@@ -1,5 +1,7 @@
 package org.ntpguard.bench;
 
+import org.ntpguard.capture.simulate.NtpFrames;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;

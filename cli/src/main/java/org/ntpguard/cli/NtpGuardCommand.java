@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Detects NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic "
                 + "and captures.",
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class NtpGuardCommand implements Runnable {
 
     @CommandLine.Spec
@@ -29,6 +29,7 @@ public final class NtpGuardCommand implements Runnable {
     /** The command line as {@code main} runs it, for tests. */
     static CommandLine commandLine() {
         final CommandLine commandLine = new CommandLine(new NtpGuardCommand());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // stdout carries data (decode's lines): buffered, UTF-8, flushed by the commands.
         commandLine.setOut(new PrintWriter(new BufferedWriter(
                 new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false));

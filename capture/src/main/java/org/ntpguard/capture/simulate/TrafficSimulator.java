@@ -1,4 +1,4 @@
-package org.ntpguard.bench;
+package org.ntpguard.capture.simulate;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,19 +11,21 @@ import java.util.SplittableRandom;
 import org.ntpguard.capture.pcap.PcapWriter;
 
 /**
- * Writes the small deterministic sample capture {@code samples/mixed-ntp.pcap}: about a minute of a network with
- * normal NTP polling and, inside it, a monlist reflection, a client ignoring RATE kisses and a mode 6 scan. What each
- * host does is listed in {@code samples/README.md}; keep the two in step.
+ * Writes realistic NTP traffic to a pcap file: normal polling, monlist amplification, Kiss-o'-Death storms, mode 6
+ * scans, unsolicited responses, or all of them together. Deterministic for a seed: the same arguments write the same
+ * bytes. NTP payloads are byte-exact as ntpd, chrony, ntpq and ntpdc put them on the wire ({@link NtpFrames});
+ * addresses are documentation ranges only (RFC 5737, RFC 3849).
  *
- * <p>Usage: {@code WriteSample [file]} (default {@code samples/mixed-ntp.pcap}).
+ * <p>Who is who, for every scenario: clients 192.0.2.10-29 poll servers 203.0.113.1-3; the monlist reflector is
+ * 203.0.113.50 and its victim 198.51.100.7 (port 80); the client ignoring RATE kisses is 192.0.2.99 (server
+ * 203.0.113.2); the mode 6 scanner is 192.0.2.66 (targets 203.0.113.10-29, four of which answer); the victim of
+ * unsolicited responses is 198.51.100.9, hit by reflectors in 203.0.113.100-219.
  */
-public final class WriteSample {
+public final class TrafficSimulator {
 
-    static final long SEED = 60L;
-    /** 2026-11-22T10:00:00Z. */
-    static final long START_NANOS = 1_795_341_600L * 1_000_000_000L;
-    static final long SECOND = 1_000_000_000L;
-    static final long DURATION_NANOS = 60 * SECOND;
+    /** 2026-11-22T10:00:00Z: when simulated captures start unless told otherwise. */
+    public static final long DEFAULT_START_NANOS = 1_795_341_600L * 1_000_000_000L;
+    public static final long SECOND = 1_000_000_000L;
 
     static final int SERVER_1 = NtpFrames.TEST_NET_3 | 1;
     static final int SERVER_2 = NtpFrames.TEST_NET_3 | 2;
@@ -36,33 +38,41 @@ public final class WriteSample {
     static final int RATE_CLIENT = NtpFrames.TEST_NET_1 | 99;
     static final int SCANNER = NtpFrames.TEST_NET_1 | 66;
     static final int SCANNER_PORT = 41_234;
+    static final int UNSOLICITED_VICTIM = NtpFrames.TEST_NET_2 | 9;
 
     /** One frame, kept until all are written in capture-time order. */
     private record Frame(long timestampNanos, int order, byte[] bytes) {
     }
 
-    private final SplittableRandom random = new SplittableRandom(SEED);
+    private final SplittableRandom random;
+    private final long startNanos;
+    private final long durationNanos;
     private final byte[] scratch = new byte[NtpFrames.MAX_FRAME_LENGTH];
     private final byte[] request = new byte[NtpFrames.NTP_HEADER_LENGTH];
     private final List<Frame> frames = new ArrayList<>();
     private int ipId = 0x4000;
 
-    private WriteSample() {
+    /**
+     * @param seed          seeds every random choice: same seed, same bytes
+     * @param startNanos    capture time of the start, nanoseconds since the Unix epoch
+     * @param durationNanos how long the simulated traffic lasts
+     */
+    public TrafficSimulator(final long seed, final long startNanos, final long durationNanos) {
+        if (durationNanos < SECOND) {
+            throw new IllegalArgumentException("duration: " + durationNanos + " ns (expected: 1 s or more)");
+        }
+        this.random = new SplittableRandom(seed);
+        this.startNanos = startNanos;
+        this.durationNanos = durationNanos;
     }
 
-    public static void main(final String[] args) throws IOException {
-        final Path file = Path.of(args.length > 0 ? args[0] : "samples/mixed-ntp.pcap");
-        final WriteSample sample = new WriteSample();
-        sample.normalPolling();
-        sample.monlistReflection();
-        sample.rateKisses();
-        sample.readVarScan();
-        sample.write(file);
-        System.out.printf("wrote %s: %d frames, %d bytes%n", file, sample.frames.size(), Files.size(file));
+    /** Frames generated so far. */
+    public int frames() {
+        return frames.size();
     }
 
     /** Steady clients polling every 16 s (chrony and ntpd, NTPv4 and v3, IPv6, VLANs 100 and 200) and two iburst starts. */
-    private void normalPolling() {
+    public TrafficSimulator normalPolling() {
         final int[] servers = {SERVER_1, SERVER_2, SERVER_3};
         for (int host = 10; host < 30; host++) {
             final int client = NtpFrames.TEST_NET_1 | host;
@@ -79,12 +89,13 @@ public final class WriteSample {
                     NtpFrames.UNTAGGED, false, 4, true, false);
             }
         }
+        return this;
     }
 
     private void poll(final int client, final int server, final int vlan, final boolean ipv6, final int version,
                       final boolean chrony, final long interval) {
         final int port = chrony ? 32_768 + random.nextInt(28_232) : NtpFrames.NTP_PORT;
-        for (long t = random.nextLong(interval); t < DURATION_NANOS - SECOND; t += interval) {
+        for (long t = random.nextLong(interval); t < durationNanos - SECOND; t += interval) {
             exchange(t, client, port, server, vlan, ipv6, version, !chrony, false);
         }
     }
@@ -99,8 +110,8 @@ public final class WriteSample {
                           final boolean ipv6, final int version, final boolean ntpd, final boolean kiss,
                           final boolean answered) {
         final int at = NtpFrames.payloadOffset(vlan, ipv6);
-        final long transmit = NtpFrames.ntpTimestamp(START_NANOS + t) ^ random.nextInt(1 << 16);
-        final long reference = NtpFrames.ntpTimestamp(START_NANOS + t - 100 * SECOND - random.nextLong(900 * SECOND));
+        final long transmit = NtpFrames.ntpTimestamp(startNanos + t) ^ random.nextInt(1 << 16);
+        final long reference = NtpFrames.ntpTimestamp(startNanos + t - 100 * SECOND - random.nextLong(900 * SECOND));
         final int length = ntpd
             ? NtpFrames.ntpdRequest(scratch, at, version, 6, UPSTREAM, reference, transmit)
             : NtpFrames.clientRequest(scratch, at, version, 6, transmit);
@@ -114,21 +125,27 @@ public final class WriteSample {
         if (kiss) {
             responseLength = NtpFrames.rateKiss(scratch, at, request, 0);
         } else {
-            final long receive = NtpFrames.ntpTimestamp(START_NANOS + answer - 25_000);
+            final long receive = NtpFrames.ntpTimestamp(startNanos + answer - 25_000);
             responseLength = NtpFrames.serverResponse(scratch, at, request, 0, UPSTREAM,
-                NtpFrames.ntpTimestamp(START_NANOS + answer - 37 * SECOND), receive, receive + (25L << 32) / 1_000_000);
+                NtpFrames.ntpTimestamp(startNanos + answer - 37 * SECOND), receive, receive + (25L << 32) / 1_000_000);
         }
         add(answer, vlan, ipv6, server, client, NtpFrames.NTP_PORT, clientPort, responseLength, 56);
     }
 
-    /** Seven MON_GETLIST_1 probes spoofed from the victim's web server, each answered with 8 full responses. */
-    private void monlistReflection() {
+    /**
+     * MON_GETLIST_1 probes spoofed from the victim's web server, {@code probesPerSecond} of them from
+     * {@code fromNanos} for {@code forNanos}, each answered by the reflector with 8 full responses (440-byte NTP
+     * payload, 468-byte IPv4 packet) whose first entry is the victim itself.
+     */
+    public TrafficSimulator monlistReflection(final long fromNanos, final long forNanos, final double probesPerSecond) {
         final int[] entries = new int[47];
         for (int i = 0; i < entries.length; i++) {
             entries[i] = NtpFrames.TEST_NET_1 | 100 + i;
         }
-        for (int probe = 0; probe < 7; probe++) {
-            final long t = 20 * SECOND + probe * 700_000_000L + random.nextInt(100_000_000);
+        final long spacing = (long) (SECOND / probesPerSecond);
+        final int probes = (int) Math.max(1, forNanos / spacing);
+        for (int probe = 0; probe < probes; probe++) {
+            final long t = fromNanos + probe * spacing + random.nextLong(Math.max(1, spacing / 7));
             final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
             final int length = NtpFrames.monlistProbe(scratch, at, probe % 2 == 1);
             add(t, NtpFrames.UNTAGGED, false, VICTIM, REFLECTOR, VICTIM_PORT, NtpFrames.NTP_PORT, length, 243);
@@ -148,25 +165,28 @@ public final class WriteSample {
                     NtpFrames.NTP_PORT, VICTIM_PORT, NtpFrames.MONLIST_RESPONSE_LENGTH, 64);
             }
         }
+        return this;
     }
 
     /**
      * A client polling every second: the server answers the first three, then kisses every third request (ntpd
      * rate-limits its kisses too) and drops the rest.
      */
-    private void rateKisses() {
-        for (int i = 0; i < 15; i++) {
-            final long t = 35 * SECOND + i * SECOND;
+    public TrafficSimulator rateKisses(final long fromNanos, final long forNanos) {
+        final int requests = (int) Math.max(1, forNanos / SECOND);
+        for (int i = 0; i < requests; i++) {
+            final long t = fromNanos + i * SECOND;
             final boolean kiss = i >= 3 && i % 3 == 0;
             exchange(t, RATE_CLIENT, NtpFrames.NTP_PORT, SERVER_2, NtpFrames.UNTAGGED, false, 4, true, kiss,
                 i < 3 || kiss);
         }
+        return this;
     }
 
-    /** READVAR to 203.0.113.10-29, 100 ms apart; four servers expose mode 6 and answer. */
-    private void readVarScan() {
+    /** READVAR to 203.0.113.10-29, 100 ms apart from {@code fromNanos}; four servers expose mode 6 and answer. */
+    public TrafficSimulator readVarScan(final long fromNanos) {
         for (int host = 10; host < 30; host++) {
-            final long t = 42 * SECOND + (host - 10) * 100_000_000L;
+            final long t = fromNanos + (host - 10) * 100_000_000L;
             final int server = NtpFrames.TEST_NET_3 | host;
             final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
             add(t, NtpFrames.UNTAGGED, false, SCANNER, server, SCANNER_PORT, NtpFrames.NTP_PORT,
@@ -176,16 +196,39 @@ public final class WriteSample {
                     NtpFrames.readVarResponse(scratch, at, host), 64);
             }
         }
+        return this;
+    }
+
+    /**
+     * Mode 4 responses nobody asked for, {@code perSecond} of them from {@code fromNanos} for {@code forNanos}, from
+     * 120 reflectors to a victim's random ports: the traffic a victim sees when its address was spoofed in ordinary
+     * client requests to many servers.
+     */
+    public TrafficSimulator unsolicitedResponses(final long fromNanos, final long forNanos, final double perSecond) {
+        final long spacing = (long) (SECOND / perSecond);
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        for (long t = fromNanos; t < fromNanos + forNanos; t += spacing) {
+            final int reflector = NtpFrames.TEST_NET_3 | 100 + random.nextInt(120);
+            final long transmit = NtpFrames.ntpTimestamp(startNanos + t - SECOND) ^ random.nextInt(1 << 20);
+            NtpFrames.clientRequest(request, 0, 4, 6, transmit);
+            final long receive = NtpFrames.ntpTimestamp(startNanos + t - 25_000);
+            final int length = NtpFrames.serverResponse(scratch, at, request, 0, UPSTREAM,
+                NtpFrames.ntpTimestamp(startNanos + t - 37 * SECOND), receive, receive + (25L << 32) / 1_000_000);
+            add(t, NtpFrames.UNTAGGED, false, reflector, UNSOLICITED_VICTIM, NtpFrames.NTP_PORT,
+                1_024 + random.nextInt(60_000), length, 55);
+        }
+        return this;
     }
 
     private void add(final long t, final int vlan, final boolean ipv6, final int source, final int destination,
                      final int sourcePort, final int destinationPort, final int payloadLength, final int ttl) {
         final int length = NtpFrames.headers(scratch, vlan, ipv6, source, destination, sourcePort, destinationPort,
             payloadLength, ipId++, ttl);
-        frames.add(new Frame(START_NANOS + t, frames.size(), Arrays.copyOf(scratch, length)));
+        frames.add(new Frame(startNanos + t, frames.size(), Arrays.copyOf(scratch, length)));
     }
 
-    private void write(final Path file) throws IOException {
+    /** Writes every frame generated so far, in capture-time order, as a microsecond pcap file (Ethernet). */
+    public void write(final Path file) throws IOException {
         frames.sort(Comparator.comparingLong(Frame::timestampNanos).thenComparingInt(Frame::order));
         final Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {

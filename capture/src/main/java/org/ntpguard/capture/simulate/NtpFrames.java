@@ -1,4 +1,4 @@
-package org.ntpguard.bench;
+package org.ntpguard.capture.simulate;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,70 +15,70 @@ import java.util.Arrays;
  * <p>NTP payloads are laid out as ntpd, chrony, ntpq and ntpdc put them on the wire: RFC 5905 §7.3 (modes 3/4, KoD
  * §7.4), RFC 9327 §2 (mode 6), ntpd {@code include/ntp_request.h} (mode 7, {@code struct info_monitor_1}).
  */
-final class NtpFrames {
+public final class NtpFrames {
 
     /** Largest frame written: a tagged IPv6 monlist response is 14 + 4 + 40 + 8 + 440 bytes. */
-    static final int MAX_FRAME_LENGTH = 1514;
+    public static final int MAX_FRAME_LENGTH = 1514;
 
-    static final int ETHERNET_LENGTH = 14;
-    static final int VLAN_TAG_LENGTH = 4;
-    static final int IPV4_LENGTH = 20;
-    static final int IPV6_LENGTH = 40;
-    static final int UDP_LENGTH = 8;
-    static final int ETHER_TYPE_IPV4 = 0x0800;
-    static final int ETHER_TYPE_IPV6 = 0x86DD;
-    static final int ETHER_TYPE_VLAN = 0x8100;
-    static final int PROTOCOL_UDP = 17;
-    static final int NTP_PORT = 123;
+    public static final int ETHERNET_LENGTH = 14;
+    public static final int VLAN_TAG_LENGTH = 4;
+    public static final int IPV4_LENGTH = 20;
+    public static final int IPV6_LENGTH = 40;
+    public static final int UDP_LENGTH = 8;
+    public static final int ETHER_TYPE_IPV4 = 0x0800;
+    public static final int ETHER_TYPE_IPV6 = 0x86DD;
+    public static final int ETHER_TYPE_VLAN = 0x8100;
+    public static final int PROTOCOL_UDP = 17;
+    public static final int NTP_PORT = 123;
     /** No VLAN tag. */
-    static final int UNTAGGED = 0;
+    public static final int UNTAGGED = 0;
 
-    static final int TEST_NET_1 = 0xC0000200;
-    static final int TEST_NET_2 = 0xC6336400;
-    static final int TEST_NET_3 = 0xCB007100;
+    public static final int TEST_NET_1 = 0xC0000200;
+    public static final int TEST_NET_2 = 0xC6336400;
+    public static final int TEST_NET_3 = 0xCB007100;
 
     /** RFC 5905 §6: seconds from the NTP era 0 epoch (1900) to the Unix epoch. */
-    static final long NTP_UNIX_OFFSET_SECONDS = 2_208_988_800L;
+    public static final long NTP_UNIX_OFFSET_SECONDS = 2_208_988_800L;
 
-    static final int NTP_HEADER_LENGTH = 48;
-    static final int NTP_TRANSMIT_OFFSET = 40;
-    static final int MODE_CLIENT = 3;
-    static final int MODE_SERVER = 4;
-    static final int MODE_CONTROL = 6;
-    static final int MODE_PRIVATE = 7;
+    public static final int NTP_HEADER_LENGTH = 48;
+    public static final int NTP_TRANSMIT_OFFSET = 40;
+    public static final int MODE_CLIENT = 3;
+    public static final int MODE_SERVER = 4;
+    public static final int MODE_CONTROL = 6;
+    public static final int MODE_PRIVATE = 7;
     /** RFC 5905 §7.3: LI 3, clock unsynchronized; ntpd sets it in KoD packets. */
-    static final int LI_UNSYNCHRONIZED = 3;
+    public static final int LI_UNSYNCHRONIZED = 3;
     /** RFC 5905 §7.4: the kiss code "RATE" in the reference id. */
-    static final int KISS_RATE = 0x52415445;
+    public static final int KISS_RATE = 0x52415445;
     /** ntpd ntp_proto.c: a KoD's poll is at least NTP_MINPOLL. */
-    static final int NTP_MINPOLL = 3;
+    public static final int NTP_MINPOLL = 3;
 
     /** ntp_request.h: IMPL_XNTPD. */
-    static final int IMPL_XNTPD = 3;
+    public static final int IMPL_XNTPD = 3;
     /** ntp_request.h: REQ_MON_GETLIST_1. */
-    static final int REQ_MON_GETLIST_1 = 42;
+    public static final int REQ_MON_GETLIST_1 = 42;
     /** ntp_request.h REQ_LEN_HDR. */
-    static final int PRIVATE_HEADER_LENGTH = 8;
+    public static final int PRIVATE_HEADER_LENGTH = 8;
     /** sizeof(struct info_monitor_1). */
-    static final int MONITOR_1_LENGTH = 72;
+    public static final int MONITOR_1_LENGTH = 72;
     /** What ntpd puts in one response: 6 × 72 = 432 ≤ its 500-byte data area, 440 bytes of NTP. */
-    static final int MONLIST_ENTRIES_PER_PACKET = 6;
-    static final int MONLIST_RESPONSE_LENGTH = PRIVATE_HEADER_LENGTH + MONLIST_ENTRIES_PER_PACKET * MONITOR_1_LENGTH;
+    public static final int MONLIST_ENTRIES_PER_PACKET = 6;
+    public static final int MONLIST_RESPONSE_LENGTH = PRIVATE_HEADER_LENGTH + MONLIST_ENTRIES_PER_PACKET * MONITOR_1_LENGTH;
     /** Zero-padded probe as most scanners send it (an ntpdc request is 192 bytes). */
-    static final int MONLIST_PROBE_PADDED_LENGTH = 48;
-    static final int PRIVATE_RESPONSE = 0x80;
-    static final int PRIVATE_MORE = 0x40;
+    public static final int MONLIST_PROBE_PADDED_LENGTH = 48;
+    public static final int PRIVATE_RESPONSE = 0x80;
+    public static final int PRIVATE_MORE = 0x40;
     /** ntpdc speaks version 2. */
-    static final int PRIVATE_VERSION = 2;
+    public static final int PRIVATE_VERSION = 2;
 
     /** RFC 9327 §2: opcode 2, read variables. */
-    static final int OPCODE_READVAR = 2;
-    static final int CONTROL_HEADER_LENGTH = 12;
-    static final int CONTROL_RESPONSE = 0x80;
+    public static final int OPCODE_READVAR = 2;
+    public static final int CONTROL_HEADER_LENGTH = 12;
+    public static final int CONTROL_RESPONSE = 0x80;
     /** ntpq sends version 2 (NTP_OLDVERSION + 1). */
-    static final int CONTROL_VERSION = 2;
+    public static final int CONTROL_VERSION = 2;
     /** A synchronized ntpd's system status word: leap 0, source 6 (NTP), 1 event, last event 5 (clock sync). */
-    static final int SYSTEM_STATUS = 0x0615;
+    public static final int SYSTEM_STATUS = 0x0615;
 
     private static final byte[] READVAR_DATA = ("version=\"ntpd 4.2.8p15@1.3728-o Wed Sep 23 11:46:38 UTC 2020 (1)\","
         + " processor=\"x86_64\", system=\"Linux/5.10.0-26-amd64\", leap=00, stratum=2, precision=-24,"
@@ -90,7 +90,7 @@ final class NtpFrames {
     }
 
     /** Where the UDP payload starts behind an Ethernet header, a tag when {@code vlanId} is not 0, and IP/UDP. */
-    static int payloadOffset(final int vlanId, final boolean ipv6) {
+    public static int payloadOffset(final int vlanId, final boolean ipv6) {
         return ETHERNET_LENGTH + (vlanId == UNTAGGED ? 0 : VLAN_TAG_LENGTH) + (ipv6 ? IPV6_LENGTH : IPV4_LENGTH)
             + UDP_LENGTH;
     }
@@ -100,7 +100,7 @@ final class NtpFrames {
      *
      * @return the frame's length
      */
-    static int headers(final byte[] f, final int vlanId, final boolean ipv6, final int source, final int destination,
+    public static int headers(final byte[] f, final int vlanId, final boolean ipv6, final int source, final int destination,
                        final int sourcePort, final int destinationPort, final int payloadLength, final int ipId,
                        final int ttl) {
         int at = 0;
@@ -158,7 +158,7 @@ final class NtpFrames {
     }
 
     /** A 48-byte client request as chrony sends it: only LI/VN/mode, poll, precision and a transmit timestamp. */
-    static int clientRequest(final byte[] f, final int at, final int version, final int poll, final long transmit) {
+    public static int clientRequest(final byte[] f, final int at, final int version, final int poll, final long transmit) {
         Arrays.fill(f, at, at + NTP_HEADER_LENGTH, (byte) 0);
         f[at] = (byte) (version << 3 | MODE_CLIENT);
         f[at + 2] = (byte) poll;
@@ -168,7 +168,7 @@ final class NtpFrames {
     }
 
     /** A 48-byte client request as ntpd sends it: its own stratum, root delay/dispersion, refid and reftime. */
-    static int ntpdRequest(final byte[] f, final int at, final int version, final int poll, final int upstream,
+    public static int ntpdRequest(final byte[] f, final int at, final int version, final int poll, final int upstream,
                            final long reference, final long transmit) {
         clientRequest(f, at, version, poll, transmit);
         f[at + 1] = 3;
@@ -180,7 +180,7 @@ final class NtpFrames {
     }
 
     /** ntpd's answer to the request at {@code request}: stratum 2, org = the request's transmit timestamp. */
-    static int serverResponse(final byte[] f, final int at, final byte[] request, final int requestAt,
+    public static int serverResponse(final byte[] f, final int at, final byte[] request, final int requestAt,
                               final int upstream, final long reference, final long receive, final long transmit) {
         Arrays.fill(f, at, at + NTP_HEADER_LENGTH, (byte) 0);
         f[at] = (byte) (request[requestAt] & 0x38 | MODE_SERVER);
@@ -202,7 +202,7 @@ final class NtpFrames {
      * precision, root delay, root dispersion and reference time echoed, and its transmit timestamp in all three of
      * origin, receive and transmit.
      */
-    static int rateKiss(final byte[] f, final int at, final byte[] request, final int requestAt) {
+    public static int rateKiss(final byte[] f, final int at, final byte[] request, final int requestAt) {
         Arrays.fill(f, at, at + NTP_HEADER_LENGTH, (byte) 0);
         f[at] = (byte) (LI_UNSYNCHRONIZED << 6 | request[requestAt] & 0x38 | MODE_SERVER);
         f[at + 2] = (byte) Math.max(request[requestAt + 2], NTP_MINPOLL);
@@ -216,7 +216,7 @@ final class NtpFrames {
     }
 
     /** The MON_GETLIST_1 probe of amplification tools: {@code 17 00 03 2a 00 00 00 00}, optionally zero-padded to 48. */
-    static int monlistProbe(final byte[] f, final int at, final boolean padded) {
+    public static int monlistProbe(final byte[] f, final int at, final boolean padded) {
         final int length = padded ? MONLIST_PROBE_PADDED_LENGTH : PRIVATE_HEADER_LENGTH;
         Arrays.fill(f, at, at + length, (byte) 0);
         f[at] = (byte) (PRIVATE_VERSION << 3 | MODE_PRIVATE);
@@ -229,7 +229,7 @@ final class NtpFrames {
      * The header of one full monlist response (R set, M on all but the last of a series); the caller writes the
      * {@link #MONLIST_ENTRIES_PER_PACKET} entries with {@link #monitorEntry}.
      */
-    static int monlistResponseHeader(final byte[] f, final int at, final int sequence, final boolean more) {
+    public static int monlistResponseHeader(final byte[] f, final int at, final int sequence, final boolean more) {
         f[at] = (byte) (PRIVATE_RESPONSE | (more ? PRIVATE_MORE : 0) | PRIVATE_VERSION << 3 | MODE_PRIVATE);
         f[at + 1] = (byte) (sequence & 0x7F);
         f[at + 2] = IMPL_XNTPD;
@@ -240,7 +240,7 @@ final class NtpFrames {
     }
 
     /** Entry {@code index} of a monlist response at {@code at}: an IPv4 {@code struct info_monitor_1}. */
-    static void monitorEntry(final byte[] f, final int at, final int index, final int averageInterval,
+    public static void monitorEntry(final byte[] f, final int at, final int index, final int averageInterval,
                              final int lastInterval, final int count, final int remote, final int local,
                              final int port, final int mode, final int version) {
         final int entry = at + PRIVATE_HEADER_LENGTH + index * MONITOR_1_LENGTH;
@@ -256,7 +256,7 @@ final class NtpFrames {
     }
 
     /** ntpq's READVAR of the system variables: 12 bytes, association 0, no data. */
-    static int readVarRequest(final byte[] f, final int at, final int sequence) {
+    public static int readVarRequest(final byte[] f, final int at, final int sequence) {
         Arrays.fill(f, at, at + CONTROL_HEADER_LENGTH, (byte) 0);
         f[at] = (byte) (CONTROL_VERSION << 3 | MODE_CONTROL);
         f[at + 1] = OPCODE_READVAR;
@@ -265,7 +265,7 @@ final class NtpFrames {
     }
 
     /** ntpd's single-packet READVAR answer: the system variables, padded to a multiple of 4. */
-    static int readVarResponse(final byte[] f, final int at, final int sequence) {
+    public static int readVarResponse(final byte[] f, final int at, final int sequence) {
         final int padded = (READVAR_DATA.length + 3) & ~3;
         Arrays.fill(f, at, at + CONTROL_HEADER_LENGTH + padded, (byte) 0);
         f[at] = (byte) (CONTROL_VERSION << 3 | MODE_CONTROL);
@@ -278,7 +278,7 @@ final class NtpFrames {
     }
 
     /** An NTP timestamp (RFC 5905 §6, era 0) for a Unix time in nanoseconds. */
-    static long ntpTimestamp(final long unixNanos) {
+    public static long ntpTimestamp(final long unixNanos) {
         final long seconds = Math.floorDiv(unixNanos, 1_000_000_000L);
         final long fraction = (Math.floorMod(unixNanos, 1_000_000_000L) << 32) / 1_000_000_000L;
         return (seconds + NTP_UNIX_OFFSET_SECONDS) << 32 | fraction;
@@ -312,19 +312,19 @@ final class NtpFrames {
         return (int) ~folded & 0xFFFF;
     }
 
-    static void putShort(final byte[] f, final int at, final int value) {
+    public static void putShort(final byte[] f, final int at, final int value) {
         f[at] = (byte) (value >>> 8);
         f[at + 1] = (byte) value;
     }
 
-    static void putInt(final byte[] f, final int at, final int value) {
+    public static void putInt(final byte[] f, final int at, final int value) {
         f[at] = (byte) (value >>> 24);
         f[at + 1] = (byte) (value >>> 16);
         f[at + 2] = (byte) (value >>> 8);
         f[at + 3] = (byte) value;
     }
 
-    static void putLong(final byte[] f, final int at, final long value) {
+    public static void putLong(final byte[] f, final int at, final long value) {
         putInt(f, at, (int) (value >>> 32));
         putInt(f, at + 4, (int) value);
     }

@@ -1,0 +1,50 @@
+package org.ntpguard.capture.simulate;
+
+/**
+ * The traffic {@code ntpguard simulate} writes. Abuse scenarios run on top of normal polling, starting 10 % into
+ * the capture, at {@code rate} events a second ({@link #defaultRate()} unless told otherwise).
+ */
+public enum Scenario {
+    /** Clients polling every 16 s, NTPv3 and v4, ntpd and chrony, IPv6, VLANs, two iburst starts. Flags nothing. */
+    NORMAL(0),
+    /** Spoofed MON_GETLIST_1 probes, each answered with 8 full monlist packets to the victim. */
+    MONLIST(1),
+    /** A client polling every second through RATE Kiss-o'-Death packets. */
+    KOD(1),
+    /** A mode 6 READVAR sweep of 20 servers, 4 of which answer. */
+    SCAN(10),
+    /** Mode 4 responses from 120 reflectors to a victim that never asked. */
+    UNSOLICITED(60),
+    /** Everything above at once, as in the bundled sample capture. */
+    MIX(0);
+
+    private final double defaultRate;
+
+    Scenario(final double defaultRate) {
+        this.defaultRate = defaultRate;
+    }
+
+    /** Abuse events a second when no rate is given: probes, kissed requests, scan targets or responses. */
+    public double defaultRate() {
+        return defaultRate;
+    }
+
+    /** Adds this scenario's traffic to {@code simulator}, lasting {@code durationNanos}. */
+    public void addTo(final TrafficSimulator simulator, final long durationNanos, final double rate) {
+        final long from = durationNanos / 10;
+        final long span = durationNanos - from - 2 * TrafficSimulator.SECOND;
+        switch (this) {
+            case NORMAL -> simulator.normalPolling();
+            case MONLIST -> simulator.normalPolling().monlistReflection(from, span, rate);
+            case KOD -> simulator.normalPolling().rateKisses(from, span);
+            case SCAN -> simulator.normalPolling().readVarScan(from);
+            case UNSOLICITED -> simulator.normalPolling().unsolicitedResponses(from, Math.min(span,
+                    30 * TrafficSimulator.SECOND), rate);
+            case MIX -> simulator.normalPolling()
+                    .monlistReflection(durationNanos / 3, 5 * TrafficSimulator.SECOND, 1.4)
+                    .rateKisses(durationNanos * 7 / 12, 15 * TrafficSimulator.SECOND)
+                    .readVarScan(durationNanos * 7 / 10);
+            default -> throw new IllegalStateException("scenario " + this);
+        }
+    }
+}
