@@ -111,6 +111,7 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
 
     private volatile boolean closing;
     private volatile boolean abandoned;
+    private boolean closed;
     private volatile long unsent;
     /** The packet the publisher thread took from the queue and the producer has not accepted yet. */
     private volatile NtpPacket inHand;
@@ -262,9 +263,13 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
     /**
      * Stops taking packets, publishes what the queue holds and waits for the broker's acknowledgements, for at
      * most {@code timeout}. What is still held then is counted as unsent, or as a send error when the producer
-     * already had it.
+     * already had it. Closing again does nothing.
      */
-    public void close(final Duration timeout) {
+    public synchronized void close(final Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         final long deadline = System.nanoTime() + timeout.toNanos();
         closing = true;
         try {
