@@ -1,0 +1,109 @@
+package org.ntpguard.capture;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * One real single-node KRaft broker (combined broker and controller) per test JVM, started on first use and shut
+ * down when the JVM exits; every integration test of a module shares it and makes its own topics.
+ */
+public final class TestBroker {
+
+    private static final AtomicInteger TOPICS = new AtomicInteger();
+    private static KafkaClusterTestKit cluster;
+
+    private TestBroker() {
+    }
+
+    /** The broker's bootstrap address (a localhost port), starting it on first call. */
+    public static synchronized String bootstrapServers() {
+        if (cluster == null) {
+            try {
+                final KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                        .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                        // A test's topics, with one replica; the offsets topic too.
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024))
+                        .build();
+                started.format();
+                started.startup();
+                started.waitForReadyBrokers();
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        started.close();
+                    } catch (Exception e) {
+                        // The JVM is exiting; its temporary folders go with it.
+                    }
+                }, "test-broker-stop"));
+                cluster = started;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the test broker: " + e, e);
+            }
+        }
+        return cluster.bootstrapServers();
+    }
+
+    /** A fresh topic name with {@code prefix}, unique in this JVM. */
+    public static String uniqueTopic(final String prefix) {
+        return prefix + "." + TOPICS.incrementAndGet() + "." + System.nanoTime();
+    }
+
+    /** Creates topics with the given partition counts (name, partitions, name, partitions...). */
+    public static void createTopics(final Object... namesAndPartitions) {
+        final List<NewTopic> topics = new ArrayList<>();
+        for (int i = 0; i < namesAndPartitions.length; i += 2) {
+            topics.add(new NewTopic((String) namesAndPartitions[i], (Integer) namesAndPartitions[i + 1], (short) 1));
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(topics).all().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create " + topics + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every record of {@code topic} from the beginning up to its end offsets now (all partitions). */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(final String topic) {
+        final Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+            final long deadline = System.currentTimeMillis() + 30_000;
+            while (!end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("timed out reading " + topic + " up to " + end);
+                }
+                consumer.poll(java.time.Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+}

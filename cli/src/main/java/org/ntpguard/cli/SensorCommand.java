@@ -1,0 +1,285 @@
+package org.ntpguard.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ntpguard.capture.live.CaptureStats;
+import org.ntpguard.capture.live.LiveCaptureException;
+import org.ntpguard.capture.live.LiveCaptureOptions;
+import org.ntpguard.capture.live.LiveCaptureReader;
+import org.ntpguard.capture.pcap.CaptureFiles;
+import org.ntpguard.capture.pcap.CaptureReader;
+import org.ntpguard.capture.proto.LinkType;
+import org.ntpguard.capture.publish.BrokerProbe;
+import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.PublishStats;
+import org.ntpguard.capture.publish.SensorTopics;
+import org.ntpguard.capture.session.CaptureSession;
+import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.capture.session.PacketSink;
+import org.ntpguard.capture.session.ProblemLog;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code ntpguard sensor}: decodes a live interface or capture files and publishes every NTP datagram to Kafka. */
+@Command(name = "sensor",
+        mixinStandardHelpOptions = true,
+        header = "Publish the NTP datagrams of a live interface or of capture files to Kafka.",
+        description = {
+            "Decodes like 'ntpguard decode' and publishes one NtpPacket record per NTP datagram to ntp.packets "
+                    + "(key: the client address, record timestamp: the capture time), with an idempotent producer "
+                    + "(acks=all, lz4, batches for small records). Heartbeats go to every partition of "
+                    + "ntp.heartbeats so that the detector's windows close: every second live, once after a replay "
+                    + "(one hour past its last packet).",
+            "Live, the capture never waits for Kafka: when the queue between capture and producer is full, "
+                    + "packets are dropped and counted, next to libpcap's own drop counters. A replay waits "
+                    + "instead. An unreachable broker is reported in one line and retried; what is queued is sent "
+                    + "once it answers. Ctrl-C or SIGTERM flushes what the sensor holds.",
+            ""
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:every input was read and every NTP datagram published",
+            "1:some input was damaged or unreadable, or some datagrams were not published (dropped, failed)",
+            "2:nothing could be read, or the command line was wrong"
+        })
+final class SensorCommand implements Callable<Integer> {
+
+    /** How long the start-up check waits for a broker before saying it is not reachable. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = {"-i", "--interface"}, paramLabel = "<interface>",
+                description = "Capture live on this interface (needs root or CAP_NET_RAW); stop with Ctrl-C.")
+        String interfaceName;
+
+        @Option(names = {"-r", "--read"}, paramLabel = "<file>", arity = "1..*",
+                description = "Replay these capture files at full speed (pcap or pcapng, plain or gzip-compressed).")
+        List<Path> files;
+    }
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "<hosts>", required = true,
+            description = "Kafka bootstrap servers, host:port[,host:port...].")
+    String bootstrapServers;
+
+    @Option(names = "--producer-config", paramLabel = "<file>",
+            description = "Kafka producer properties (SASL, TLS, tuning); they override the sensor's defaults.")
+    Path producerConfig;
+
+    @Option(names = "--sensor", paramLabel = "<name>", defaultValue = "sensor",
+            description = "Sensor name carried in every record (default: ${DEFAULT-VALUE}).")
+    String sensor;
+
+    @Option(names = "--queue", paramLabel = "<n>", defaultValue = "" + PacketPublisher.DEFAULT_QUEUE_CAPACITY,
+            description = "Packets held between capture and producer (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
+            description = "Live only: BPF capture filter (default: as 'ntpguard decode').")
+    String filter;
+
+    @Option(names = "--packets-topic", paramLabel = "<topic>", defaultValue = "ntp.packets",
+            description = "Topic for NtpPacket records (default: ${DEFAULT-VALUE}).")
+    String packetsTopic;
+
+    @Option(names = "--heartbeats-topic", paramLabel = "<topic>", defaultValue = "ntp.heartbeats",
+            description = "Topic for SensorHeartbeat records (default: ${DEFAULT-VALUE}).")
+    String heartbeatsTopic;
+
+    private volatile boolean stopRequested;
+
+    @Override
+    public Integer call() throws IOException {
+        if (queue < 1) {
+            throw new ParameterException(spec.commandLine(), "--queue: " + queue + " (expected: 1 or more)");
+        }
+        if (filter != null && input.files != null) {
+            throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        final Properties user = new Properties();
+        if (producerConfig != null) {
+            try (InputStream in = Files.newInputStream(producerConfig)) {
+                user.load(in);
+            } catch (NoSuchFileException e) {
+                err.println("ntpguard sensor: " + producerConfig + ": no such file");
+                return ExitCodes.FAILED;
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("ntpguard sensor: " + producerConfig + ": cannot read: " + OneLineErrors.describe(e));
+                return ExitCodes.FAILED;
+            }
+        }
+        final Properties config = PacketPublisher.producerConfig(bootstrapServers, user);
+        if (!BrokerProbe.reachable(config, PROBE_TIMEOUT)) {
+            err.println("ntpguard sensor: broker " + bootstrapServers + " not reachable; retrying (packets are "
+                    + "queued, up to " + queue + ")");
+            err.flush();
+        }
+        final SensorTopics topics = new SensorTopics(packetsTopic, heartbeatsTopic);
+        final DecodeStats stats = new DecodeStats();
+        final ProblemLog problems = new ProblemLog(err);
+        final CaptureSession session = new CaptureSession(stats, problems);
+        return input.files != null
+                ? replay(config, topics, session, stats, problems, err)
+                : live(config, topics, session, stats, err);
+    }
+
+    private int replay(final Properties config, final SensorTopics topics, final CaptureSession session,
+                       final DecodeStats stats, final ProblemLog problems, final PrintWriter err) throws IOException {
+        final PacketPublisher publisher = PacketPublisher.create(config, sensor, topics, queue,
+                PacketPublisher.Overflow.WAIT, null);
+        final PacketSink sink = packet -> {
+            if (stopRequested) {
+                throw new ReplayStopped();
+            }
+            publisher.accept(packet);
+        };
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread stopper = new Thread(() -> {
+            stopRequested = true;
+            awaitQuietly(finished, PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5));
+        }, "sensor-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            for (final Path file : input.files) {
+                if (stopRequested) {
+                    break;
+                }
+                final long damageBefore = problems.inputDamage();
+                final long framesBefore = stats.frames();
+                try (CaptureReader reader = CaptureFiles.open(file, problems)) {
+                    session.run(reader, sink, Long.MAX_VALUE);
+                } catch (ReplayStopped e) {
+                    break;
+                } catch (NoSuchFileException e) {
+                    err.println(file + ": no such file");
+                    stats.unreadableInput();
+                    continue;
+                } catch (AccessDeniedException e) {
+                    err.println(file + ": permission denied");
+                    stats.unreadableInput();
+                    continue;
+                } catch (IOException e) {
+                    err.println(file + ": cannot read: " + OneLineErrors.describe(e));
+                    stats.unreadableInput();
+                    continue;
+                } finally {
+                    problems.flush();
+                }
+                if (problems.inputDamage() > damageBefore) {
+                    if (stats.frames() == framesBefore) {
+                        stats.unreadableInput();
+                    } else {
+                        stats.damagedInput();
+                    }
+                }
+            }
+            publisher.heartbeatAfterReplay();
+            publisher.close();
+            final PublishStats published = publisher.stats();
+            err.println("ntpguard sensor: " + stats.summary() + "; " + published.summary());
+            err.flush();
+            if (stats.unreadableInputs() == input.files.size()) {
+                return ExitCodes.FAILED;
+            }
+            return stats.unreadableInputs() > 0 || stats.damagedInputs() > 0 || !complete(published)
+                    ? ExitCodes.PARTIAL : ExitCodes.OK;
+        } finally {
+            publisher.close(Duration.ZERO);
+            finished.countDown();
+            removeHookUnlessExiting(stopper);
+        }
+    }
+
+    private int live(final Properties config, final SensorTopics topics, final CaptureSession session,
+                     final DecodeStats stats, final PrintWriter err) throws IOException {
+        LiveCaptureOptions options = LiveCaptureOptions.of(input.interfaceName);
+        if (filter != null) {
+            options = options.withFilter(filter);
+        }
+        final LiveCaptureReader reader;
+        try {
+            reader = LiveCaptureReader.open(options);
+        } catch (LiveCaptureException e) {
+            err.println("ntpguard sensor: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        final PacketPublisher publisher = PacketPublisher.create(config, sensor, topics, queue,
+                PacketPublisher.Overflow.DROP, HEARTBEAT_INTERVAL);
+        final CountDownLatch finished = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
+        final Thread stopper = new Thread(() -> {
+            reader.close();
+            awaitQuietly(finished, PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5));
+        }, "sensor-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try {
+            err.println("ntpguard sensor: capturing on " + reader.source() + " (link type "
+                    + LinkType.describe(reader.linkType()) + ", filter: " + reader.filter() + ") to "
+                    + bootstrapServers + "; stop with Ctrl-C");
+            err.flush();
+            session.run(reader, publisher, Long.MAX_VALUE);
+            final CaptureStats captured = reader.stats();
+            publisher.close();
+            final PublishStats published = publisher.stats();
+            err.println("ntpguard sensor: " + stats.summary() + "; " + published.summary());
+            err.println("ntpguard sensor: libpcap received " + captured.received() + ", dropped by kernel "
+                    + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
+            err.flush();
+            return complete(published) ? ExitCodes.OK : ExitCodes.PARTIAL;
+        } finally {
+            reader.close();
+            publisher.close(Duration.ZERO);
+            finished.countDown();
+            removeHookUnlessExiting(stopper);
+        }
+    }
+
+    private static boolean complete(final PublishStats published) {
+        return published.dropped() == 0 && published.sendErrorCount() == 0 && published.unsent() == 0;
+    }
+
+    /** Thrown by the replay's sink once Ctrl-C or SIGTERM asked the sensor to stop. */
+    private static final class ReplayStopped extends IOException {
+        ReplayStopped() {
+            super("stopped", null);
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch, final Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHookUnlessExiting(final Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // The JVM is already shutting down: the hook is running.
+        }
+    }
+}
