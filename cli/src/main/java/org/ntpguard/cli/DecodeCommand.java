@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,8 +14,6 @@ import org.ntpguard.capture.live.CaptureStats;
 import org.ntpguard.capture.live.LiveCaptureException;
 import org.ntpguard.capture.live.LiveCaptureOptions;
 import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.pcap.CaptureFiles;
-import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.proto.LinkType;
 import org.ntpguard.capture.publish.NtpPacketMapper;
 import org.ntpguard.capture.session.CaptureSession;
@@ -123,41 +119,8 @@ final class DecodeCommand implements Callable<Integer> {
 
     private int decodeFiles(final CaptureSession session, final PacketSink sink, final long limit,
                             final DecodeStats stats, final ProblemLog problems, final PrintWriter err) {
-        long remaining = limit;
-        for (final Path file : input.files) {
-            if (remaining <= 0) {
-                break;
-            }
-            final long damageBefore = problems.inputDamage();
-            final long framesBefore = stats.frames();
-            try (CaptureReader reader = CaptureFiles.open(file, problems)) {
-                remaining -= session.run(reader, sink, remaining);
-            } catch (NoSuchFileException e) {
-                err.println(file + ": no such file");
-                stats.unreadableInput();
-                continue;
-            } catch (AccessDeniedException e) {
-                err.println(file + ": permission denied");
-                stats.unreadableInput();
-                continue;
-            } catch (IOException e) {
-                err.println(file + ": cannot read: " + OneLineErrors.describe(e));
-                stats.unreadableInput();
-                continue;
-            }
-            problems.flush();
-            if (problems.inputDamage() > damageBefore) {
-                if (stats.frames() == framesBefore) {
-                    stats.unreadableInput(); // not a capture, or cut inside its header
-                } else {
-                    stats.damagedInput();
-                }
-            }
-        }
-        if (stats.unreadableInputs() == input.files.size()) {
-            return ExitCodes.FAILED;
-        }
-        return stats.unreadableInputs() > 0 || stats.damagedInputs() > 0 ? ExitCodes.PARTIAL : ExitCodes.OK;
+        FileReplay.read(input.files, session, sink, limit, stats, problems, err);
+        return FileReplay.exitCode(stats, input.files.size());
     }
 
     private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,

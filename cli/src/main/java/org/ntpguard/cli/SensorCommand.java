@@ -151,7 +151,7 @@ final class SensorCommand implements Callable<Integer> {
                 PacketPublisher.Overflow.WAIT, null);
         final PacketSink sink = packet -> {
             if (stopRequested) {
-                throw new ReplayStopped();
+                throw new FileReplay.Stopped();
             }
             publisher.accept(packet);
         };
@@ -162,49 +162,14 @@ final class SensorCommand implements Callable<Integer> {
         }, "sensor-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         try {
-            for (final Path file : input.files) {
-                if (stopRequested) {
-                    break;
-                }
-                final long damageBefore = problems.inputDamage();
-                final long framesBefore = stats.frames();
-                try (CaptureReader reader = CaptureFiles.open(file, problems)) {
-                    session.run(reader, sink, Long.MAX_VALUE);
-                } catch (ReplayStopped e) {
-                    break;
-                } catch (NoSuchFileException e) {
-                    err.println(file + ": no such file");
-                    stats.unreadableInput();
-                    continue;
-                } catch (AccessDeniedException e) {
-                    err.println(file + ": permission denied");
-                    stats.unreadableInput();
-                    continue;
-                } catch (IOException e) {
-                    err.println(file + ": cannot read: " + OneLineErrors.describe(e));
-                    stats.unreadableInput();
-                    continue;
-                } finally {
-                    problems.flush();
-                }
-                if (problems.inputDamage() > damageBefore) {
-                    if (stats.frames() == framesBefore) {
-                        stats.unreadableInput();
-                    } else {
-                        stats.damagedInput();
-                    }
-                }
-            }
+            FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
             publisher.heartbeatAfterReplay();
             publisher.close();
             final PublishStats published = publisher.stats();
             err.println("ntpguard sensor: " + stats.summary() + "; " + published.summary());
             err.flush();
-            if (stats.unreadableInputs() == input.files.size()) {
-                return ExitCodes.FAILED;
-            }
-            return stats.unreadableInputs() > 0 || stats.damagedInputs() > 0 || !complete(published)
-                    ? ExitCodes.PARTIAL : ExitCodes.OK;
+            final int status = FileReplay.exitCode(stats, input.files.size());
+            return status == ExitCodes.OK && !complete(published) ? ExitCodes.PARTIAL : status;
         } finally {
             publisher.close(Duration.ZERO);
             finished.countDown();
@@ -258,13 +223,6 @@ final class SensorCommand implements Callable<Integer> {
 
     private static boolean complete(final PublishStats published) {
         return published.dropped() == 0 && published.sendErrorCount() == 0 && published.unsent() == 0;
-    }
-
-    /** Thrown by the replay's sink once Ctrl-C or SIGTERM asked the sensor to stop. */
-    private static final class ReplayStopped extends IOException {
-        ReplayStopped() {
-            super("stopped", null);
-        }
     }
 
     private static void awaitQuietly(final CountDownLatch latch, final Duration timeout) {
