@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Detects NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic "
                 + "and captures.",
-        subcommands = {DecodeCommand.class, SensorCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DecodeCommand.class, SensorCommand.class, DetectCommand.class,
+                SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class NtpGuardCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,257 @@
+package org.ntpguard.streams.app;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.topology.NtpTopology;
+
+/**
+ * Runs the detector topology on a Kafka cluster: topics checked and created ({@link TopicSetup}), exactly-once
+ * processing, undecodable records to a dead-letter topic ({@link DeadLetterHandler}), and
+ * {@link #awaitCaughtUp(Duration)} for a replay that must know when every record is processed.
+ */
+public final class DetectorApp implements AutoCloseable {
+
+    public static final String DEFAULT_APPLICATION_ID = "ntpguard-detector";
+    public static final String DEFAULT_DEAD_LETTER_TOPIC = "ntp.dead-letters";
+    public static final int DEFAULT_PARTITIONS = 3;
+    /** Kafka Streams' internal {@code StreamsConfig} key for the on-window-close emission throttle. */
+    static final String EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.windowed.aggregation__";
+
+    /**
+     * @param kafka           extra Kafka Streams / client settings (SASL, TLS...), applied over ours
+     * @param wallClockExpiry expire blocklist entries on the wall clock (live) rather than stream time (replay)
+     */
+    public record Settings(String bootstrapServers, String applicationId, Path stateDir, int streamThreads,
+                           TopicNames topics, String deadLetterTopic, int partitions, boolean wallClockExpiry,
+                           Properties kafka) {
+
+        /** Defaults for everything but the cluster and the state directory. */
+        public static Settings of(final String bootstrapServers, final Path stateDir) {
+            return new Settings(bootstrapServers, DEFAULT_APPLICATION_ID, stateDir, 1, TopicNames.defaults(),
+                    DEFAULT_DEAD_LETTER_TOPIC, DEFAULT_PARTITIONS, false, new Properties());
+        }
+
+        public Settings withApplicationId(final String id) {
+            return new Settings(bootstrapServers, id, stateDir, streamThreads, topics, deadLetterTopic, partitions,
+                    wallClockExpiry, kafka);
+        }
+
+        public Settings withWallClockExpiry(final boolean wallClock) {
+            return new Settings(bootstrapServers, applicationId, stateDir, streamThreads, topics, deadLetterTopic,
+                    partitions, wallClock, kafka);
+        }
+    }
+
+    private final Settings settings;
+    private final Topology topology;
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final KafkaStreams streams;
+    private final Admin admin;
+
+    public DetectorApp(final Settings settings, final DetectionConfig config) {
+        this.settings = settings;
+        this.topology = NtpTopology.build(settings.topics(), config, settings.wallClockExpiry());
+        final Properties props = streamsConfig(settings);
+        props.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
+        this.admin = Admin.create(adminConfig(settings));
+        this.streams = new KafkaStreams(topology, props);
+    }
+
+    /** The Kafka Streams settings: ours, then the user's pass-through ones. */
+    static Properties streamsConfig(final Settings settings) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // On-close window emission is throttled to once per wall-clock second by default: a replay at full speed
+        // would leave the windows the end-of-capture heartbeat closes unemitted until the next record.
+        props.put(EMIT_INTERVAL_CONFIG, 0L);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.deadLetterTopic());
+        // Internal topics get the broker's default replication factor (3 on a production cluster, 1 embedded).
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+        props.putAll(settings.kafka());
+        return props;
+    }
+
+    private static Map<String, Object> adminConfig(final Settings settings) {
+        final Map<String, Object> config = new HashMap<>();
+        settings.kafka().forEach((k, v) -> config.put(k.toString(), v));
+        config.keySet().retainAll(AdminClientConfig.configNames());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return config;
+    }
+
+    /**
+     * Checks and creates the topics, then starts processing and waits until the app is running.
+     *
+     * @throws TopicSetup.TopicSetupException if an existing topic does not fit
+     */
+    public void start(final Duration timeout) throws InterruptedException {
+        TopicSetup.ensure(admin, new TopicSetup.Plan(settings.topics(), settings.deadLetterTopic(),
+                settings.partitions(), TopicSetup.DEFAULT_RETENTION_BYTES));
+        streams.start();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+                    || streams.state() == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException("the detector stopped while starting: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the detector is not running after " + timeout + ": "
+                        + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Records sent to the dead-letter topic since start. */
+    public long deadLetters() {
+        return deadLetters.get();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /**
+     * The topics the app consumes, upstream first: the input topics, then its repartition topics in topology order.
+     * A record the app writes to a repartition topic is committed in the same transaction as the input offset that
+     * caused it, so checking in this order sees every consequence of what was checked before.
+     */
+    List<String> sourceTopics() {
+        final Set<String> topics = new LinkedHashSet<>();
+        for (final TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (final TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                    for (final String topic : source.topicSet()) {
+                        topics.add(topic.endsWith("-repartition") ? settings.applicationId() + "-" + topic : topic);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(topics);
+    }
+
+    /**
+     * Waits until no consumable record is left beyond the app's committed offsets on any topic it reads (input and
+     * repartition topics), in one pass upstream to downstream. With exactly-once the output of a processed record is
+     * committed with its offset, so at that point every alert and blocklist entry of the input is readable.
+     *
+     * @return whether it caught up before the timeout
+     */
+    public boolean awaitCaughtUp(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        final List<String> topics = sourceTopics();
+        final Map<String, Object> config = adminConfig(settings);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.keySet().retainAll(ConsumerConfig.configNames());
+        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            while (System.nanoTime() < deadline) {
+                if (caughtUp(topics, probe, deadline)) {
+                    return true;
+                }
+                Thread.sleep(100);
+            }
+            return false;
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("reading offsets: " + e.getCause().getMessage(), e.getCause());
+        } catch (final java.util.concurrent.TimeoutException e) {
+            return false;
+        }
+    }
+
+    private boolean caughtUp(final List<String> topics, final KafkaConsumer<byte[], byte[]> probe,
+                             final long deadline)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        final long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        final Map<TopicPartition, OffsetAndMetadata> committed = admin
+                .listConsumerGroupOffsets(settings.applicationId()).partitionsToOffsetAndMetadata()
+                .get(wait, TimeUnit.MILLISECONDS);
+        for (final String topic : topics) {
+            final int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(wait, TimeUnit.MILLISECONDS).get(topic).partitions().size();
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            final var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(wait, TimeUnit.MILLISECONDS);
+            for (final var end : ends.entrySet()) {
+                final OffsetAndMetadata done = committed.get(end.getKey());
+                final long from = done == null ? 0 : done.offset();
+                if (from < end.getValue().offset() && hasRecords(probe, end.getKey(), from,
+                        end.getValue().offset(), deadline)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a read-committed consumer finds a record in [from, end): offsets there may be only transaction
+     * markers, which the app never commits past until it reads a record after them.
+     */
+    private static boolean hasRecords(final KafkaConsumer<byte[], byte[]> probe, final TopicPartition partition,
+                                      final long from, final long end, final long deadline) {
+        probe.assign(List.of(partition));
+        probe.seek(partition, from);
+        while (System.nanoTime() < deadline) {
+            if (!probe.poll(Duration.ofMillis(100)).isEmpty()) {
+                return true;
+            }
+            if (probe.position(partition) >= end) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(final Duration timeout) {
+        try {
+            streams.close(timeout);
+        } finally {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+}

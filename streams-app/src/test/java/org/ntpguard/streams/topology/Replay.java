@@ -1,0 +1,104 @@
+package org.ntpguard.streams.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ntpguard.schema.NtpPacket;
+import org.ntpguard.schema.SensorHeartbeat;
+import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.config.TopicNames;
+
+/** Publishes packets as a sensor does (key client address, timestamp capture time) and reads topics back. */
+final class Replay {
+
+    private Replay() {
+    }
+
+    static TopicNames uniqueTopics() {
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        return new TopicNames("ntp.packets-" + run, "ntp.heartbeats-" + run, "ntp.alerts-" + run,
+                "ntp.blocklist-" + run);
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(final String bootstrap) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static ProducerRecord<byte[], byte[]> record(final String topic, final NtpPacket packet) {
+        return new ProducerRecord<>(topic, null, millis(packet), bytes(packet.getClientAddr()),
+                SingleObjectSerde.ntpPacket().serializer().serialize(topic, packet));
+    }
+
+    static long millis(final NtpPacket packet) {
+        return Math.floorDiv(packet.getTs(), 1_000_000L);
+    }
+
+    /** Publishes the packets, then a heartbeat one hour after the last on every heartbeat partition. */
+    static void publish(final String bootstrap, final TopicNames topics, final List<NtpPacket> packets)
+            throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            for (final NtpPacket packet : packets) {
+                producer.send(record(topics.packets(), packet));
+            }
+            producer.flush();
+            endOfCapture(producer, topics, packets.stream().mapToLong(Replay::millis).max().orElse(0));
+        }
+    }
+
+    static void endOfCapture(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                             final long lastMillis) throws Exception {
+        final long end = lastMillis + 3_600_000L;
+        for (final PartitionInfo partition : producer.partitionsFor(topics.heartbeats())) {
+            producer.send(new ProducerRecord<>(topics.heartbeats(), partition.partition(), end, new byte[] {0},
+                    SingleObjectSerde.sensorHeartbeat().serializer().serialize(topics.heartbeats(),
+                            new SensorHeartbeat("test", end * 1_000_000L)))).get();
+        }
+    }
+
+    /** Every committed record of the topic, from the beginning to its current end. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrap, final String topic) {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    static Properties none() {
+        return new Properties();
+    }
+
+    private static byte[] bytes(final java.nio.ByteBuffer buffer) {
+        final byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}
