@@ -111,6 +111,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         p.put("log.cleaner.io.buffer.size", String.valueOf(256 * 1024));
         // Replayed captures are years old: no broker-wide limit on how old a record timestamp may be.
         p.put("log.message.timestamp.before.max.ms", String.valueOf(Long.MAX_VALUE));
+        // Nor how far ahead: a capture from a sensor whose clock runs ahead (or a simulated one) keeps its time,
+        // and so do the records Kafka Streams writes to its internal topics with the same timestamps.
+        p.put("log.message.timestamp.after.max.ms", String.valueOf(Long.MAX_VALUE));
         return p;
     }
 

@@ -62,6 +62,11 @@ public final class DetectorApp implements AutoCloseable {
                     wallClockExpiry, kafka);
         }
 
+        public Settings withPartitions(final int count) {
+            return new Settings(bootstrapServers, applicationId, stateDir, streamThreads, topics, deadLetterTopic,
+                    count, wallClockExpiry, kafka);
+        }
+
         public Settings withWallClockExpiry(final boolean wallClock) {
             return new Settings(bootstrapServers, applicationId, stateDir, streamThreads, topics, deadLetterTopic,
                     partitions, wallClock, kafka);

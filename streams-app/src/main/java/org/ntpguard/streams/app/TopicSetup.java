@@ -72,6 +72,8 @@ public final class TopicSetup {
         configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
         configs.put(TopicConfig.RETENTION_BYTES_CONFIG, String.valueOf(plan.retentionBytes()));
         configs.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
+        // Capture time can also be ahead of the broker's clock (a sensor's clock skew): keep those records too.
+        configs.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
         return configs;
     }
 

@@ -1,0 +1,212 @@
+package org.ntpguard.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ntpguard.broker.EmbeddedBroker;
+import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.PublishStats;
+import org.ntpguard.capture.publish.SensorTopics;
+import org.ntpguard.capture.session.CaptureSession;
+import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.capture.session.PacketSink;
+import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.app.DetectorApp;
+import org.ntpguard.streams.detect.DetectionConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ntpguard analyze}: the whole product on one machine, with nothing to install. A single-node KRaft broker
+ * runs inside the process; the captures are replayed into it at full speed in event time; the detector processes
+ * every record; then the alerts and the blocklist are written out and summed up.
+ */
+@Command(name = "analyze",
+        mixinStandardHelpOptions = true,
+        header = "Replay captures through an embedded Kafka and the detector; write and print what was found.",
+        description = {
+            "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "
+                    + "files into it at full speed (capture time stays the event time), runs the detector until "
+                    + "every record is processed, then writes alerts.jsonl, blocklist.txt and summary.json into the "
+                    + "output folder and prints the alerts by type and each subject with its role and evidence.",
+            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
+                    + "ntp.alerts, ntp.blocklist)."
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:every input was read completely",
+            "1:some input was damaged or unreadable; the rest was analysed",
+            "2:nothing could be read, the command line was wrong, or the analysis failed"
+        })
+final class AnalyzeCommand implements Callable<Integer> {
+
+    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "<file>", arity = "1..*", description = "Capture files: pcap or pcapng, plain or gzip.")
+    List<Path> files;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
+            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, trusted networks, "
+                    + "allowlist; see the README).")
+    Path config;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        final PrintWriter err = spec.commandLine().getErr();
+        final DetectionConfig detection = detectionConfig(err);
+        if (detection == null) {
+            return ExitCodes.FAILED;
+        }
+        final Path work = Files.createTempDirectory("ntpguard-analyze-");
+        final DecodeStats stats = new DecodeStats();
+        final ProblemLog problems = new ProblemLog(err);
+        final long started = System.nanoTime();
+        final List<NtpAlert> alerts = new ArrayList<>();
+        final List<BlocklistEntry> blocklist = new ArrayList<>();
+        final PublishStats published;
+        err.println("ntpguard analyze: starting an embedded Kafka broker ...");
+        err.flush();
+        try (EmbeddedBroker broker = EmbeddedBroker.start(work, new Properties())) {
+            final String bootstrap = broker.bootstrapServers();
+            err.println("ntpguard analyze: broker at " + bootstrap + " (read its topics with any Kafka tool while "
+                    + "this runs)");
+            err.flush();
+            // One partition: a replay at full speed must reach the per-server windows in event-time order.
+            final DetectorApp.Settings settings = DetectorApp.Settings.of(bootstrap, work.resolve("state"))
+                    .withApplicationId("ntpguard-analyze").withPartitions(1);
+            try (DetectorApp detector = new DetectorApp(settings, detection)) {
+                detector.start(STEP_TIMEOUT);
+                published = replay(bootstrap, stats, problems, err);
+                err.println("ntpguard analyze: waiting for the detector to process every record ...");
+                err.flush();
+                if (!detector.awaitCaughtUp(STEP_TIMEOUT)) {
+                    err.println("ntpguard analyze: the detector did not catch up within " + STEP_TIMEOUT
+                            + "; the report holds what it found so far");
+                }
+            }
+            for (final ConsumerRecord<String, NtpAlert> record : TopicReader.readAll(bootstrap,
+                    settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
+                alerts.add(record.value());
+            }
+            blocklist.addAll(TopicReader.table(TopicReader.readAll(bootstrap, settings.topics().blocklist(),
+                    SingleObjectSerde.blocklistEntry().deserializer(), STEP_TIMEOUT)).values());
+        } finally {
+            deleteTree(work);
+        }
+        final Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("frames", stats.frames());
+        counters.put("ntpDatagrams", stats.ntpDatagrams());
+        counters.put("malformedNtp", stats.malformedNtp());
+        counters.put("published", published.published());
+        counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+        final AnalysisReport report = new AnalysisReport(alerts, blocklist, counters);
+        report.writeTo(out);
+        err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
+        err.println("ntpguard analyze: wrote " + out.resolve("alerts.jsonl") + ", " + out.resolve("blocklist.txt")
+                + ", " + out.resolve("summary.json"));
+        err.flush();
+        final PrintWriter stdout = spec.commandLine().getOut();
+        report.print(stdout);
+        stdout.flush();
+        final int status = FileReplay.exitCode(stats, files.size());
+        if (published.published() < stats.ntpDatagrams()) {
+            err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
+                    + " datagrams did not reach the broker; the report misses them");
+            err.flush();
+            return published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
+        }
+        return status;
+    }
+
+    private PublishStats replay(final String bootstrap, final DecodeStats stats, final ProblemLog problems,
+                                final PrintWriter err) throws IOException {
+        final PacketPublisher publisher = PacketPublisher.create(
+                PacketPublisher.producerConfig(bootstrap, new Properties()), "analyze", SensorTopics.defaults(),
+                PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+        try {
+            final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
+            final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset
+            final PacketSink sink = packet -> {
+                publisher.accept(packet);
+                if (packet.fileOffset() < position[2]) { // the next file started
+                    position[1] += size(files.get((int) Math.min(position[0]++, files.size() - 1)));
+                }
+                position[2] = packet.fileOffset();
+                progress.update(stats.frames(), position[1] + packet.fileOffset());
+            };
+            FileReplay.read(files, new CaptureSession(stats, problems), sink, Long.MAX_VALUE, stats, problems, err);
+            progress.finish();
+            publisher.heartbeatAfterReplay();
+        } finally {
+            publisher.close();
+        }
+        return publisher.stats();
+    }
+
+    private long totalSize() {
+        return files.stream().mapToLong(AnalyzeCommand::size).sum();
+    }
+
+    /** The file's size, 0 when it cannot be read (which is reported when it is read). */
+    private static long size(final Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The broker deletes its own data; the detector's state folder beside it goes here. */
+    private static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private DetectionConfig detectionConfig(final PrintWriter err) {
+        if (config == null) {
+            return DetectionConfig.defaults();
+        }
+        final Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(config)) {
+            properties.load(in);
+            return DetectionConfig.fromProperties(properties);
+        } catch (NoSuchFileException e) {
+            err.println("ntpguard analyze: " + config + ": no such file");
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("ntpguard analyze: " + config + ": " + OneLineErrors.describe(e));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,67 @@
+package org.ntpguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntpguard.capture.SharedMaterial;
+import picocli.CommandLine;
+
+/**
+ * {@code ntpguard analyze} end to end: an embedded KRaft broker, the sensor's publisher, the detector with
+ * exactly-once, and the report, on a labelled scenario.
+ */
+class AnalyzeCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args) {
+        final CommandLine commandLine = NtpGuardCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void shouldFindTheMonlistVictimAndReflectorsOfScenarioB() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(err.toString()).contains("broker at 127.0.0.1:", "published 6974", "send errors 0");
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).anySatisfy(line -> assertThat(line)
+                .contains("\"type\":\"AMPLIFICATION_VICTIM\"", "\"subject\":\"203.0.113.66\"", "\"role\":\"VICTIM\""));
+        assertThat(alerts.stream().filter(line -> line.contains("\"type\":\"REFLECTOR\"")).count()).isEqualTo(50);
+        assertThat(alerts).noneMatch(line -> line.contains("\"subject\":\"198.51.100.10\""))
+                .noneMatch(line -> line.contains("\"subject\":\"192.0.2.5"));
+        assertThat(Files.readString(report.resolve("blocklist.txt"))).doesNotContain("203.0.113.66");
+        assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
+                .contains("\"REFLECTOR\":50");
+        assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownDetectionSettingInOneLine() throws IOException {
+        final Path config = Files.writeString(dir.resolve("detect.properties"), "ntpguard.victim.min.ratoi=5\n");
+
+        final int status = run("analyze", "--config", config.toString(), "--out", dir.resolve("r").toString(),
+                SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("ntpguard.victim.min.ratoi").doesNotContain("\tat ");
+        assertThat(dir.resolve("r")).doesNotExist();
+    }
+}
