@@ -74,11 +74,30 @@ public final class TestBroker {
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(topics).all().get();
+            awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create " + topics + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Created is not yet writable: wait until every partition has a leader, so that first sends do not stall. */
+    private static void awaitLeaders(final Admin admin, final List<String> names)
+            throws ExecutionException, InterruptedException {
+        final long deadline = System.currentTimeMillis() + 30_000;
+        while (true) {
+            final boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
+                            && !p.leader().isEmpty()));
+            if (ready) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("no leader for every partition of " + names + " after 30 s");
+            }
+            Thread.sleep(50);
         }
     }
 
