@@ -60,6 +60,7 @@ import picocli.CommandLine.Spec;
 final class AnalyzeCommand implements Callable<Integer> {
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration WAIT_STEP = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -90,6 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final List<NtpAlert> alerts = new ArrayList<>();
         final List<BlocklistEntry> blocklist = new ArrayList<>();
         final PublishStats published;
+        boolean caughtUp = false;
         err.println("ntpguard analyze: starting an embedded Kafka broker ...");
         err.flush();
         try (EmbeddedBroker broker = EmbeddedBroker.start(work, new Properties())) {
@@ -105,10 +107,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 published = replay(bootstrap, stats, problems, err);
                 err.println("ntpguard analyze: waiting for the detector to process every record ...");
                 err.flush();
-                if (!detector.awaitCaughtUp(STEP_TIMEOUT)) {
-                    err.println("ntpguard analyze: the detector did not catch up within " + STEP_TIMEOUT
-                            + "; the report holds what it found so far");
-                }
+                caughtUp = awaitDetector(detector, err);
             }
             for (final ConsumerRecord<String, NtpAlert> record : TopicReader.readAll(bootstrap,
                     settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
@@ -135,6 +134,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         report.print(stdout);
         stdout.flush();
         final int status = FileReplay.exitCode(stats, files.size());
+        if (!caughtUp) {
+            err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
+                    + "what it found until then");
+            err.flush();
+            return Math.max(status, ExitCodes.PARTIAL);
+        }
         if (published.published() < stats.ntpDatagrams()) {
             err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
                     + " datagrams did not reach the broker; the report misses them");
@@ -142,6 +147,28 @@ final class AnalyzeCommand implements Callable<Integer> {
             return published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
         }
         return status;
+    }
+
+    /**
+     * Waits as long as the detector runs: a large capture takes as long as it takes, and Ctrl-C ends the wait.
+     *
+     * @return true once every record is processed, false if the detector stopped first
+     */
+    private static boolean awaitDetector(final DetectorApp detector, final PrintWriter err)
+            throws InterruptedException {
+        final long started = System.nanoTime();
+        while (!detector.awaitCaughtUp(WAIT_STEP)) {
+            final org.apache.kafka.streams.KafkaStreams.State state = detector.state();
+            if (state != org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    && state != org.apache.kafka.streams.KafkaStreams.State.REBALANCING) {
+                err.println("ntpguard analyze: the detector is " + state);
+                return false;
+            }
+            err.println("ntpguard analyze: still processing, " + (System.nanoTime() - started) / 1_000_000_000L
+                    + " s so far");
+            err.flush();
+        }
+        return true;
     }
 
     private PublishStats replay(final String bootstrap, final DecodeStats stats, final ProblemLog problems,
