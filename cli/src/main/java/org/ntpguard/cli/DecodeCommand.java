@@ -6,15 +6,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.ntpguard.capture.live.CaptureStats;
-import org.ntpguard.capture.live.LiveCaptureException;
-import org.ntpguard.capture.live.LiveCaptureOptions;
 import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.proto.LinkType;
 import org.ntpguard.capture.publish.NtpPacketMapper;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
@@ -125,27 +121,13 @@ final class DecodeCommand implements Callable<Integer> {
 
     private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,
                            final PrintWriter err) throws IOException {
-        LiveCaptureOptions options = LiveCaptureOptions.of(input.interfaceName);
-        if (filter != null) {
-            options = options.withFilter(filter);
-        }
-        final LiveCaptureReader reader;
-        try {
-            reader = LiveCaptureReader.open(options);
-        } catch (LiveCaptureException e) {
-            err.println("ntpguard decode: " + e.getMessage());
+        final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, err);
+        if (reader == null) {
             return ExitCodes.FAILED;
         }
-        final CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: stop capturing, then let the summary be written before the JVM exits.
-        final Thread stopper = new Thread(() -> {
-            reader.close();
-            awaitQuietly(finished);
-        }, "decode-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            err.println("ntpguard decode: capturing on " + reader.source() + " (link type "
-                    + LinkType.describe(reader.linkType()) + ", filter: " + reader.filter() + "); stop with Ctrl-C");
+        try (StopOnSignal stop = new StopOnSignal("decode-stop", reader::close, Duration.ofSeconds(5))) {
+            err.println("ntpguard decode: " + LiveInput.describe(reader) + "; stop with Ctrl-C");
             err.flush();
             session.run(reader, sink, limit);
             final CaptureStats captured = reader.stats();
@@ -153,26 +135,8 @@ final class DecodeCommand implements Callable<Integer> {
                     + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
         } finally {
             reader.close();
-            finished.countDown();
-            removeHookUnlessExiting(stopper);
         }
         return ExitCodes.OK;
-    }
-
-    private static void awaitQuietly(final CountDownLatch latch) {
-        try {
-            latch.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHookUnlessExiting(final Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException exiting) {
-            // The JVM is already shutting down: the hook is running.
-        }
     }
 
     private Writer openOutput() throws IOException {

@@ -11,15 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.ntpguard.capture.live.CaptureStats;
-import org.ntpguard.capture.live.LiveCaptureException;
-import org.ntpguard.capture.live.LiveCaptureOptions;
 import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.pcap.CaptureFiles;
 import org.ntpguard.capture.pcap.CaptureReader;
-import org.ntpguard.capture.proto.LinkType;
 import org.ntpguard.capture.publish.BrokerProbe;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
@@ -155,13 +150,8 @@ final class SensorCommand implements Callable<Integer> {
             }
             publisher.accept(packet);
         };
-        final CountDownLatch finished = new CountDownLatch(1);
-        final Thread stopper = new Thread(() -> {
-            stopRequested = true;
-            awaitQuietly(finished, PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5));
-        }, "sensor-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
+        try (StopOnSignal stop = new StopOnSignal("sensor-stop", () -> stopRequested = true,
+                PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
             FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
             publisher.heartbeatAfterReplay();
             publisher.close();
@@ -172,37 +162,22 @@ final class SensorCommand implements Callable<Integer> {
             return status == ExitCodes.OK && !complete(published) ? ExitCodes.PARTIAL : status;
         } finally {
             publisher.close(Duration.ZERO);
-            finished.countDown();
-            removeHookUnlessExiting(stopper);
         }
     }
 
     private int live(final Properties config, final SensorTopics topics, final CaptureSession session,
                      final DecodeStats stats, final PrintWriter err) throws IOException {
-        LiveCaptureOptions options = LiveCaptureOptions.of(input.interfaceName);
-        if (filter != null) {
-            options = options.withFilter(filter);
-        }
-        final LiveCaptureReader reader;
-        try {
-            reader = LiveCaptureReader.open(options);
-        } catch (LiveCaptureException e) {
-            err.println("ntpguard sensor: " + e.getMessage());
+        final LiveCaptureReader reader = LiveInput.open("sensor", input.interfaceName, filter, err);
+        if (reader == null) {
             return ExitCodes.FAILED;
         }
         final PacketPublisher publisher = PacketPublisher.create(config, sensor, topics, queue,
                 PacketPublisher.Overflow.DROP, HEARTBEAT_INTERVAL);
-        final CountDownLatch finished = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
-        final Thread stopper = new Thread(() -> {
-            reader.close();
-            awaitQuietly(finished, PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5));
-        }, "sensor-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            err.println("ntpguard sensor: capturing on " + reader.source() + " (link type "
-                    + LinkType.describe(reader.linkType()) + ", filter: " + reader.filter() + ") to "
-                    + bootstrapServers + "; stop with Ctrl-C");
+        try (StopOnSignal stop = new StopOnSignal("sensor-stop", reader::close,
+                PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
+            err.println("ntpguard sensor: " + LiveInput.describe(reader) + " to " + bootstrapServers
+                    + "; stop with Ctrl-C");
             err.flush();
             session.run(reader, publisher, Long.MAX_VALUE);
             final CaptureStats captured = reader.stats();
@@ -216,28 +191,10 @@ final class SensorCommand implements Callable<Integer> {
         } finally {
             reader.close();
             publisher.close(Duration.ZERO);
-            finished.countDown();
-            removeHookUnlessExiting(stopper);
         }
     }
 
     private static boolean complete(final PublishStats published) {
         return published.dropped() == 0 && published.sendErrorCount() == 0 && published.unsent() == 0;
-    }
-
-    private static void awaitQuietly(final CountDownLatch latch, final Duration timeout) {
-        try {
-            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHookUnlessExiting(final Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException exiting) {
-            // The JVM is already shutting down: the hook is running.
-        }
     }
 }

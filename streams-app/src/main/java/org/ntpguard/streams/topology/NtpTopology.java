@@ -108,7 +108,8 @@ public final class NtpTopology {
                         Named.as("client-windows"),
                         Materialized.<Bytes, ClientWindow, WindowStore<Bytes, byte[]>>as(CLIENT_WINDOW_STORE)
                                 .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.clientWindow())
-                                .withRetention(retention(config)))
+                                .withRetention(retention(config))
+                                .withCachingDisabled())
                 .toStream(Named.as("closed-client-windows"))
                 .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of(tick()) : detections(stats == null
                         ? List.of() : ClientDetector.evaluate(subject(window), window.window().start(),
@@ -129,7 +130,8 @@ public final class NtpTopology {
                         Named.as("server-windows"),
                         Materialized.<Bytes, ServerWindow, WindowStore<Bytes, byte[]>>as(SERVER_WINDOW_STORE)
                                 .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.serverWindow())
-                                .withRetention(retention(config)))
+                                .withRetention(retention(config))
+                                .withCachingDisabled())
                 .toStream(Named.as("closed-server-windows"))
                 .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of() : detections(stats == null
                         ? List.of() : ServerDetector.evaluate(subject(window), window.window().start(),
@@ -163,15 +165,12 @@ public final class NtpTopology {
     }
 
     /**
-     * At least twice what a window needs (size plus grace), so that a tick's own write cannot drop a window it is
-     * about to close; and at least an hour, because the store's segments are half its retention long and the
-     * caching store walks its time range segment by segment on the first on-close emission (from 1970: with 35 s
-     * segments that is 15 s of work, with 30 min ones a fraction of a second). The cache stays on: without it every
-     * packet rewrites its window's aggregate to RocksDB and the changelog.
+     * Twice what a window needs (size plus grace): a tick's own write must not drop a window it is about to close.
+     * Caching stays off: a caching window store walks its whole time range segment by segment on the first emission
+     * (decades for event time), and on-close emission gains nothing from a cache.
      */
     private static java.time.Duration retention(final DetectionConfig config) {
-        final java.time.Duration needed = config.windowSize().plus(config.grace()).multipliedBy(2);
-        return needed.compareTo(java.time.Duration.ofHours(1)) > 0 ? needed : java.time.Duration.ofHours(1);
+        return config.windowSize().plus(config.grace()).multipliedBy(2);
     }
 
     private static boolean isHeartbeatWindow(final Windowed<Bytes> window) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntpguard.capture.SharedMaterial;
-import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -231,67 +229,6 @@ class RealBrokerTest {
     }
 
     /** A created topic shows in the broker's metadata a moment after the controller acknowledged it. */
-    /** The blocklist table from its compacted topic: the last value per key, tombstones removing. */
-    private static Map<String, String> blocklist(final TopicNames topics) {
-        final Map<String, String> table = new TreeMap<>();
-        for (final ConsumerRecord<byte[], byte[]> record : Replay.readAll(SharedBroker.bootstrapServers(),
-                topics.blocklist())) {
-            final String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-            if (record.value() == null) {
-                table.remove(key);
-            } else {
-                final BlocklistEntry entry = SingleObjectSerde.blocklistEntry().deserializer()
-                        .deserialize(topics.blocklist(), record.value());
-                table.put(key, entry.getReason() + " " + entry.getAlertIds() + " " + entry.getExpiresAt());
-            }
-        }
-        return table;
-    }
-
-    @Test
-    void shouldLoseAndDuplicateNothingWhenRestartedInTheMiddleOfAReplay() throws Exception {
-        // Unsolicited reflection with KoDs, then a client ignoring KoD: alerts updated across several windows.
-        final List<NtpPacket> packets = new ArrayList<>(ScenarioTest.packets("e_unsolicited_responses.pcap"));
-        packets.addAll(ScenarioTest.packets("c_kod_storm.pcap"));
-        packets.sort(java.util.Comparator.comparingLong(NtpPacket::getTs));
-        final DetectionConfig config = ScenarioTest.scenarioConfig();
-
-        final TopicNames straight = Replay.uniqueTopics();
-        try (DetectorApp app = new DetectorApp(settings(straight, stateDir.resolve("straight")), config)) {
-            app.start(Duration.ofSeconds(60));
-            Replay.publish(SharedBroker.bootstrapServers(), straight, packets);
-            assertThat(app.awaitCaughtUp(CATCH_UP)).as("caught up").isTrue();
-        }
-
-        final TopicNames restarted = Replay.uniqueTopics();
-        final DetectorApp.Settings settings = settings(restarted, stateDir.resolve("restarted"));
-        final int half = packets.size() / 2;
-        try (KafkaProducer<byte[], byte[]> producer = Replay.producer(SharedBroker.bootstrapServers())) {
-            try (DetectorApp first = new DetectorApp(settings, config)) {
-                first.start(Duration.ofSeconds(60));
-                for (final NtpPacket packet : packets.subList(0, half)) {
-                    producer.send(Replay.record(restarted.packets(), packet));
-                }
-                producer.flush();
-                assertThat(first.awaitCaughtUp(CATCH_UP)).as("first half caught up").isTrue();
-            }
-            try (DetectorApp second = new DetectorApp(settings, config)) {
-                second.start(Duration.ofSeconds(60));
-                for (final NtpPacket packet : packets.subList(half, packets.size())) {
-                    producer.send(Replay.record(restarted.packets(), packet));
-                }
-                producer.flush();
-                Replay.endOfCapture(producer, restarted, Replay.millis(packets.get(packets.size() - 1)));
-                assertThat(second.awaitCaughtUp(CATCH_UP)).as("second half caught up").isTrue();
-            }
-        }
-
-        final List<NtpAlert> expected = alerts(straight);
-        assertThat(expected).isNotEmpty();
-        assertThat(alerts(restarted)).isEqualTo(expected);
-        assertThat(blocklist(restarted)).isNotEmpty().isEqualTo(blocklist(straight));
-    }
-
     private static void awaitListed(final Admin admin, final String... topics) throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!admin.listTopics().names().get().containsAll(List.of(topics)) && System.nanoTime() < deadline) {
