@@ -39,13 +39,16 @@ final class PacketEvents {
 
     /** A heartbeat as an event that moves time on and carries nothing. */
     static PacketEvent from(final SensorHeartbeat heartbeat) {
-        return new PacketEvent(Math.floorDiv(heartbeat.getTs(), 1_000_000L), NOBODY, NOBODY,
-                PacketEvent.Kind.OTHER, 0, 0, -1, -1, null, false, heartbeat.getSensor());
+        return timeOnly(Math.floorDiv(heartbeat.getTs(), 1_000_000L), heartbeat.getSensor());
     }
 
     /** An event that carries only time, at {@code millis}. */
     static PacketEvent tick(final long millis) {
-        return new PacketEvent(millis, NOBODY, NOBODY, PacketEvent.Kind.OTHER, 0, 0, -1, -1, null, false, "tick");
+        return timeOnly(millis, "tick");
+    }
+
+    private static PacketEvent timeOnly(final long millis, final String sensor) {
+        return new PacketEvent(millis, NOBODY, NOBODY, PacketEvent.Kind.OTHER, 0, 0, -1, -1, null, false, sensor);
     }
 
     static boolean isHeartbeat(final byte[] key) {
