@@ -40,8 +40,6 @@ public final class DetectorApp implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "ntpguard-detector";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "ntp.dead-letters";
     public static final int DEFAULT_PARTITIONS = 3;
-    /** Kafka Streams' internal {@code StreamsConfig} key for the on-window-close emission throttle. */
-    static final String EMIT_INTERVAL_CONFIG = "__emit.interval.ms.kstreams.windowed.aggregation__";
 
     /**
      * @param kafka           extra Kafka Streams / client settings (SASL, TLS...), applied over ours
@@ -81,7 +79,7 @@ public final class DetectorApp implements AutoCloseable {
 
     public DetectorApp(final Settings settings, final DetectionConfig config) {
         this.settings = settings;
-        this.topology = NtpTopology.build(settings.topics(), config, settings.wallClockExpiry());
+        this.topology = NtpTopology.build(settings.topics(), config, settings.partitions(), settings.wallClockExpiry());
         final Properties props = streamsConfig(settings);
         props.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         this.admin = Admin.create(adminConfig(settings));
@@ -96,9 +94,6 @@ public final class DetectorApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // On-close window emission is throttled to once per wall-clock second by default: a replay at full speed
-        // would leave the windows the end-of-capture heartbeat closes unemitted until the next record.
-        props.put(EMIT_INTERVAL_CONFIG, 0L);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.deadLetterTopic());
         // Internal topics get the broker's default replication factor (3 on a production cluster, 1 embedded).
@@ -123,6 +118,13 @@ public final class DetectorApp implements AutoCloseable {
     public void start(final Duration timeout) throws InterruptedException {
         TopicSetup.ensure(admin, new TopicSetup.Plan(settings.topics(), settings.deadLetterTopic(),
                 settings.partitions(), TopicSetup.DEFAULT_RETENTION_BYTES));
+        final int packetPartitions = TopicSetup.partitions(admin, settings.topics().packets());
+        if (packetPartitions != settings.partitions()) {
+            // The per-server windows wait for the progress of every packets partition: they must know how many.
+            throw new TopicSetup.TopicSetupException(settings.topics().packets() + " has " + packetPartitions
+                    + " partitions, the detector was configured for " + settings.partitions()
+                    + " (start it with --partitions " + packetPartitions + ")");
+        }
         streams.start();
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {

@@ -150,6 +150,11 @@ public final class TopicSetup {
         return created;
     }
 
+    /** The partition count of an existing topic. */
+    public static int partitions(final Admin admin, final String topic) {
+        return call(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+    }
+
     private static Integer partitions(final Map<String, TopicDescription> described, final String topic) {
         final TopicDescription d = described.get(topic);
         return d == null ? null : d.partitions().size();

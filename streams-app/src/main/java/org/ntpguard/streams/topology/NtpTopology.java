@@ -1,6 +1,5 @@
 package org.ntpguard.streams.topology;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,33 +12,23 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.config.TopicNames;
-import org.ntpguard.streams.detect.ClientDetector;
-import org.ntpguard.streams.detect.ClientWindow;
-import org.ntpguard.streams.detect.Detection;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PacketEvent;
-import org.ntpguard.streams.detect.ServerDetector;
-import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.serde.StateSerdes;
 
 /**
@@ -48,41 +37,45 @@ import org.ntpguard.streams.serde.StateSerdes;
  * <pre>
  * ntp.packets (key client) ──┬─ per client, tumbling event-time windows, emitted on close ── ClientDetector ─┐
  * ntp.heartbeats ────────────┤                                                                            │
- *                            └─ repartition by server ── per server windows ── ServerDetector ───────────┤
+ *                            └─ repartition by server (+ progress marks) ── per server windows ── ServerDetector ┤
  *                                                                                                         │
  *               repartition detections by TYPE/subject ── alert tracker (cool-down) ── ntp.alerts ───────┤
  *                                                                                                         │
  *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ┘
  * </pre>
  *
- * Windows close on event time only (emit on window close, no suppression buffer in memory), so a capture replayed at
- * full speed gives the alerts live traffic gives. Heartbeats carry no packet; they move event time on every
- * partition, including through the repartition by server, where they are sent to every partition.
+ * Windows close on event time only ({@link WindowAggregator}), so a capture replayed at full speed gives the alerts
+ * live traffic gives. Heartbeats carry no packet; they move event time on every partition. Through the repartition
+ * by server, each upstream partition sends {@link ProgressMarks} to every downstream partition, and the per-server
+ * windows close on the slowest upstream partition.
  */
 public final class NtpTopology {
 
-    public static final String CLIENT_WINDOW_STORE = "client-window-store";
-    public static final String SERVER_WINDOW_STORE = "server-window-store";
+    /** The events of the open per-client windows (see {@link WindowAggregator}). */
+    public static final String CLIENT_EVENT_STORE = "client-open-events";
+    /** The events of the open per-server windows. */
+    public static final String SERVER_EVENT_STORE = "server-open-events";
     public static final String ALERT_STORE = AlertProcessor.STORE;
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
 
     private NtpTopology() {
     }
 
-    /** The topology with stream-time blocklist expiry (replay and tests). */
+    /** The topology for one input partition with stream-time blocklist expiry (replay and tests). */
     public static Topology build(final TopicNames topics, final DetectionConfig config) {
-        return build(topics, config, false);
+        return build(topics, config, 1, false);
     }
 
     /**
-     * @param wallClockExpiry expire blocklist entries by the wall clock (live) rather than stream time (replay)
+     * @param upstreamPartitions how many partitions the packets and heartbeats topics have: the per-server windows
+     *                           close when the slowest of them has moved past
+     * @param wallClockExpiry    expire blocklist entries by the wall clock (live) rather than stream time (replay)
      */
-    public static Topology build(final TopicNames topics, final DetectionConfig config,
+    public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
                                  final boolean wallClockExpiry) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<PacketEvent> eventSerde = StateSerdes.packetEvent();
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
-        final TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.grace());
 
         final KStream<Bytes, PacketEvent> packets = builder
                 .stream(topics.packets(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.ntpPacket())
@@ -95,47 +88,24 @@ public final class NtpTopology {
                 .filter((key, heartbeat) -> heartbeat != null, Named.as("drop-empty-heartbeats"))
                 .map((key, heartbeat) -> KeyValue.pair(Bytes.wrap(PacketEvents.HEARTBEAT_KEY),
                         PacketEvents.from(heartbeat)), Named.as("heartbeat-events"));
-        final long closeDelay = config.windowSize().plus(config.grace()).toMillis();
-        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"))
-                .process(() -> new GapTicks(closeDelay), Named.as("client-gap-ticks"));
+        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"));
+        final long size = config.windowSize().toMillis();
+        final long grace = config.grace().toMillis();
 
-        final KStream<String, NtpAlert> clientDetections = events
-                .groupByKey(Grouped.with("events-by-client", Serdes.Bytes(), eventSerde))
-                .windowedBy(windows)
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(ClientWindow::new,
-                        (client, event, window) -> PacketEvents.isHeartbeat(client.get()) ? window : window.add(event),
-                        Named.as("client-windows"),
-                        Materialized.<Bytes, ClientWindow, WindowStore<Bytes, byte[]>>as(CLIENT_WINDOW_STORE)
-                                .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.clientWindow())
-                                .withRetention(retention(config))
-                                .withCachingDisabled())
-                .toStream(Named.as("closed-client-windows"))
-                .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of(tick()) : detections(stats == null
-                        ? List.of() : ClientDetector.evaluate(subject(window), window.window().start(),
-                                window.window().end(), stats, config)), Named.as("client-detector"));
+        builder.addStateStore(openEventStore(CLIENT_EVENT_STORE));
+        final KStream<String, NtpAlert> clientDetections = events.process(
+                () -> new WindowAggregator<>(WindowSide.clients(config), CLIENT_EVENT_STORE, size, grace,
+                        Watermark.ownStreamTime(), true), Named.as("client-windows"), CLIENT_EVENT_STORE);
 
+        builder.addStateStore(openEventStore(SERVER_EVENT_STORE));
         final KStream<String, NtpAlert> serverDetections = events
-                .selectKey((client, event) -> PacketEvents.isHeartbeat(client.get()) ? client
-                        : Bytes.wrap(event.server().toBytes()), Named.as("key-by-server"))
+                .process(ProgressMarks::new, Named.as("key-by-server"))
                 .repartition(Repartitioned.<Bytes, PacketEvent>as("events-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
-                        .withStreamPartitioner(new HeartbeatsToEveryPartition()))
-                .process(() -> new GapTicks(closeDelay), Named.as("server-gap-ticks"))
-                .groupByKey(Grouped.with("events-by-server-grouped", Serdes.Bytes(), eventSerde))
-                .windowedBy(windows)
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(ServerWindow::new,
-                        (server, event, window) -> PacketEvents.isHeartbeat(server.get()) ? window : window.add(event),
-                        Named.as("server-windows"),
-                        Materialized.<Bytes, ServerWindow, WindowStore<Bytes, byte[]>>as(SERVER_WINDOW_STORE)
-                                .withKeySerde(Serdes.Bytes()).withValueSerde(StateSerdes.serverWindow())
-                                .withRetention(retention(config))
-                                .withCachingDisabled())
-                .toStream(Named.as("closed-server-windows"))
-                .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of() : detections(stats == null
-                        ? List.of() : ServerDetector.evaluate(subject(window), window.window().start(),
-                                window.window().end(), stats, config)), Named.as("server-detector"));
+                        .withStreamPartitioner(new MarksToEveryPartition()))
+                .process(() -> new WindowAggregator<>(WindowSide.servers(config), SERVER_EVENT_STORE, size, grace,
+                        Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
+                        SERVER_EVENT_STORE);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), alertSerde));
@@ -164,21 +134,10 @@ public final class NtpTopology {
         return builder.build();
     }
 
-    /**
-     * Twice what a window needs (size plus grace): a tick's own write must not drop a window it is about to close.
-     * Caching stays off: a caching window store walks its whole time range segment by segment on the first emission
-     * (decades for event time), and on-close emission gains nothing from a cache.
-     */
-    private static java.time.Duration retention(final DetectionConfig config) {
-        return config.windowSize().plus(config.grace()).multipliedBy(2);
-    }
-
-    private static boolean isHeartbeatWindow(final Windowed<Bytes> window) {
-        return PacketEvents.isHeartbeat(window.key().get());
-    }
-
-    private static IpAddress subject(final Windowed<Bytes> window) {
-        return IpAddress.of(window.key().get());
+    /** Cached: the events of a commit interval reach RocksDB and the compacted changelog once, in a batch. */
+    private static StoreBuilder<KeyValueStore<Bytes, PacketEvent>> openEventStore(final String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+                StateSerdes.packetEvent()).withCachingEnabled();
     }
 
     /**
@@ -196,26 +155,17 @@ public final class NtpTopology {
 
     private static final String TICK = "";
 
-    private static List<KeyValue<String, NtpAlert>> detections(final List<Detection> found) {
-        final List<KeyValue<String, NtpAlert>> records = new ArrayList<>(found.size());
-        for (final Detection detection : found) {
-            records.add(KeyValue.pair(AlertRecords.key(detection.type(), detection.subject()),
-                    AlertRecords.detection(detection)));
-        }
-        return records;
-    }
-
     private static String blocklistKey(final NtpAlert alert) {
         final IpAddress subject = IpAddress.of(alert.getSubject());
         return subject + "/" + (subject.ipv6() ? 128 : 32);
     }
 
-    /** Packets go to their server's partition; a heartbeat goes to every partition, to move time on in each. */
-    static final class HeartbeatsToEveryPartition implements StreamPartitioner<Bytes, PacketEvent> {
+    /** Events go to their server's partition; a progress mark goes to every partition, to move time on in each. */
+    static final class MarksToEveryPartition implements StreamPartitioner<Bytes, PacketEvent> {
         @Override
         public Optional<Set<Integer>> partitions(final String topic, final Bytes key, final PacketEvent value,
                                                  final int partitions) {
-            if (PacketEvents.isHeartbeat(key.get())) {
+            if (ProgressMarks.isMark(key.get())) {
                 return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
             }
             return Optional.empty(); // the default: by key hash
