@@ -1,5 +1,7 @@
 package org.ntpguard.streams.topology;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,8 +36,14 @@ import org.slf4j.LoggerFactory;
 final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String, NtpAlert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowAggregator.class);
-    /** Deleting a closed window's events goes in batches, not one list of every key. */
-    private static final int DELETE_BATCH = 4_096;
+    /**
+     * Closed windows' events are deleted a few at a time with each record (more than one, to keep ahead of the
+     * appends), and in larger steps on a wall-clock punctuation when input is quiet: deleting a busy window's
+     * hundreds of thousands of events at once would hold one transaction past its timeout.
+     */
+    private static final int PURGE_PER_RECORD = 8;
+    private static final int PURGE_WHEN_QUIET = 50_000;
+    private static final Duration QUIET_PURGE_INTERVAL = Duration.ofSeconds(1);
 
     private final WindowSide<W> side;
     private final String storeName;
@@ -43,6 +52,8 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     private final Watermark watermark;
     private final boolean emitTicks;
     private final TreeMap<Long, Map<IpAddress, W>> open = new TreeMap<>();
+    /** Closed windows whose events are still in the store, oldest first, with where deletion got to. */
+    private final ArrayDeque<Purge> purges = new ArrayDeque<>();
     private ProcessorContext<String, NtpAlert> context;
     private KeyValueStore<Bytes, PacketEvent> events;
     private long nextSequence;
@@ -69,6 +80,8 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         this.context = context;
         this.events = context.getStateStore(storeName);
         restore();
+        context.schedule(QUIET_PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                now -> purge(PURGE_WHEN_QUIET));
     }
 
     /** Rebuilds the open windows from the events the store holds (after a restart or a task move). */
@@ -82,6 +95,13 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
             while (all.hasNext()) {
                 final KeyValue<Bytes, PacketEvent> entry = all.next();
                 if (!OpenEventKeys.isEvent(entry.key)) {
+                    continue;
+                }
+                final long start = OpenEventKeys.windowStart(entry.key);
+                if (start < closedBefore) { // closed, emitted, not yet deleted
+                    if (purges.isEmpty() || purges.peekLast().windowStart != start) {
+                        purges.add(new Purge(start));
+                    }
                     continue;
                 }
                 side.add().accept(windowOf(OpenEventKeys.windowStart(entry.key), entry.value), entry.value);
@@ -105,6 +125,7 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         }
         watermark.observe(record.timestamp());
         closeUpTo(watermark.current());
+        purge(PURGE_PER_RECORD);
     }
 
     private void add(final PacketEvent event) {
@@ -141,7 +162,7 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         while (!open.isEmpty() && open.firstKey() < newClosedBefore) {
             final Map.Entry<Long, Map<IpAddress, W>> window = open.pollFirstEntry();
             emit(window.getKey(), window.getValue());
-            deleteEvents(window.getKey());
+            purges.add(new Purge(window.getKey()));
         }
         closedBefore = newClosedBefore;
         events.put(OpenEventKeys.PROGRESS, PacketEvents.tick(closedBefore));
@@ -163,20 +184,36 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         }
     }
 
-    private void deleteEvents(final long start) {
-        final Bytes from = OpenEventKeys.windowFrom(start);
-        final Bytes to = OpenEventKeys.windowFrom(start + 1);
-        while (true) {
-            final List<Bytes> batch = new ArrayList<>();
-            try (KeyValueIterator<Bytes, PacketEvent> range = events.range(from, to)) {
-                while (range.hasNext() && batch.size() < DELETE_BATCH) {
+    /** Deletes up to {@code budget} events of closed windows, resuming where the last call stopped. */
+    private void purge(final int budget) {
+        int left = budget;
+        while (left > 0 && !purges.isEmpty()) {
+            final Purge purge = purges.peekFirst();
+            final List<Bytes> batch = new ArrayList<>(Math.min(left, 1_024));
+            try (KeyValueIterator<Bytes, PacketEvent> range = events.range(purge.next,
+                    OpenEventKeys.windowFrom(purge.windowStart + 1))) {
+                while (range.hasNext() && batch.size() < left) {
                     batch.add(range.next().key);
                 }
             }
             if (batch.isEmpty()) {
-                return;
+                purges.pollFirst();
+                continue;
             }
             batch.forEach(events::delete);
+            left -= batch.size();
+            purge.next = batch.get(batch.size() - 1); // deleted: the next range starts after it
+        }
+    }
+
+    /** A closed window's events being deleted; {@code next} is the last deleted key (ranges skip it, it is gone). */
+    private static final class Purge {
+        final long windowStart;
+        Bytes next;
+
+        Purge(final long windowStart) {
+            this.windowStart = windowStart;
+            this.next = OpenEventKeys.windowFrom(windowStart);
         }
     }
 
