@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.ntpguard.cli.deploy.DeploymentFiles.ToolRun;
 
@@ -19,7 +18,7 @@ class ComposeStackTest {
             .path("services");
 
     private static List<String> texts(final JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return DeploymentFiles.elements(array).stream().map(JsonNode::asText).toList();
     }
 
     private String bootstrapServers(final String service) {

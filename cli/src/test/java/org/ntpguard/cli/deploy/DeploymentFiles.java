@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The deployment files at the project root (docker-compose.yml, Dockerfile, dashboards/), read as the tools that use
@@ -57,6 +58,11 @@ final class DeploymentFiles {
         } catch (final IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The elements of a JSON or YAML array (none for a missing node). */
+    static List<JsonNode> elements(final JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).toList();
     }
 
     static List<Path> filesEndingWith(final String folder, final String suffix) {

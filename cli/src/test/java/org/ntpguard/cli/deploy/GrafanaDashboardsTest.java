@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 class GrafanaDashboardsTest {
@@ -25,15 +24,11 @@ class GrafanaDashboardsTest {
     private record Query(String where, String expression) {
     }
 
-    private static List<JsonNode> each(final JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).toList();
-    }
-
     private static List<JsonNode> panels(final JsonNode dashboard) {
         final List<JsonNode> panels = new ArrayList<>();
-        for (final JsonNode panel : each(dashboard.path("panels"))) {
+        for (final JsonNode panel : DeploymentFiles.elements(dashboard.path("panels"))) {
             panels.add(panel);
-            panels.addAll(each(panel.path("panels"))); // a collapsed row holds its panels
+            panels.addAll(DeploymentFiles.elements(panel.path("panels"))); // a collapsed row holds its panels
         }
         return panels;
     }
@@ -42,12 +37,12 @@ class GrafanaDashboardsTest {
         final JsonNode dashboard = DeploymentFiles.json(file);
         final List<Query> queries = new ArrayList<>();
         for (final JsonNode panel : panels(dashboard)) {
-            for (final JsonNode target : each(panel.path("targets"))) {
+            for (final JsonNode target : DeploymentFiles.elements(panel.path("targets"))) {
                 queries.add(new Query(file.getFileName() + " panel \"" + panel.path("title").asText() + "\" "
                         + target.path("refId").asText(), target.path("expr").asText()));
             }
         }
-        for (final JsonNode variable : each(dashboard.path("templating").path("list"))) {
+        for (final JsonNode variable : DeploymentFiles.elements(dashboard.path("templating").path("list"))) {
             final JsonNode query = variable.path("query");
             final String text = query.isObject() ? query.path("query").asText() : query.asText();
             final Matcher labelValues = LABEL_VALUES.matcher(text);
@@ -56,7 +51,7 @@ class GrafanaDashboardsTest {
                         labelValues.matches() ? labelValues.group(1) : text));
             }
         }
-        for (final JsonNode annotation : each(dashboard.path("annotations").path("list"))) {
+        for (final JsonNode annotation : DeploymentFiles.elements(dashboard.path("annotations").path("list"))) {
             if (annotation.has("expr")) {
                 queries.add(new Query(file.getFileName() + " annotation \"" + annotation.path("name").asText()
                         + "\"", annotation.path("expr").asText()));
@@ -106,7 +101,7 @@ class GrafanaDashboardsTest {
                         .isEqualTo(datasource);
                 assertThat(panel.path("targets").size()).as(where + " targets").isPositive();
                 final Set<String> refIds = new HashSet<>();
-                for (final JsonNode target : each(panel.path("targets"))) {
+                for (final JsonNode target : DeploymentFiles.elements(panel.path("targets"))) {
                     assertThat(refIds.add(target.path("refId").asText())).as(where + " refId unique").isTrue();
                     assertThat(target.path("expr").asText()).as(where + " expr").isNotBlank();
                     assertThat(target.path("datasource").path("uid").asText(datasource))
@@ -156,7 +151,7 @@ class GrafanaDashboardsTest {
     void shouldDefineEveryVariableItsQueriesUse() {
         for (final Path file : dashboards) {
             final Set<String> defined = new HashSet<>();
-            each(DeploymentFiles.json(file).path("templating").path("list"))
+            DeploymentFiles.elements(DeploymentFiles.json(file).path("templating").path("list"))
                     .forEach(variable -> defined.add(variable.path("name").asText()));
             for (final Query query : queries(file)) {
                 final Matcher variable = VARIABLE.matcher(query.expression());
@@ -173,11 +168,12 @@ class GrafanaDashboardsTest {
     @Test
     void shouldBeLoadedFromWhereComposeMountsThem() {
         // given: the dashboard provider's folder and the compose mounts of Grafana
-        final JsonNode provider = DeploymentFiles.yaml(
-                DeploymentFiles.file("dashboards/grafana/provisioning/dashboards/ntpguard.yml")).path("providers").path(0);
+        final JsonNode provider = DeploymentFiles.yaml(DeploymentFiles.file(
+                "dashboards/grafana/provisioning/dashboards/ntpguard.yml")).path("providers").path(0);
         final JsonNode grafana = DeploymentFiles.yaml(DeploymentFiles.file("docker-compose.yml"))
                 .path("services").path("grafana");
-        final List<String> mounts = each(grafana.path("volumes")).stream().map(JsonNode::asText).toList();
+        final List<String> mounts = DeploymentFiles.elements(grafana.path("volumes")).stream()
+                .map(JsonNode::asText).toList();
 
         // then
         assertThat(provider.path("type").asText()).isEqualTo("file");

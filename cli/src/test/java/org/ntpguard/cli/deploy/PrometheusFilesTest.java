@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.ntpguard.cli.deploy.DeploymentFiles.ToolRun;
 
@@ -19,15 +18,11 @@ class PrometheusFilesTest {
 
     private final List<Path> ruleFiles = DeploymentFiles.filesEndingWith("dashboards/prometheus/rules", ".yml");
 
-    private static List<JsonNode> each(final JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).toList();
-    }
-
     private List<JsonNode> rules() {
         final List<JsonNode> rules = new ArrayList<>();
         for (final Path file : ruleFiles) {
-            for (final JsonNode group : each(DeploymentFiles.yaml(file).path("groups"))) {
-                rules.addAll(each(group.path("rules")));
+            for (final JsonNode group : DeploymentFiles.elements(DeploymentFiles.yaml(file).path("groups"))) {
+                rules.addAll(DeploymentFiles.elements(group.path("rules")));
             }
         }
         return rules;
@@ -117,7 +112,7 @@ class PrometheusFilesTest {
         final JsonNode config = DeploymentFiles.yaml(DeploymentFiles.file(CONFIG));
         final JsonNode services = DeploymentFiles.yaml(DeploymentFiles.file("docker-compose.yml")).path("services");
         final Map<String, String> targets = new HashMap<>();
-        for (final JsonNode job : each(config.path("scrape_configs"))) {
+        for (final JsonNode job : DeploymentFiles.elements(config.path("scrape_configs"))) {
             targets.put(job.path("job_name").asText(), job.path("static_configs").path(0).path("targets").path(0)
                     .asText());
         }
@@ -129,7 +124,7 @@ class PrometheusFilesTest {
         assertThat(services.has(detector.substring(0, detector.indexOf(':')))).as(detector).isTrue();
         assertThat(services.path("sensor").path("network_mode").asText()).isEqualTo("host");
         assertThat(targets.get("ntpguard-sensor")).startsWith("host.docker.internal:");
-        assertThat(each(services.path("prometheus").path("extra_hosts")).stream().map(JsonNode::asText))
-                .contains("host.docker.internal:host-gateway");
+        assertThat(DeploymentFiles.elements(services.path("prometheus").path("extra_hosts")).stream()
+                .map(JsonNode::asText)).contains("host.docker.internal:host-gateway");
     }
 }
