@@ -1,0 +1,112 @@
+package org.ntpguard.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.ntpguard.cli.deploy.DeploymentFiles.ToolRun;
+
+class ComposeStackTest {
+
+    private final JsonNode services = DeploymentFiles.yaml(DeploymentFiles.file("docker-compose.yml"))
+            .path("services");
+
+    private static List<String> texts(final JsonNode array) {
+        return DeploymentFiles.elements(array).stream().map(JsonNode::asText).toList();
+    }
+
+    private String bootstrapServers(final String service) {
+        final List<String> command = texts(services.path(service).path("command"));
+        return command.get(command.indexOf("--bootstrap-servers") + 1);
+    }
+
+    @Test
+    void shouldPassDockerComposeConfig() {
+        final Path dockerCompose = DeploymentFiles.requireTool("docker-compose", "docker-compose");
+
+        final ToolRun run = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml", "config", "-q");
+
+        assertThat(run.exitCode()).as(run.output()).isZero();
+    }
+
+    @Test
+    void shouldBindMountOnlyFilesOfTheProject() {
+        int mounts = 0;
+        for (final JsonNode service : services) {
+            for (final String volume : texts(service.path("volumes"))) {
+                if (volume.startsWith("./")) {
+                    mounts++;
+                    final String source = volume.substring(0, volume.indexOf(':'));
+                    assertThat(DeploymentFiles.file(source)).as(volume).exists();
+                }
+            }
+        }
+        assertThat(mounts).isPositive();
+    }
+
+    @Test
+    void shouldLetTheHostNetworkSensorReachKafkaThroughAPublishedAdvertisedListener() {
+        // given: the sensor is on the host's network, so only a port published on the host reaches the broker
+        final JsonNode kafka = services.path("kafka");
+        final String bootstrap = bootstrapServers("sensor");
+        final String port = bootstrap.substring(bootstrap.lastIndexOf(':') + 1);
+
+        // then: the broker advertises that very address (clients reconnect to what it advertises) and publishes it
+        assertThat(services.path("sensor").path("network_mode").asText()).isEqualTo("host");
+        assertThat(bootstrap).startsWith("localhost:");
+        assertThat(kafka.path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+                .containsPattern("[A-Z_]+://" + Pattern.quote(bootstrap) + "(,|$)");
+        assertThat(texts(kafka.path("ports"))).anyMatch(mapping -> mapping.endsWith(":" + port + ":" + port));
+    }
+
+    @Test
+    void shouldLetTheDetectorReachKafkaByItsServiceName() {
+        final String bootstrap = bootstrapServers("detector");
+
+        assertThat(services.has(bootstrap.substring(0, bootstrap.indexOf(':')))).as(bootstrap).isTrue();
+        assertThat(services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText())
+                .containsPattern("[A-Z_]+://" + Pattern.quote(bootstrap) + "(,|$)");
+    }
+
+    @Test
+    void shouldCopyTheJarTheCliModuleBuildsAndRunIt() throws IOException {
+        // given
+        final Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>")
+                .matcher(Files.readString(DeploymentFiles.file("cli/pom.xml")));
+        assertThat(finalName.find()).isTrue();
+        final String dockerfile = Files.readString(DeploymentFiles.file("Dockerfile"));
+
+        // when
+        final Matcher copy = Pattern.compile("COPY --from=build /src/(\\S+) (\\S+)").matcher(dockerfile);
+
+        // then
+        assertThat(copy.find()).as("COPY of the jar from the build stage").isTrue();
+        assertThat(copy.group(1)).isEqualTo("cli/target/" + finalName.group(1) + ".jar");
+        assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"" + copy.group(2) + "\"]");
+    }
+
+    @Test
+    void shouldKeepEveryMavenModuleInTheBuildContext() throws IOException {
+        // given
+        final Matcher module = Pattern.compile("<module>([^<]+)</module>")
+                .matcher(Files.readString(DeploymentFiles.file("pom.xml")));
+        final List<String> ignored = Files.readAllLines(DeploymentFiles.file(".dockerignore")).stream()
+                .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(line -> line.replaceAll("^/|/$", "")).toList();
+
+        // then: Maven reads every module's POM, even with -pl cli -am
+        int modules = 0;
+        while (module.find()) {
+            modules++;
+            assertThat(ignored).as(".dockerignore").doesNotContain(module.group(1));
+        }
+        assertThat(modules).isPositive();
+        assertThat(ignored).doesNotContain("mvnw", ".mvn", "pom.xml");
+    }
+}
