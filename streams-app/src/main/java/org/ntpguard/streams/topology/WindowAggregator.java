@@ -60,6 +60,8 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     /** Windows that start before this are closed; their late events are dropped. */
     private long closedBefore = Long.MIN_VALUE;
     private long lateEvents;
+    /** The latest packet's timestamp: ticks never run further ahead of it than one window closing. */
+    private long lastEventTime = Long.MIN_VALUE;
 
     /**
      * @param emitTicks send a tick (time, no detection) downstream each time windows close, so that the alert tracker
@@ -121,6 +123,7 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         if (ProgressMarks.isMark(key)) {
             watermark.mark(ProgressMarks.upstreamPartition(key), record.timestamp());
         } else if (!PacketEvents.isHeartbeat(key)) {
+            lastEventTime = Math.max(lastEventTime, record.timestamp());
             add(record.value());
         }
         watermark.observe(record.timestamp());
@@ -167,7 +170,11 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         closedBefore = newClosedBefore;
         events.put(OpenEventKeys.PROGRESS, PacketEvents.tick(closedBefore));
         if (emitTicks) {
-            context.forward(new Record<>(NtpTopology.tick().key, null, mark));
+            // Time for the alert tracker and the blocklist, but no further than needed to close the last packet's
+            // window: the end-of-replay heartbeat (an hour past the capture) must not expire the whole blocklist.
+            final long tickTime = lastEventTime == Long.MIN_VALUE ? mark
+                    : Math.min(mark, lastEventTime + size + grace);
+            context.forward(new Record<>(NtpTopology.tick().key, null, tickTime));
         }
     }
 
