@@ -83,12 +83,13 @@ final class FeedEntries {
     /**
      * Seconds until the entry expires by the wall clock, at least 1 (0 would mean "never" to ipset). An entry whose
      * expiry has already passed by the wall clock comes from a replayed capture, where expiry follows the capture's
-     * time: it gets the full configured expiry, counted from now.
+     * time: it gets the full configured expiry, counted from now. Never more than that expiry either: more time left
+     * means the clock of the capture runs ahead of ours.
      */
     static long timeoutSeconds(final BlockEntry entry, final Instant now, final FeedSettings settings) {
         final long left = entry.expiresAt() - now.toEpochMilli();
-        final long seconds = left <= 0 ? settings.expiry().toSeconds() : (left + 999) / 1000;
-        return Math.max(1, Math.min(MAX_TIMEOUT_SECONDS, seconds));
+        final long expiry = defaultTimeoutSeconds(settings);
+        return left <= 0 ? expiry : Math.max(1, Math.min(expiry, (left + 999) / 1000));
     }
 
     /** The sets' default timeout: the configured expiry, within what ipset takes. */

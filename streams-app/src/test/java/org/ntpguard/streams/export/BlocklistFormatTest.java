@@ -113,6 +113,13 @@ class BlocklistFormatTest {
     }
 
     @Test
+    void shouldNeverGiveMoreThanTheExpiryWhenTheEntrysClockRunsAhead() {
+        final BlockEntry ahead = entry("203.0.113.9/32", Severity.MEDIUM, 7_200_000, 10_800_000);
+
+        assertThat(FeedEntries.timeoutSeconds(ahead, NOW, ONE_HOUR)).isEqualTo(3600);
+    }
+
+    @Test
     void shouldCreateSwapAndAddEachEntryToItsFamilysSetWithItsTimeoutWhenIpset() {
         final List<String> lines = lines(BlocklistFormat.IPSET);
 
