@@ -166,11 +166,14 @@ final class DetectCommand implements Callable<Integer> {
 
     /**
      * The blocklist feeds: a view of the whole blocklist topic, served under {@code /blocklist*} when there is an
-     * HTTP server, and written into {@code exportDir} when given, on every change. A file that cannot be written is
-     * reported once per distinct error; serving goes on.
+     * HTTP server, and written into {@code exportDir} when given, on every change; null when neither is wanted. A file
+     * that cannot be written is reported once per distinct error; serving goes on.
      */
     static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
                                          final DetectorApp.Settings settings, final PrintWriter err) {
+        if (http == null && exportDir == null) {
+            return null;
+        }
         final BlocklistFiles files = exportDir == null ? null : new BlocklistFiles(exportDir, feeds);
         final AtomicReference<String> lastError = new AtomicReference<>();
         final BlocklistView view = BlocklistView.start(settings.bootstrapServers(), settings.kafka(),

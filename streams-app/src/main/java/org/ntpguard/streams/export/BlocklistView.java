@@ -24,6 +24,8 @@ import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.topology.AlertRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole current blocklist, kept from the compacted blocklist topic by one consumer thread: every partition
@@ -33,7 +35,7 @@ import org.ntpguard.streams.topology.AlertRecords;
  */
 public final class BlocklistView implements AutoCloseable {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlocklistView.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BlocklistView.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration RETRY = Duration.ofSeconds(1);
 
