@@ -29,6 +29,7 @@ import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,8 +47,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "
                     + "files into it at full speed (capture time stays the event time), runs the detector until "
-                    + "every record is processed, then writes alerts.jsonl, blocklist.txt and summary.json into the "
-                    + "output folder and prints the alerts by type and each subject with its role and evidence.",
+                    + "every record is processed, then writes alerts.jsonl, the blocklist (blocklist.txt for "
+                    + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
+                    + "and summary.json into the output folder and prints the alerts by type and each subject with "
+                    + "its role and evidence.",
             "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
                     + "ntp.alerts, ntp.blocklist)."
         },
@@ -69,7 +72,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     List<Path> files;
 
     @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
-            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
+            description = "Folder for alerts.jsonl, blocklist.* and summary.json (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--config", paramLabel = "<file>",
@@ -125,10 +128,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         counters.put("published", published.published());
         counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
         final AnalysisReport report = new AnalysisReport(alerts, blocklist, counters);
-        report.writeTo(out);
+        report.writeTo(out, new FeedSettings(detection.blocklistExpiry(), 0));
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: wrote " + out.resolve("alerts.jsonl") + ", " + out.resolve("blocklist.txt")
-                + ", " + out.resolve("summary.json"));
+                + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), " + out.resolve("summary.json"));
         err.flush();
         final PrintWriter stdout = spec.commandLine().getOut();
         report.print(stdout);

@@ -1,18 +1,28 @@
 package org.ntpguard.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.export.BlocklistFeeds;
+import org.ntpguard.streams.export.BlocklistFiles;
+import org.ntpguard.streams.export.BlocklistView;
+import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,6 +58,28 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "stream threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "port of the HTTP endpoints (blocklist feeds); 0: any free port (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "address the HTTP endpoints listen on; 0.0.0.0 for every interface (default: "
+                    + "${DEFAULT-VALUE})")
+    String httpBind;
+
+    @Option(names = "--no-http", description = "serve no HTTP endpoint")
+    boolean noHttp;
+
+    @Option(names = "--export-dir", paramLabel = "DIR",
+            description = "also write the blocklist feeds into DIR (blocklist.txt, .ipset, .nft, .cisco, .junos, "
+                    + ".flowspec, .json), each replaced atomically when it changes")
+    Path exportDir;
+
+    @Option(names = "--blocklist-limit", defaultValue = "0", paramLabel = "N",
+            description = "list at most N entries in every feed, the most severe then the most recent (PAN-OS "
+                    + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE})")
+    int blocklistLimit;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -76,9 +108,24 @@ final class DetectCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("java.io.tmpdir"), "ntpguard-streams");
         final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrapServers, applicationId, state, threads,
                 TopicNames.defaults(), DetectorApp.DEFAULT_DEAD_LETTER_TOPIC, partitions, true, kafka);
+        final FeedSettings feeds;
+        final HttpEndpoints http;
+        try {
+            feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit);
+            if (httpPort < 0 || httpPort > 65_535) {
+                throw new IllegalArgumentException("--http-port " + httpPort + " (expected: 0 ~ 65535)");
+            }
+            if (exportDir != null) {
+                Files.createDirectories(exportDir);
+            }
+            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+        } catch (final IllegalArgumentException | IOException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("ntpguard detect: " + OneLineErrors.describe(e));
+            return ExitCodes.FAILED;
+        }
 
         final CountDownLatch stopped = new CountDownLatch(1);
-        try (DetectorApp app = new DetectorApp(settings, detection)) {
+        try (http; DetectorApp app = new DetectorApp(settings, detection)) {
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
@@ -98,12 +145,58 @@ final class DetectCommand implements Callable<Integer> {
             }
             spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
                     + bootstrapServers);
-            stopped.await();
+            try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
+                    spec.commandLine().getErr())) {
+                if (http != null) {
+                    http.start();
+                    spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
+                            + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
+                            + "junos,flowspec}");
+                }
+                spec.commandLine().getErr().flush();
+                stopped.await();
+            }
             final boolean failed = app.state() == KafkaStreams.State.ERROR;
             app.close(Duration.ofSeconds(30));
             spec.commandLine().getErr().println("ntpguard detect: stopped; " + app.deadLetters()
                     + " undecodable records sent to " + DetectorApp.DEFAULT_DEAD_LETTER_TOPIC);
             return failed ? ExitCodes.FAILED : ExitCodes.OK;
         }
+    }
+
+    /**
+     * The blocklist feeds: a view of the whole blocklist topic, served under {@code /blocklist*} when there is an
+     * HTTP server, and written into {@code exportDir} when given, on every change; null when neither is wanted. A file
+     * that cannot be written is reported once per distinct error; serving goes on.
+     */
+    static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
+                                         final DetectorApp.Settings settings, final PrintWriter err) {
+        if (http == null && exportDir == null) {
+            return null;
+        }
+        final BlocklistFiles files = exportDir == null ? null : new BlocklistFiles(exportDir, feeds);
+        final AtomicReference<String> lastError = new AtomicReference<>();
+        final BlocklistView view = BlocklistView.start(settings.bootstrapServers(), settings.kafka(),
+                settings.topics().blocklist(), snapshot -> {
+                    if (files == null) {
+                        return;
+                    }
+                    try {
+                        files.write(snapshot, Clock.systemUTC().instant());
+                        lastError.set(null);
+                    } catch (final IOException | UncheckedIOException e) {
+                        final String message = OneLineErrors.describe(e);
+                        if (!Objects.equals(lastError.getAndSet(message), message)) {
+                            err.println("ntpguard detect: cannot write the blocklist into " + exportDir + ": "
+                                    + message);
+                            err.flush();
+                        }
+                    }
+                });
+        if (http != null) {
+            final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
+            BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
+        }
+        return view;
     }
 }

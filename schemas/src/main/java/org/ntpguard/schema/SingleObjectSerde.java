@@ -39,10 +39,13 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
         return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getEncoder(), NtpAlert.getDecoder());
     }
 
-    /** Serde for {@link BlocklistEntry}. */
+    /**
+     * Serde for {@link BlocklistEntry}. The blocklist topic is compacted, so entries written by an older detector stay
+     * on it: their writer schemas are known here ({@code history/BlocklistEntry-N.avsc}) and resolved to the current.
+     */
     public static SingleObjectSerde<BlocklistEntry> blocklistEntry() {
         return new SingleObjectSerde<>(BlocklistEntry.class, BlocklistEntry.getEncoder(),
-                BlocklistEntry.getDecoder());
+                BlocklistEntry.createDecoder(BlocklistHistory.SCHEMAS));
     }
 
     /** Serde for {@link SensorHeartbeat}. */

@@ -72,6 +72,32 @@ class SingleObjectSerdeTest {
     }
 
     @Test
+    void shouldReadABlocklistEntryWrittenBeforeSeverityExistedAsUnknownSeverity() throws Exception {
+        final Schema firstVersion;
+        try (java.io.InputStream in = SingleObjectSerde.class.getResourceAsStream("history/BlocklistEntry-1.avsc")) {
+            firstVersion = new Schema.Parser().parse(in);
+        }
+        final GenericRecord old = new GenericData.Record(firstVersion);
+        old.put("address", java.nio.ByteBuffer.wrap(new byte[] {(byte) 198, 51, 100, 7}));
+        old.put("prefixLength", 32);
+        old.put("reason", "SCANNER (SCANNER): 120 servers");
+        old.put("alertIds", java.util.List.of("a1"));
+        old.put("firstSeen", 1_000L);
+        old.put("lastSeen", 2_000L);
+        old.put("expiresAt", 3_602_000L);
+        final byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), firstVersion).encode(old)
+                .array();
+
+        final BlocklistEntry read = SingleObjectSerde.blocklistEntry().deserializer().deserialize("ntp.blocklist",
+                bytes);
+
+        assertThat(firstVersion.getField("severity")).isNull();
+        assertThat(read.getSeverity()).isEqualTo(Severity.UNKNOWN);
+        assertThat(read.getReason()).isEqualTo("SCANNER (SCANNER): 120 servers");
+        assertThat(read.getExpiresAt()).isEqualTo(3_602_000L);
+    }
+
+    @Test
     void shouldDeclareTheGeneratedPackageTrusted() {
         SingleObjectSerde.ntpPacket();
 

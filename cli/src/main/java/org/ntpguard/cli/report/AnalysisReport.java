@@ -2,11 +2,10 @@ package org.ntpguard.cli.report;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -19,10 +18,16 @@ import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.PeerTraffic;
 import org.ntpguard.schema.text.IpText;
 import org.ntpguard.schema.text.JsonLines;
+import org.ntpguard.streams.export.BlocklistFiles;
+import org.ntpguard.streams.export.BlocklistFormat;
+import org.ntpguard.streams.export.BlocklistSnapshot;
+import org.ntpguard.streams.export.FeedSettings;
+import org.ntpguard.streams.topology.AlertRecords;
 
 /**
  * What an analysis found, for people and for machines: {@code alerts.jsonl} (the latest state of every alert, one
- * JSON object a line), {@code blocklist.txt} (one address or prefix a line, as firewalls' external lists read it),
+ * JSON object a line), the blocklist in every feed format the detector serves ({@code blocklist.txt},
+ * {@code .ipset}, {@code .nft}, {@code .cisco}, {@code .junos}, {@code .flowspec}, {@code .json}),
  * {@code summary.json}, and a readable summary for the terminal: alerts by type, then each subject with its role and
  * evidence, most severe first.
  */
@@ -61,19 +66,20 @@ public final class AnalysisReport {
         return List.copyOf(sorted);
     }
 
-    /** Writes alerts.jsonl, blocklist.txt and summary.json into {@code dir}, each replaced atomically. */
-    public void writeTo(final Path dir) throws IOException {
+    /**
+     * Writes alerts.jsonl, the blocklist files ({@link BlocklistFormat}) and summary.json into {@code dir}, each
+     * replaced atomically. A replayed capture's entries have expired by the wall clock: the ipset and nftables files
+     * give them the full expiry of {@code feeds}, from now.
+     */
+    public void writeTo(final Path dir, final FeedSettings feeds) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder jsonl = new StringBuilder();
         for (final NtpAlert alert : alerts) {
             JsonLines.append(jsonl, alert).append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
-        final StringBuilder list = new StringBuilder();
-        for (final BlocklistEntry entry : blocklist) {
-            list.append(text(entry.getAddress())).append('/').append(entry.getPrefixLength()).append('\n');
-        }
-        replace(dir.resolve("blocklist.txt"), list.toString());
+        new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
+                .map(AlertRecords::toBlockEntry).toList()), Instant.now());
         replace(dir.resolve("summary.json"), summaryJson());
     }
 
@@ -133,11 +139,7 @@ public final class AnalysisReport {
     }
 
     private static void replace(final Path file, final String content) throws IOException {
-        final Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-            writer.write(content);
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        BlocklistFiles.writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String text(final java.nio.ByteBuffer address) {

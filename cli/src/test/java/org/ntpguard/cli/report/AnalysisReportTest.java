@@ -8,6 +8,8 @@ import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,10 @@ import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.PeerTraffic;
 import org.ntpguard.schema.Severity;
+import org.ntpguard.streams.export.BlocklistFormat;
+import org.ntpguard.streams.export.BlocklistSnapshot;
+import org.ntpguard.streams.export.FeedSettings;
+import org.ntpguard.streams.topology.AlertRecords;
 
 class AnalysisReportTest {
 
@@ -44,7 +50,8 @@ class AnalysisReportTest {
             alert("b", AlertType.AMPLIFICATION_VICTIM, Severity.HIGH, ip(203, 0, 113, 66), AlertRole.VICTIM, 0),
             alert("b", AlertType.AMPLIFICATION_VICTIM, Severity.HIGH, ip(203, 0, 113, 66), AlertRole.VICTIM, 1));
     private final List<BlocklistEntry> blocklist = List.of(new BlocklistEntry(ip(203, 0, 113, 200), 32,
-            "SCANNER: mode 6 to 250 servers", List.of("a"), 1_500L, 29_000L, 3_629_000L));
+            "SCANNER: mode 6 to 250 servers", List.of("a"), 1_500L, 29_000L, 3_629_000L, Severity.MEDIUM));
+    private final FeedSettings feeds = new FeedSettings(Duration.ofHours(1), 0);
 
     @Test
     void shouldKeepTheLatestVersionOfEachAlertMostSevereFirst() {
@@ -55,20 +62,30 @@ class AnalysisReportTest {
     }
 
     @Test
-    void shouldWriteTheThreeFiles() throws IOException {
+    void shouldWriteAlertsSummaryAndTheBlocklistInEveryFeedFormat() throws IOException {
         final Map<String, Long> counters = new java.util.LinkedHashMap<>();
         counters.put("frames", 6974L);
         counters.put("ntpDatagrams", 6974L);
 
-        new AnalysisReport(updates, blocklist, counters).writeTo(dir);
+        new AnalysisReport(updates, blocklist, counters).writeTo(dir, feeds);
 
         assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(2)
                 .first().asString().startsWith("{\"id\":\"b\",\"type\":\"AMPLIFICATION_VICTIM\"")
                 .contains("\"subject\":\"203.0.113.66\"", "\"updates\":1", "\"windowStart\":1.000");
-        assertThat(Files.readString(dir.resolve("blocklist.txt"))).isEqualTo("203.0.113.200/32\n");
+        assertThat(Files.readString(dir.resolve("blocklist.txt"))).isEqualTo("203.0.113.200\n");
+        // The entry expired long ago by the wall clock, so the timeouts do not depend on when the files were written.
+        final BlocklistSnapshot snapshot = BlocklistSnapshot.of(List.of(AlertRecords.toBlockEntry(blocklist.get(0))));
+        for (final BlocklistFormat format : BlocklistFormat.values()) {
+            assertThat(Files.readString(dir.resolve(format.fileName()))).as(format.fileName())
+                    .isEqualTo(format.render(snapshot, Instant.now(), feeds));
+        }
+        assertThat(Files.readString(dir.resolve("blocklist.ipset")))
+                .contains("add ntpguard-v4-next 203.0.113.200 timeout 3600 ");
         assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo("{\"frames\":6974,\"ntpDatagrams\":6974,"
                 + "\"alerts\":2,\"alertsByType\":{\"AMPLIFICATION_VICTIM\":1,\"SCANNER\":1},\"blocklisted\":1}\n");
-        assertThat(dir.resolve("alerts.jsonl.tmp")).doesNotExist();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(file -> file.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
+        }
     }
 
     @Test

@@ -31,7 +31,7 @@ public final class Blocklist {
         final long expiry = config.blocklistExpiry().toMillis();
         if (previous == null) {
             return Optional.of(new BlockEntry(alert.subject(), prefixLength, reason, List.of(id), alert.firstSeen(),
-                    alert.lastSeen(), alert.lastSeen() + expiry));
+                    alert.lastSeen(), alert.lastSeen() + expiry, alert.severity()));
         }
         if (!previous.address().equals(alert.subject())) {
             throw new IllegalArgumentException("block entry for " + previous.address() + " extended by an alert on "
@@ -43,7 +43,8 @@ public final class Blocklist {
         final List<String> newest = ids.subList(Math.max(0, ids.size() - MAX_ALERT_IDS), ids.size());
         final long lastSeen = Math.max(previous.lastSeen(), alert.lastSeen());
         return Optional.of(new BlockEntry(previous.address(), prefixLength, reason, List.copyOf(newest),
-                Math.min(previous.firstSeen(), alert.firstSeen()), lastSeen, lastSeen + expiry));
+                Math.min(previous.firstSeen(), alert.firstSeen()), lastSeen, lastSeen + expiry,
+                previous.severity().compareTo(alert.severity()) >= 0 ? previous.severity() : alert.severity()));
     }
 
     /** Whether the entry has lapsed at this time (event time in replay, wall-clock live). */

@@ -39,6 +39,21 @@ public record IpAddress(long high, long low, boolean ipv6) implements Comparable
         }
     }
 
+    /** The network of this address with a prefix of {@code length} bits: the host bits cleared. */
+    public IpAddress masked(final int length) {
+        if (length < 0 || length > (ipv6 ? 128 : 32)) {
+            throw new IllegalArgumentException("prefix length " + length + " (expected: 0 ~ " + (ipv6 ? 128 : 32)
+                    + ")");
+        }
+        if (!ipv6) {
+            final long keep = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
+            return new IpAddress(0, low & keep, false);
+        }
+        final long highKeep = length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+        final long lowKeep = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
+        return new IpAddress(high & highKeep, low & lowKeep, true);
+    }
+
     public byte[] toBytes() {
         if (!ipv6) {
             return ByteBuffer.allocate(4).putInt((int) low).array();

@@ -115,7 +115,7 @@ public final class Networks {
                 }
                 length = Integer.parseInt(digits);
             }
-            final Prefix prefix = new Prefix(mask(address, length), length);
+            final Prefix prefix = new Prefix(address.masked(length), length);
             if (!prefix.network.equals(address)) {
                 throw new IllegalArgumentException("host bits set in '" + entry + "' (expected: " + prefix + ")");
             }
@@ -123,17 +123,7 @@ public final class Networks {
         }
 
         boolean contains(final IpAddress address) {
-            return address.ipv6() == network.ipv6() && mask(address, length).equals(network);
-        }
-
-        private static IpAddress mask(final IpAddress address, final int length) {
-            if (!address.ipv6()) {
-                final long keep = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
-                return new IpAddress(0, address.low() & keep, false);
-            }
-            final long highKeep = length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
-            final long lowKeep = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
-            return new IpAddress(address.high() & highKeep, address.low() & lowKeep, true);
+            return address.ipv6() == network.ipv6() && address.masked(length).equals(network);
         }
 
         @Override

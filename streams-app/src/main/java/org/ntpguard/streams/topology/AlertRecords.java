@@ -19,9 +19,10 @@ import org.ntpguard.streams.detect.Severity;
 
 /**
  * Between the detection core's values and the Avro records on topics. A detection travels to the alert tracker as
- * an NtpAlert without an id, so that detections from every partition meet on their subject's partition.
+ * an NtpAlert without an id, so that detections from every partition meet on their subject's partition. Public for
+ * the blocklist mapping only, which readers of the blocklist topic share.
  */
-final class AlertRecords {
+public final class AlertRecords {
 
     private AlertRecords() {
     }
@@ -58,7 +59,8 @@ final class AlertRecords {
                 List.copyOf(record.getSensors()), record.getSummary(), record.getUpdates());
     }
 
-    static BlocklistEntry blocklistEntry(final BlockEntry entry) {
+    /** The Avro record of a blocklist entry, as published on the blocklist topic. */
+    public static BlocklistEntry blocklistEntry(final BlockEntry entry) {
         return BlocklistEntry.newBuilder()
                 .setAddress(entry.address().toByteBuffer())
                 .setPrefixLength(entry.prefixLength())
@@ -67,13 +69,20 @@ final class AlertRecords {
                 .setFirstSeen(entry.firstSeen())
                 .setLastSeen(entry.lastSeen())
                 .setExpiresAt(entry.expiresAt())
+                .setSeverity(org.ntpguard.schema.Severity.valueOf(entry.severity().name()))
                 .build();
     }
 
-    static BlockEntry toBlockEntry(final BlocklistEntry record) {
+    /**
+     * The core's value of a blocklist record. Records written before entries carried a severity read as UNKNOWN and
+     * rank lowest (INFO) here; they are gone one blocklist expiry after an upgrade unless new abuse refreshes them.
+     */
+    public static BlockEntry toBlockEntry(final BlocklistEntry record) {
+        final Severity severity = record.getSeverity() == org.ntpguard.schema.Severity.UNKNOWN ? Severity.INFO
+                : Severity.valueOf(record.getSeverity().name());
         return new BlockEntry(IpAddress.of(record.getAddress()), record.getPrefixLength(), record.getReason(),
                 List.copyOf(record.getAlertIds()), record.getFirstSeen(), record.getLastSeen(),
-                record.getExpiresAt());
+                record.getExpiresAt(), severity);
     }
 
     /** Key of a blocklist entry: {@code 192.0.2.1/32}. */

@@ -102,10 +102,31 @@ class BlocklistTest {
         assertThat(entry).get().extracting(BlockEntry::prefixLength).isEqualTo(128);
     }
 
+    @Test
+    void shouldKeepTheHighestSeverityWhenALessSevereAlertExtendsTheEntry() {
+        final BlockEntry scanned = Blocklist.block(alert(AlertType.SCANNER, AlertRole.SCANNER, false,
+                "203.0.113.200", T0, Severity.MEDIUM), null, DEFAULTS).orElseThrow();
+        final BlockEntry reflected = Blocklist.block(alert(AlertType.REFLECTOR, AlertRole.REFLECTOR, true,
+                "203.0.113.200", T0 + HOUR, Severity.HIGH), scanned, DEFAULTS).orElseThrow();
+
+        final BlockEntry scannedAgain = Blocklist.block(alert(AlertType.SCANNER, AlertRole.SCANNER, false,
+                "203.0.113.200", T0 + 2 * HOUR, Severity.MEDIUM), reflected, DEFAULTS).orElseThrow();
+
+        assertThat(scanned.severity()).isEqualTo(Severity.MEDIUM);
+        assertThat(reflected.severity()).isEqualTo(Severity.HIGH);
+        assertThat(scannedAgain.severity()).isEqualTo(Severity.HIGH);
+        assertThat(scannedAgain.reason()).startsWith("SCANNER");
+    }
+
     private static Alert alert(final AlertType type, final AlertRole role, final boolean unsolicited,
                                final String subject, final long windowStart) {
+        return alert(type, role, unsolicited, subject, windowStart, Severity.HIGH);
+    }
+
+    private static Alert alert(final AlertType type, final AlertRole role, final boolean unsolicited,
+                               final String subject, final long windowStart, final Severity severity) {
         final Evidence evidence = new Evidence(1, 48, 1, 48, 1, 1, List.of(), Map.of());
-        return new Alert(AlertTracker.idOf(type, ip(subject), windowStart), type, Severity.HIGH, ip(subject), role,
+        return new Alert(AlertTracker.idOf(type, ip(subject), windowStart), type, severity, ip(subject), role,
                 unsolicited, windowStart, windowStart + 30_000, windowStart + 1_000, windowStart + 29_000, evidence,
                 List.of("s"), "summary", 0);
     }

@@ -4,14 +4,14 @@ import java.util.Properties;
 import org.ntpguard.broker.EmbeddedBroker;
 
 /** One embedded KRaft broker for the whole test JVM, started on first use and stopped at exit. */
-final class SharedBroker {
+public final class SharedBroker {
 
     private static EmbeddedBroker broker;
 
     private SharedBroker() {
     }
 
-    static synchronized String bootstrapServers() {
+    public static synchronized String bootstrapServers() {
         if (broker == null) {
             broker = EmbeddedBroker.start(null, new Properties());
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "embedded-broker-stop"));

@@ -103,6 +103,11 @@ class TopologyTest {
             assertThat(blocklist).containsKey(SCANNER + "/32").doesNotContainKey(VICTIM + "/32");
             assertThat(blocklist.get(SCANNER + "/32").getExpiresAt())
                     .isEqualTo(blocklist.get(SCANNER + "/32").getLastSeen() + config.blocklistExpiry().toMillis());
+            final NtpAlert scanAlert = driver.alertRecords().stream()
+                    .filter(alert -> alert.getType() == org.ntpguard.schema.AlertType.SCANNER).findFirst()
+                    .orElseThrow();
+            assertThat(blocklist.get(SCANNER + "/32").getSeverity()).isEqualTo(scanAlert.getSeverity())
+                    .isNotEqualTo(org.ntpguard.schema.Severity.UNKNOWN);
         }
     }
 
