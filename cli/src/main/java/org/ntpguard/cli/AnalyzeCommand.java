@@ -18,6 +18,7 @@ import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.streams.detect.DetectionConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,19 +54,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(paramLabel = "<file>", arity = "1..*", description = "Capture files: pcap or pcapng, plain or gzip.")
     List<Path> files;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
-            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--config", paramLabel = "<file>",
-            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, trusted networks, "
-                    + "allowlist; see the README).")
-    Path config;
+    @Mixin
+    ReportOptions options;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
-        final DetectionConfig detection = DetectionFile.read("analyze", config, err);
+        final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
@@ -87,7 +82,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             report = pipeline.report(counters);
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
-        EmbeddedPipeline.write("analyze", report, out, err, spec.commandLine().getOut());
+        EmbeddedPipeline.write("analyze", report, options.out, err, spec.commandLine().getOut());
         final int status = FileReplay.exitCode(stats, files.size());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "

@@ -2,7 +2,6 @@ package org.ntpguard.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -17,6 +16,7 @@ import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.LiveReport;
 import org.ntpguard.streams.detect.DetectionConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -62,14 +62,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Capture live on this interface (needs root or CAP_NET_RAW); stop with Ctrl-C.")
     String interfaceName;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
-            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--config", paramLabel = "<file>",
-            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, trusted networks, "
-                    + "allowlist, window size; see the README).")
-    Path config;
+    @Mixin
+    ReportOptions options;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
             description = "BPF capture filter (default: as 'ntpguard decode').")
@@ -82,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
-        final DetectionConfig detection = DetectionFile.read("run", config, err);
+        final DetectionConfig detection = DetectionFile.read("run", options.config, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
@@ -106,10 +100,10 @@ final class RunCommand implements Callable<Integer> {
             final boolean complete;
             final boolean caughtUp;
             try (LiveReport report = new LiveReport(pipeline.bootstrapServers(), pipeline.topics().alerts(),
-                    pipeline.topics().blocklist(), out, stdout, err, "run",
+                    pipeline.topics().blocklist(), options.out, stdout, err, "run",
                     () -> liveCounters(stats, live.publisher().stats()), REWRITE_EVERY).start()) {
-                err.println("ntpguard run: " + live.describe() + "; alerts below as they come, report in " + out
-                        + "; stop with Ctrl-C");
+                err.println("ntpguard run: " + live.describe() + "; alerts below as they come, report in "
+                        + options.out + "; stop with Ctrl-C");
                 err.flush();
                 live.capture();
                 // Nothing more will come: close the open windows as a replay's end does, so the last seconds count.
@@ -124,7 +118,7 @@ final class RunCommand implements Callable<Integer> {
             final Map<String, Long> counters = liveCounters(stats, live.publisher().stats());
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             final AnalysisReport report = pipeline.report(counters);
-            EmbeddedPipeline.write("run", report, out, err, stdout);
+            EmbeddedPipeline.write("run", report, options.out, err, stdout);
             if (detectorFailed) {
                 err.println("ntpguard run: the detector failed (" + pipeline.detectorState() + "); the report holds "
                         + "what it found until then");
