@@ -96,8 +96,10 @@ final class EmbeddedPipeline implements AutoCloseable {
                     .withWallClockExpiry(mode.wallClockExpiry);
             detector = new DetectorApp(settings, detection);
             if (onDetectorFailure != null) {
+                // Once: a failing app goes through PENDING_ERROR to ERROR.
                 detector.streams().setStateListener((now, before) -> {
-                    if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_ERROR) {
+                    if (now == KafkaStreams.State.PENDING_ERROR
+                            || now == KafkaStreams.State.ERROR && before != KafkaStreams.State.PENDING_ERROR) {
                         onDetectorFailure.run();
                     }
                 });
