@@ -1,36 +1,25 @@
 package org.ntpguard.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.ntpguard.broker.EmbeddedBroker;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
-import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
-import org.ntpguard.cli.report.TopicReader;
-import org.ntpguard.schema.BlocklistEntry;
-import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.SingleObjectSerde;
-import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -62,80 +51,42 @@ import picocli.CommandLine.Spec;
         })
 final class AnalyzeCommand implements Callable<Integer> {
 
-    private static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration WAIT_STEP = Duration.ofSeconds(30);
-
     @Spec
     CommandSpec spec;
 
     @Parameters(paramLabel = "<file>", arity = "1..*", description = "Capture files: pcap or pcapng, plain or gzip.")
     List<Path> files;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
-            description = "Folder for alerts.jsonl, blocklist.* and summary.json (default: ${DEFAULT-VALUE}).")
-    Path out;
-
-    @Option(names = "--config", paramLabel = "<file>",
-            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, trusted networks, "
-                    + "allowlist; see the README).")
-    Path config;
+    @Mixin
+    ReportOptions options;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         final PrintWriter err = spec.commandLine().getErr();
-        final DetectionConfig detection = detectionConfig(err);
+        final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
-        final Path work = Files.createTempDirectory("ntpguard-analyze-");
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final long started = System.nanoTime();
-        final List<NtpAlert> alerts = new ArrayList<>();
-        final List<BlocklistEntry> blocklist = new ArrayList<>();
         final PublishStats published;
-        boolean caughtUp = false;
-        err.println("ntpguard analyze: starting an embedded Kafka broker ...");
-        err.flush();
-        try (EmbeddedBroker broker = EmbeddedBroker.start(work, new Properties())) {
-            final String bootstrap = broker.bootstrapServers();
-            err.println("ntpguard analyze: broker at " + bootstrap + " (read its topics with any Kafka tool while "
-                    + "this runs)");
+        final boolean caughtUp;
+        final AnalysisReport report;
+        try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
+                err, null)) {
+            published = replay(pipeline, stats, problems, err);
+            err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
-            // One partition: a replay at full speed must reach the per-server windows in event-time order.
-            final DetectorApp.Settings settings = DetectorApp.Settings.of(bootstrap, work.resolve("state"))
-                    .withApplicationId("ntpguard-analyze").withPartitions(1);
-            try (DetectorApp detector = new DetectorApp(settings, detection)) {
-                detector.start(STEP_TIMEOUT);
-                published = replay(bootstrap, stats, problems, err);
-                err.println("ntpguard analyze: waiting for the detector to process every record ...");
-                err.flush();
-                caughtUp = awaitDetector(detector, err);
-            }
-            for (final ConsumerRecord<String, NtpAlert> record : TopicReader.readAll(bootstrap,
-                    settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
-                alerts.add(record.value());
-            }
-            blocklist.addAll(TopicReader.table(TopicReader.readAll(bootstrap, settings.topics().blocklist(),
-                    SingleObjectSerde.blocklistEntry().deserializer(), STEP_TIMEOUT)).values());
-        } finally {
-            deleteTree(work);
+            // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
+            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
+            final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
+            counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+            report = pipeline.report(counters);
         }
-        final Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put("frames", stats.frames());
-        counters.put("ntpDatagrams", stats.ntpDatagrams());
-        counters.put("malformedNtp", stats.malformedNtp());
-        counters.put("published", published.published());
-        counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-        final AnalysisReport report = new AnalysisReport(alerts, blocklist, counters);
-        report.writeTo(out, new FeedSettings(detection.blocklistExpiry(), 0));
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
-        err.println("ntpguard analyze: wrote " + out.resolve("alerts.jsonl") + ", " + out.resolve("blocklist.txt")
-                + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), " + out.resolve("summary.json"));
-        err.flush();
-        final PrintWriter stdout = spec.commandLine().getOut();
-        report.print(stdout);
-        stdout.flush();
+        EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
+                spec.commandLine().getOut());
         final int status = FileReplay.exitCode(stats, files.size());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
@@ -152,32 +103,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         return status;
     }
 
-    /**
-     * Waits as long as the detector runs: a large capture takes as long as it takes, and Ctrl-C ends the wait.
-     *
-     * @return true once every record is processed, false if the detector stopped first
-     */
-    private static boolean awaitDetector(final DetectorApp detector, final PrintWriter err)
-            throws InterruptedException {
-        final long started = System.nanoTime();
-        while (!detector.awaitCaughtUp(WAIT_STEP)) {
-            final org.apache.kafka.streams.KafkaStreams.State state = detector.state();
-            if (state != org.apache.kafka.streams.KafkaStreams.State.RUNNING
-                    && state != org.apache.kafka.streams.KafkaStreams.State.REBALANCING) {
-                err.println("ntpguard analyze: the detector is " + state);
-                return false;
-            }
-            err.println("ntpguard analyze: still processing, " + (System.nanoTime() - started) / 1_000_000_000L
-                    + " s so far");
-            err.flush();
-        }
-        return true;
-    }
-
-    private PublishStats replay(final String bootstrap, final DecodeStats stats, final ProblemLog problems,
+    private PublishStats replay(final EmbeddedPipeline pipeline, final DecodeStats stats, final ProblemLog problems,
                                 final PrintWriter err) throws IOException {
         final PacketPublisher publisher = PacketPublisher.create(
-                PacketPublisher.producerConfig(bootstrap, new Properties()), "analyze", SensorTopics.defaults(),
+                PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "analyze",
+                pipeline.sensorTopics(),
                 PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
         try {
             final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
@@ -210,33 +140,5 @@ final class AnalyzeCommand implements Callable<Integer> {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    /** The broker deletes its own data; the detector's state folder beside it goes here. */
-    private static void deleteTree(final Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
-
-    private DetectionConfig detectionConfig(final PrintWriter err) {
-        if (config == null) {
-            return DetectionConfig.defaults();
-        }
-        final Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(config)) {
-            properties.load(in);
-            return DetectionConfig.fromProperties(properties);
-        } catch (NoSuchFileException e) {
-            err.println("ntpguard analyze: " + config + ": no such file");
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("ntpguard analyze: " + config + ": " + OneLineErrors.describe(e));
-        }
-        return null;
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Detects NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic "
                 + "and captures.",
         subcommands = {DecodeCommand.class, SensorCommand.class, DetectCommand.class, AnalyzeCommand.class,
-                SimulateCommand.class, CommandLine.HelpCommand.class})
+                RunCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class NtpGuardCommand implements Runnable {
 
     @CommandLine.Spec

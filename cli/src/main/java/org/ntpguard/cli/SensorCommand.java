@@ -3,7 +3,6 @@ package org.ntpguard.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,10 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.ntpguard.capture.live.CaptureStats;
-import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.pcap.CaptureFiles;
-import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.publish.BrokerProbe;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
@@ -56,7 +51,6 @@ final class SensorCommand implements Callable<Integer> {
 
     /** How long the start-up check waits for a broker before saying it is not reachable. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
-    static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
 
     @Spec
     CommandSpec spec;
@@ -103,6 +97,7 @@ final class SensorCommand implements Callable<Integer> {
     String heartbeatsTopic;
 
     private volatile boolean stopRequested;
+    private volatile LiveSensor live;
 
     @Override
     public Integer call() throws IOException {
@@ -150,7 +145,7 @@ final class SensorCommand implements Callable<Integer> {
             }
             publisher.accept(packet);
         };
-        try (StopOnSignal stop = new StopOnSignal("sensor-stop", () -> stopRequested = true,
+        try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
                 PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
             FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
             publisher.heartbeatAfterReplay();
@@ -159,7 +154,7 @@ final class SensorCommand implements Callable<Integer> {
             err.println("ntpguard sensor: " + stats.summary() + "; " + published.summary());
             err.flush();
             final int status = FileReplay.exitCode(stats, input.files.size());
-            return status == ExitCodes.OK && !complete(published) ? ExitCodes.PARTIAL : status;
+            return status == ExitCodes.OK && !LiveSensor.complete(published) ? ExitCodes.PARTIAL : status;
         } finally {
             publisher.close(Duration.ZERO);
         }
@@ -167,34 +162,30 @@ final class SensorCommand implements Callable<Integer> {
 
     private int live(final Properties config, final SensorTopics topics, final CaptureSession session,
                      final DecodeStats stats, final PrintWriter err) throws IOException {
-        final LiveCaptureReader reader = LiveInput.open("sensor", input.interfaceName, filter, err);
-        if (reader == null) {
+        final LiveSensor opened = LiveSensor.open("sensor", input.interfaceName, filter, config, sensor, topics,
+                queue, session, stats, err);
+        if (opened == null) {
             return ExitCodes.FAILED;
         }
-        final PacketPublisher publisher = PacketPublisher.create(config, sensor, topics, queue,
-                PacketPublisher.Overflow.DROP, HEARTBEAT_INTERVAL);
+        live = opened;
         // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
-        try (StopOnSignal stop = new StopOnSignal("sensor-stop", reader::close,
+        try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
                 PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
-            err.println("ntpguard sensor: " + LiveInput.describe(reader) + " to " + bootstrapServers
-                    + "; stop with Ctrl-C");
+            err.println("ntpguard sensor: " + opened.describe() + " to " + bootstrapServers + "; stop with Ctrl-C");
             err.flush();
-            session.run(reader, publisher, Long.MAX_VALUE);
-            final CaptureStats captured = reader.stats();
-            publisher.close();
-            final PublishStats published = publisher.stats();
-            err.println("ntpguard sensor: " + stats.summary() + "; " + published.summary());
-            err.println("ntpguard sensor: libpcap received " + captured.received() + ", dropped by kernel "
-                    + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
-            err.flush();
-            return complete(published) ? ExitCodes.OK : ExitCodes.PARTIAL;
+            opened.capture();
+            return opened.finish(err) ? ExitCodes.OK : ExitCodes.PARTIAL;
         } finally {
-            reader.close();
-            publisher.close(Duration.ZERO);
+            opened.release();
         }
     }
 
-    private static boolean complete(final PublishStats published) {
-        return published.dropped() == 0 && published.sendErrorCount() == 0 && published.unsent() == 0;
+    /** What Ctrl-C or SIGTERM does: a replay stops at the next packet, a live capture at once. */
+    void stop() {
+        stopRequested = true;
+        final LiveSensor capturing = live;
+        if (capturing != null) {
+            capturing.stop();
+        }
     }
 }

@@ -2,7 +2,6 @@ package org.ntpguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -10,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.ntpguard.capture.LateListener;
@@ -18,18 +19,15 @@ import org.ntpguard.capture.TestBroker;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
-import picocli.CommandLine;
 
-/** {@code ntpguard sensor --read} against the shared single-node KRaft test broker. */
+/** {@code ntpguard sensor}, replaying and live on {@code lo}, against the shared single-node KRaft test broker. */
 class SensorCommandTest {
 
-    private final StringWriter err = new StringWriter();
+    private final CommandRun command = new CommandRun();
+    private final StringWriter err = command.err;
 
     private int run(final String... args) {
-        final CommandLine commandLine = NtpGuardCommand.commandLine();
-        commandLine.setOut(new PrintWriter(new StringWriter(), true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return command.run(args);
     }
 
     private static String[] topics() {
@@ -93,6 +91,57 @@ class SensorCommandTest {
             assertThat(err.toString()).contains("published " + decoded.size() + ", dropped (queue full) 0");
             assertThat(TestBroker.readAll(topics[0])).hasSize(decoded.size());
         }
+    }
+
+    @Test
+    void shouldPublishLiveDatagramsKeyedByClientAtCaptureTimeWithHeartbeatsAndFlushOnStop() throws Exception {
+        final String[] topics = topics();
+        final int burst = 200;
+        try (LoopbackNtp ntp = new LoopbackNtp()) {
+            final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> command.run("sensor",
+                    "-i", "lo", "--filter", ntp.filter(), "--bootstrap-servers", TestBroker.bootstrapServers(),
+                    "--sensor", "lo-test", "--packets-topic", topics[0], "--heartbeats-topic", topics[1]));
+            LoopbackNtp.await("capture start", () -> err.toString().contains("capturing on lo"), sensor,
+                    Duration.ofSeconds(30), err);
+            final long before = System.currentTimeMillis();
+            ntp.send(LoopbackNtp.CLIENT_REQUEST);
+            ntp.send(LoopbackNtp.MONLIST_REQUEST);
+            final long after = System.currentTimeMillis();
+
+            LoopbackNtp.await("both datagrams in " + topics[0], () -> TestBroker.readAll(topics[0]).size() == 2,
+                    sensor, Duration.ofSeconds(30), err);
+            LoopbackNtp.await("a heartbeat", () -> !TestBroker.readAll(topics[1]).isEmpty(), sensor,
+                    Duration.ofSeconds(30), err);
+            final List<ConsumerRecord<byte[], byte[]>> first = TestBroker.readAll(topics[0]);
+            assertThat(first).allSatisfy(record -> {
+                final NtpPacket packet = SingleObjectSerde.ntpPacket().deserializer()
+                        .deserialize(record.topic(), record.value());
+                assertThat(record.key()).containsExactly(127, 0, 0, 1);
+                assertThat(packet.getSport()).isEqualTo(ntp.sourcePort());
+                assertThat(record.timestamp()).isEqualTo(Math.floorDiv(packet.getTs(), 1_000_000L))
+                        .isBetween(before, after);
+            });
+            assertThat(first).extracting(record -> SingleObjectSerde.ntpPacket().deserializer()
+                    .deserialize(record.topic(), record.value()).getMode()).containsExactlyInAnyOrder(3, 7);
+            assertThat(TestBroker.readAll(topics[1])).allSatisfy(record -> assertThat(SingleObjectSerde
+                    .sensorHeartbeat().deserializer().deserialize(record.topic(), record.value()).getSensor())
+                    .isEqualTo("lo-test"));
+
+            // A burst, then at once what SIGTERM does: whatever the capture took before it stopped is published.
+            for (int i = 0; i < burst; i++) {
+                ntp.send(LoopbackNtp.CLIENT_REQUEST);
+            }
+            command.<SensorCommand>command("sensor").stop();
+            assertThat(sensor.get(60, TimeUnit.SECONDS)).as(err.toString()).isEqualTo(ExitCodes.OK);
+        }
+        final Matcher decoded = Pattern.compile("NTP datagrams (\\d+) ").matcher(err.toString());
+        assertThat(decoded.find()).as(err.toString()).isTrue();
+        final long datagrams = Long.parseLong(decoded.group(1));
+        assertThat(datagrams).isBetween(2L, 2L + burst);
+        assertThat(err.toString())
+                .contains("published " + datagrams + ", dropped (queue full) 0, send errors 0")
+                .doesNotContain("unsent");
+        assertThat(TestBroker.readAll(topics[0])).hasSize((int) datagrams);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.BlocklistEntry;
@@ -119,8 +120,7 @@ public final class AnalysisReport {
             out.println();
             out.println("Subjects, most severe first:");
             for (final NtpAlert alert : alerts) {
-                out.printf("  %-8s %-22s %-39s %-9s%n", alert.getSeverity(), alert.getType(),
-                        text(alert.getSubject()), alert.getRole().name().toLowerCase());
+                out.println("  " + heading(alert));
                 out.println("           " + alert.getSummary());
                 if (!alert.getTopPeers().isEmpty()) {
                     final PeerTraffic top = alert.getTopPeers().get(0);
@@ -136,6 +136,27 @@ public final class AnalysisReport {
             out.println("  " + text(entry.getAddress()) + "/" + entry.getPrefixLength() + "  " + entry.getReason());
         }
         out.flush();
+    }
+
+    /**
+     * One alert in one line, as {@code ntpguard run} prints each alert record as it arrives: severity and type in the
+     * columns of the subject list, subject and role, the summary, and which update of the alert this is (it is
+     * re-published while the abuse goes on).
+     */
+    public static String line(final NtpAlert alert) {
+        final String line = String.format("%-8s %-22s %s %s: %s", alert.getSeverity(), alert.getType(),
+                text(alert.getSubject()), role(alert), alert.getSummary());
+        return alert.getUpdates() == 0 ? line : line + " (update " + alert.getUpdates() + ")";
+    }
+
+    /** Severity, type, subject and role in columns. */
+    private static String heading(final NtpAlert alert) {
+        return String.format("%-8s %-22s %-39s %-9s", alert.getSeverity(), alert.getType(), text(alert.getSubject()),
+                role(alert));
+    }
+
+    private static String role(final NtpAlert alert) {
+        return alert.getRole().name().toLowerCase(Locale.ROOT);
     }
 
     private static void replace(final Path file, final String content) throws IOException {

@@ -110,4 +110,12 @@ class AnalysisReportTest {
 
         assertThat(out.toString()).startsWith("No alert.").contains("Blocklist: 0 entries");
     }
+
+    @Test
+    void shouldPutOneAlertRecordInOneLineSayingWhichUpdateItIs() {
+        assertThat(AnalysisReport.line(updates.get(2))).isEqualTo("HIGH     AMPLIFICATION_VICTIM   203.0.113.66 "
+                + "victim: AMPLIFICATION_VICTIM summary 1 (update 1)");
+        assertThat(AnalysisReport.line(updates.get(0))).isEqualTo("MEDIUM   SCANNER                203.0.113.200 "
+                + "scanner: SCANNER summary 0");
+    }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntpguard.capture.SharedMaterial;
+import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -37,8 +38,9 @@ import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
 
 /**
- * The detector on a real single-node KRaft broker (one per test JVM): topics, replay of the shared scenarios with
- * the alerts the TopologyTestDriver gives, years-old timestamps, dead letters. Each test has its own topics and
+ * The detector on a real single-node KRaft broker (one per test JVM): topics; every shared scenario replayed through
+ * the sensor's own code (capture session and publisher, as {@code ntpguard sensor --read}) giving the alerts the
+ * TopologyTestDriver gives; years-old timestamps; dead letters. Each test has its own topics and
  * application id on the shared broker.
  */
 class RealBrokerTest {
@@ -89,11 +91,16 @@ class RealBrokerTest {
         }
     }
 
-    private List<NtpAlert> replay(final DetectionConfig config, final List<NtpPacket> packets) throws Exception {
+    /** The capture file through the sensor's code (as {@code ntpguard sensor --read}) into the detector. */
+    private List<NtpAlert> replay(final DetectionConfig config, final Path file, final int datagrams)
+            throws Exception {
         final TopicNames topics = Replay.uniqueTopics();
         try (DetectorApp app = new DetectorApp(settings(topics, stateDir.resolve("app")), config)) {
             app.start(Duration.ofSeconds(60));
-            Replay.publish(SharedBroker.bootstrapServers(), topics, packets);
+            final PublishStats published = Replay.sensorReplay(SharedBroker.bootstrapServers(), topics, file);
+            assertThat(published.published()).as(published.summary()).isEqualTo(datagrams);
+            assertThat(published.sendErrorCount()).as(published.summary()).isZero();
+            assertThat(published.heartbeats()).as("end-of-replay heartbeat").isEqualTo(PARTITIONS);
             assertThat(app.awaitCaughtUp(CATCH_UP)).as("caught up").isTrue();
             assertThat(app.deadLetters()).isZero();
         }
@@ -169,12 +176,12 @@ class RealBrokerTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.ntpguard.streams.topology.ScenarioTest#scenarios")
-    void shouldRaiseWhatTheTopologyTestDriverRaises(final String name) throws Exception {
-        final List<NtpPacket> packets = ScenarioTest.packets(
-                ScenarioTest.labels().get("scenarios").get(name).get("file").asText());
+    void shouldRaiseThroughTheSensorWhatTheTopologyTestDriverRaises(final String name) throws Exception {
+        final String file = ScenarioTest.labels().get("scenarios").get(name).get("file").asText();
+        final List<NtpPacket> packets = ScenarioTest.packets(file);
         final DetectionConfig config = ScenarioTest.scenarioConfig();
 
-        final List<NtpAlert> real = replay(config, packets);
+        final List<NtpAlert> real = replay(config, SharedMaterial.scenarios().resolve(file), packets.size());
 
         assertThat(typeSubjectRole(real)).as(name)
                 .isEqualTo(typeSubjectRole(driverAlerts(config, packets, stateDir.resolve("driver"))));
@@ -182,11 +189,11 @@ class RealBrokerTest {
 
     @Test
     void shouldKeepAndProcessAYearsOldCapture() throws Exception {
-        final List<NtpPacket> packets = SharedMaterial.decode(SharedMaterial.captures().resolve("ndpi/NTPv2.pcap"))
-                .packets();
+        final Path file = SharedMaterial.captures().resolve("ndpi/NTPv2.pcap");
+        final List<NtpPacket> packets = SharedMaterial.decode(file).packets();
         assertThat(Replay.millis(packets.get(0))).as("captured in 2015").isLessThan(1_451_606_400_000L);
 
-        final List<NtpAlert> real = replay(DetectionConfig.defaults(), packets);
+        final List<NtpAlert> real = replay(DetectionConfig.defaults(), file, packets.size());
 
         assertThat(typeSubjectRole(real)).containsExactlyInAnyOrder(
                 "MONLIST_ABUSE 208.104.95.10 REFLECTOR", "EXPOSED_CONTROL 208.104.95.10 SERVER");

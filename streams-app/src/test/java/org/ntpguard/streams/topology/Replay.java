@@ -1,5 +1,9 @@
 package org.ntpguard.streams.topology;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,12 +21,23 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ntpguard.capture.pcap.CaptureFiles;
+import org.ntpguard.capture.pcap.CaptureReader;
+import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.PublishStats;
+import org.ntpguard.capture.publish.SensorTopics;
+import org.ntpguard.capture.session.CaptureSession;
+import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.config.TopicNames;
 
-/** Publishes packets as a sensor does (key client address, timestamp capture time) and reads topics back. */
+/**
+ * Publishes capture files through the sensor's own code, or single records as a sensor does (key client address,
+ * timestamp capture time), and reads topics back.
+ */
 final class Replay {
 
     private Replay() {
@@ -48,7 +63,30 @@ final class Replay {
         return Math.floorDiv(packet.getTs(), 1_000_000L);
     }
 
-    /** Publishes the packets, then a heartbeat one hour after the last on every heartbeat partition. */
+    /**
+     * Replays a capture file into the topics as {@code ntpguard sensor --read} does: the capture module's session
+     * decodes it and its publisher sends every datagram, then the end-of-replay heartbeat.
+     */
+    static PublishStats sensorReplay(final String bootstrap, final TopicNames topics, final Path file)
+            throws IOException {
+        final StringWriter problems = new StringWriter();
+        final ProblemLog log = new ProblemLog(new PrintWriter(problems, true));
+        final PacketPublisher publisher = PacketPublisher.create(PacketPublisher.producerConfig(bootstrap,
+                        new Properties()), "test", new SensorTopics(topics.packets(), topics.heartbeats()),
+                PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+        try (CaptureReader reader = CaptureFiles.open(file, log)) {
+            new CaptureSession(new DecodeStats(), log).run(reader, publisher, Long.MAX_VALUE);
+            publisher.heartbeatAfterReplay();
+        } finally {
+            publisher.close();
+        }
+        return publisher.stats();
+    }
+
+    /**
+     * Publishes packets merged from several captures as a sensor would (key, timestamp), then a heartbeat one hour
+     * after the last on every heartbeat partition. For one capture file, {@link #sensorReplay} uses the sensor's code.
+     */
     static void publish(final String bootstrap, final TopicNames topics, final List<NtpPacket> packets)
             throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {

@@ -1,0 +1,231 @@
+package org.ntpguard.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.broker.EmbeddedBroker;
+import org.ntpguard.capture.publish.PublishStats;
+import org.ntpguard.capture.publish.SensorTopics;
+import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.app.DetectorApp;
+import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.export.FeedSettings;
+
+/**
+ * The whole chain in one process, with nothing to install, for {@code analyze} and {@code run}: a single-node KRaft
+ * broker in a temporary folder, the detector on it, and at the end the report read back from its topics. The
+ * sensor side (a replay or a live capture) publishes to {@link #bootstrapServers()}.
+ */
+final class EmbeddedPipeline implements AutoCloseable {
+
+    /** How long starting the detector or reading a topic back may take. */
+    static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
+    /** How often a long wait for the detector says it is still waiting. */
+    private static final Duration WAIT_STEP = Duration.ofSeconds(30);
+
+    /** What feeds the pipeline. */
+    enum Mode {
+        /** Capture files at full speed: blocklist expiry follows stream time. */
+        REPLAY("ntpguard-analyze", false),
+        /** A live interface: blocklist expiry follows the wall clock. */
+        LIVE("ntpguard-run", true);
+
+        private final String applicationId;
+        private final boolean wallClockExpiry;
+
+        Mode(final String applicationId, final boolean wallClockExpiry) {
+            this.applicationId = applicationId;
+            this.wallClockExpiry = wallClockExpiry;
+        }
+    }
+
+    private final String command;
+    private final Path work;
+    private final EmbeddedBroker broker;
+    private final DetectorApp.Settings settings;
+    private final DetectorApp detector;
+
+    private EmbeddedPipeline(final String command, final Path work, final EmbeddedBroker broker,
+                             final DetectorApp.Settings settings, final DetectorApp detector) {
+        this.command = command;
+        this.work = work;
+        this.broker = broker;
+        this.settings = settings;
+        this.detector = detector;
+    }
+
+    /**
+     * Starts the broker (its address goes to stderr: any Kafka tool can read the topics meanwhile) and the detector
+     * on it, and waits until the detector runs.
+     *
+     * @param onDetectorFailure called (on a Kafka Streams thread) if the detector fails later; may be null
+     */
+    static EmbeddedPipeline start(final String command, final DetectionConfig detection, final Mode mode,
+                                  final PrintWriter err, final Runnable onDetectorFailure)
+            throws IOException, InterruptedException {
+        final Path work = Files.createTempDirectory("ntpguard-" + command + "-");
+        EmbeddedBroker broker = null;
+        DetectorApp detector = null;
+        try {
+            err.println("ntpguard " + command + ": starting an embedded Kafka broker ...");
+            err.flush();
+            broker = EmbeddedBroker.start(work, new Properties());
+            err.println("ntpguard " + command + ": broker at " + broker.bootstrapServers()
+                    + " (read its topics with any Kafka tool while this runs)");
+            err.flush();
+            // One partition: a replay at full speed must reach the per-server windows in event-time order, and one
+            // sensor live gains nothing from more.
+            final DetectorApp.Settings settings = DetectorApp.Settings.of(broker.bootstrapServers(),
+                            work.resolve("state")).withApplicationId(mode.applicationId).withPartitions(1)
+                    .withWallClockExpiry(mode.wallClockExpiry);
+            detector = new DetectorApp(settings, detection);
+            if (onDetectorFailure != null) {
+                // Once: a failing app goes through PENDING_ERROR to ERROR.
+                detector.streams().setStateListener((now, before) -> {
+                    if (now == KafkaStreams.State.PENDING_ERROR
+                            || now == KafkaStreams.State.ERROR && before != KafkaStreams.State.PENDING_ERROR) {
+                        onDetectorFailure.run();
+                    }
+                });
+            }
+            detector.start(STEP_TIMEOUT);
+            return new EmbeddedPipeline(command, work, broker, settings, detector);
+        } catch (InterruptedException | RuntimeException e) {
+            if (detector != null) {
+                detector.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            deleteTree(work);
+            throw e;
+        }
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** The detector's input topics, as a sensor names them. */
+    SensorTopics sensorTopics() {
+        final TopicNames topics = settings.topics();
+        return new SensorTopics(topics.packets(), topics.heartbeats());
+    }
+
+    TopicNames topics() {
+        return settings.topics();
+    }
+
+    KafkaStreams.State detectorState() {
+        return detector.state();
+    }
+
+    /**
+     * Waits, at most {@code limit}, until the detector has processed every record published so far; a long wait
+     * says every 30 s that it goes on.
+     *
+     * @return true once every record is processed, false if the limit passed or the detector stopped first
+     */
+    boolean awaitDetector(final Duration limit, final PrintWriter err) throws InterruptedException {
+        final long started = System.nanoTime();
+        while (true) {
+            final Duration left = limit.minusNanos(System.nanoTime() - started);
+            if (left.isNegative() || left.isZero()) {
+                return false;
+            }
+            if (detector.awaitCaughtUp(left.compareTo(WAIT_STEP) < 0 ? left : WAIT_STEP)) {
+                return true;
+            }
+            final KafkaStreams.State state = detector.state();
+            if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+                err.println("ntpguard " + command + ": the detector is " + state);
+                err.flush();
+                return false;
+            }
+            if (left.compareTo(WAIT_STEP) > 0) {
+                err.println("ntpguard " + command + ": still processing, "
+                        + (System.nanoTime() - started) / 1_000_000_000L + " s so far");
+                err.flush();
+            }
+        }
+    }
+
+    /** Stops the detector and reads what it found: every alert update and the blocklist table as they stand. */
+    AnalysisReport report(final Map<String, Long> counters) {
+        detector.close();
+        final List<NtpAlert> alerts = new ArrayList<>();
+        for (final ConsumerRecord<String, NtpAlert> record : TopicReader.readAll(bootstrapServers(),
+                settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
+            alerts.add(record.value());
+        }
+        final List<BlocklistEntry> blocklist = new ArrayList<>(TopicReader.table(TopicReader.readAll(
+                bootstrapServers(), settings.topics().blocklist(), SingleObjectSerde.blocklistEntry().deserializer(),
+                STEP_TIMEOUT)).values());
+        return new AnalysisReport(alerts, blocklist, counters);
+    }
+
+    /** The figures of summary.json that every run of the pipeline has, in display order. */
+    static Map<String, Long> counters(final DecodeStats stats, final PublishStats published) {
+        final Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put("frames", stats.frames());
+        counters.put("ntpDatagrams", stats.ntpDatagrams());
+        counters.put("malformedNtp", stats.malformedNtp());
+        counters.put("published", published.published());
+        return counters;
+    }
+
+    /** Writes the report's files into {@code out}, says so on stderr, and prints the report on stdout. */
+    static void write(final String command, final AnalysisReport report, final Path out, final FeedSettings feeds,
+                      final PrintWriter err, final PrintWriter stdout) throws IOException {
+        report.writeTo(out, feeds);
+        err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
+                + out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), "
+                + out.resolve("summary.json"));
+        err.flush();
+        report.print(stdout);
+        stdout.flush();
+    }
+
+    /** Stops the detector and the broker and deletes their data. */
+    @Override
+    public void close() throws IOException {
+        try {
+            detector.close();
+        } finally {
+            try {
+                broker.close();
+            } finally {
+                deleteTree(work);
+            }
+        }
+    }
+
+    /** The broker deletes its own data; the detector's state folder beside it goes here. */
+    private static void deleteTree(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

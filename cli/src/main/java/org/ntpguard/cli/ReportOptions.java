@@ -1,0 +1,17 @@
+package org.ntpguard.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options of the commands that run the detector in the process and write its report: analyze and run. */
+final class ReportOptions {
+
+    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
+            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, window size, trusted "
+                    + "networks, allowlist; see the README).")
+    Path config;
+}

@@ -1,0 +1,163 @@
+package org.ntpguard.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.ntpguard.capture.live.LiveCaptureReader;
+import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.PublishStats;
+import org.ntpguard.capture.session.CaptureSession;
+import org.ntpguard.capture.session.DecodeStats;
+import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.LiveReport;
+import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.export.FeedSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ntpguard run}: {@code analyze} on a live interface, until Ctrl-C. The embedded broker and the detector run
+ * in the process as for {@code analyze}, the capture publishes to them as {@code sensor --interface} does, each alert
+ * is printed as it comes, and the report folder is kept up to date.
+ */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        header = "Watch a live interface through an embedded Kafka and the detector; print alerts as they come.",
+        description = {
+            "Starts a single-node Kafka broker inside the process (data in a temporary folder) and the detector on "
+                    + "it, captures the interface as 'ntpguard sensor --interface' does (a full queue drops and "
+                    + "counts; a heartbeat every second closes the windows), prints each alert in one line as the "
+                    + "detector publishes it, and keeps alerts.jsonl, blocklist.txt and summary.json in the output "
+                    + "folder up to date (rewritten every 2 s when something changed).",
+            "Ctrl-C or SIGTERM stops the capture, closes the open windows as at the end of a replay, waits for the "
+                    + "detector (at most 20 s), then writes the final report and prints it as 'analyze' does. The "
+                    + "broker's address is printed: any Kafka tool can read the topics meanwhile."
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:stopped on request; every datagram captured was published and processed",
+            "1:some datagrams were dropped or not published, or the detector had not processed everything in time",
+            "2:the interface could not be opened, the command line or the config was wrong, or the detector failed"
+        })
+final class RunCommand implements Callable<Integer> {
+
+    /** How often the report folder is rewritten while something changes. */
+    static final Duration REWRITE_EVERY = Duration.ofSeconds(2);
+    /** How long a stop waits for the detector to process what the capture published last. */
+    static final Duration DETECTOR_WAIT = Duration.ofSeconds(20);
+    /** Flush, detector, report and broker shutdown, after a signal. */
+    private static final Duration STOP_GRACE =
+            PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plus(DETECTOR_WAIT).plusSeconds(40);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "<interface>", required = true,
+            description = "Capture live on this interface (needs root or CAP_NET_RAW); stop with Ctrl-C.")
+    String interfaceName;
+
+    @Mixin
+    ReportOptions options;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
+            description = "BPF capture filter (default: as 'ntpguard decode').")
+    String filter;
+
+    private volatile boolean detectorFailed;
+    private volatile LiveCaptureReader capture;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        final PrintWriter err = spec.commandLine().getErr();
+        final PrintWriter stdout = spec.commandLine().getOut();
+        final DetectionConfig detection = DetectionFile.read("run", options.config, err);
+        final FeedSettings feeds = detection == null ? null : new FeedSettings(detection.blocklistExpiry(), 0);
+        if (detection == null) {
+            return ExitCodes.FAILED;
+        }
+        // Opened first: a wrong interface is said at once, not after the broker's start.
+        final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, err);
+        if (reader == null) {
+            return ExitCodes.FAILED;
+        }
+        capture = reader;
+        final long started = System.nanoTime();
+        final DecodeStats stats = new DecodeStats();
+        // The hook covers the broker's start too: a signal then closes the capture before it began, and the rest
+        // of the run still stops the broker and writes the (empty) report.
+        try (StopOnSignal stop = new StopOnSignal("run-stop", this::stop, STOP_GRACE);
+             EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
+                     () -> detectorFailed(err))) {
+            final LiveSensor live = LiveSensor.publishing("run", reader,
+                    PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
+                    pipeline.sensorTopics(), PacketPublisher.DEFAULT_QUEUE_CAPACITY,
+                    new CaptureSession(stats, new ProblemLog(err)), stats);
+            final boolean complete;
+            final boolean caughtUp;
+            try (LiveReport report = new LiveReport(pipeline.bootstrapServers(), pipeline.topics().alerts(),
+                    pipeline.topics().blocklist(), options.out, feeds, stdout, err, "run",
+                    () -> liveCounters(stats, live.publisher().stats()), REWRITE_EVERY).start()) {
+                err.println("ntpguard run: " + live.describe() + "; alerts below as they come, report in "
+                        + options.out + "; stop with Ctrl-C");
+                err.flush();
+                live.capture();
+                // Nothing more will come: close the open windows as a replay's end does, so the last seconds count.
+                live.publisher().heartbeatAfterReplay();
+                complete = live.finish(err);
+                err.println("ntpguard run: waiting for the detector ...");
+                err.flush();
+                caughtUp = !detectorFailed && pipeline.awaitDetector(DETECTOR_WAIT, err);
+            } finally {
+                live.release();
+            }
+            final Map<String, Long> counters = liveCounters(stats, live.publisher().stats());
+            counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
+            final AnalysisReport report = pipeline.report(counters);
+            EmbeddedPipeline.write("run", report, options.out, feeds, err, stdout);
+            if (detectorFailed) {
+                err.println("ntpguard run: the detector failed (" + pipeline.detectorState() + "); the report holds "
+                        + "what it found until then");
+                err.flush();
+                return ExitCodes.FAILED;
+            }
+            if (!caughtUp) {
+                err.println("ntpguard run: the detector had not processed every record after "
+                        + DETECTOR_WAIT.toSeconds() + " s; the report holds what it found until then");
+                err.flush();
+                return ExitCodes.PARTIAL;
+            }
+            return complete ? ExitCodes.OK : ExitCodes.PARTIAL;
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** What Ctrl-C or SIGTERM does: stops the capture; the rest of the run finishes the report. */
+    void stop() {
+        final LiveCaptureReader reader = capture;
+        if (reader != null) {
+            reader.close();
+        }
+    }
+
+    /** The detector failed while running: nothing would process what is captured from now on. */
+    private void detectorFailed(final PrintWriter err) {
+        detectorFailed = true;
+        err.println("ntpguard run: the detector failed; stopping the capture");
+        err.flush();
+        stop();
+    }
+
+    private static Map<String, Long> liveCounters(final DecodeStats stats, final PublishStats published) {
+        final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
+        counters.put("dropped", published.dropped());
+        return counters;
+    }
+}

@@ -1,0 +1,90 @@
+package org.ntpguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ntpguard run --interface lo} end to end with real libpcap, the embedded broker and the detector: monlist
+ * requests sent to 127.0.0.1 port 123 far faster than any NTP client polls come out as an alert line while it runs
+ * and in alerts.jsonl; a stop as Ctrl-C gives exit 0 and the final report. Needs root (CI runs as root) and libpcap;
+ * only loopback is ever a target.
+ */
+class RunCommandTest {
+
+    /**
+     * Over twice {@code ntpguard.fast.poll.min.requests} (20): wherever a window boundary cuts the burst, one window
+     * holds more than 20 requests to one server.
+     */
+    private static final int REQUESTS = 45;
+
+    @TempDir
+    Path dir;
+
+    private final CommandRun command = new CommandRun();
+
+    @Test
+    void shouldPrintAnAlertAsItComesKeepTheReportCurrentAndWriteTheFinalReportOnStop() throws Exception {
+        // 2 s windows and 1 s grace: the live heartbeats close the burst's window seconds after it, not 35 s.
+        final Path config = Files.writeString(dir.resolve("detect.properties"),
+                "ntpguard.window.size=2s\nntpguard.window.grace=1s\n");
+        final Path report = dir.resolve("report");
+        try (LoopbackNtp ntp = new LoopbackNtp()) {
+            final CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> command.run("run",
+                    "-i", "lo", "--out", report.toString(), "--config", config.toString(), "--filter", ntp.filter()));
+            LoopbackNtp.await("capture start", () -> command.err.toString().contains("capturing on lo"), running,
+                    Duration.ofMinutes(2), command.err);
+
+            for (int i = 0; i < REQUESTS; i++) {
+                ntp.send(LoopbackNtp.MONLIST_REQUEST);
+            }
+
+            LoopbackNtp.await("an alert line", () -> command.out.toString().lines()
+                    .anyMatch(line -> line.contains("KOD_IGNORED") && line.contains("127.0.0.1")), running,
+                    Duration.ofMinutes(1), command.err);
+            assertThat(command.out.toString().lines().filter(line -> line.contains("KOD_IGNORED")).findFirst())
+                    .hasValueSatisfying(line -> assertThat(line).matches("MEDIUM +KOD_IGNORED +127\\.0\\.0\\.1 "
+                            + "client: 127\\.0\\.0\\.1 sent \\d+ requests to 127\\.0\\.0\\.1 in .*"));
+            LoopbackNtp.await("the alert in alerts.jsonl", () -> holdsTheAlert(report), running,
+                    Duration.ofSeconds(30), command.err);
+            assertThat(running).as("still running").isNotDone();
+
+            command.<RunCommand>command("run").stop();
+
+            assertThat(running.get(2, TimeUnit.MINUTES)).as(command.err.toString()).isEqualTo(ExitCodes.OK);
+        }
+        assertThat(command.err.toString()).contains("broker at 127.0.0.1:", "NTP datagrams " + REQUESTS,
+                "published " + REQUESTS + ", dropped (queue full) 0, send errors 0");
+        assertThat(holdsTheAlert(report)).as("final alerts.jsonl").isTrue();
+        assertThat(Files.readAllLines(report.resolve("blocklist.txt"))).containsExactly("127.0.0.1/32");
+        assertThat(Files.readString(report.resolve("summary.json")))
+                .contains("\"ntpDatagrams\":" + REQUESTS, "\"published\":" + REQUESTS, "\"dropped\":0",
+                        "\"alertsByType\":{\"KOD_IGNORED\":1}");
+        assertThat(command.out.toString()).contains("Alerts by type:", "Blocklist: 1 entry");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownInterfaceInOneLine() {
+        final int status = command.run("run", "-i", "no-such-interface0", "--out", dir.resolve("r").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(command.err.toString()).contains("ntpguard run: Cannot capture on interface no-such-interface0")
+                .doesNotContain("\tat ");
+    }
+
+    private static boolean holdsTheAlert(final Path report) {
+        try {
+            return Files.readAllLines(report.resolve("alerts.jsonl")).stream().anyMatch(line -> line.contains(
+                    "\"type\":\"KOD_IGNORED\"") && line.contains("\"subject\":\"127.0.0.1\""));
+        } catch (IOException e) {
+            return false; // not written yet
+        }
+    }
+}
