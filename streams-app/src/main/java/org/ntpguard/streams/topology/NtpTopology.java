@@ -40,6 +40,7 @@ import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PacketEvent;
 import org.ntpguard.streams.detect.ServerDetector;
 import org.ntpguard.streams.detect.ServerWindow;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.StateSerdes;
 
 /**
@@ -79,6 +80,15 @@ public final class NtpTopology {
      */
     public static Topology build(final TopicNames topics, final DetectionConfig config,
                                  final boolean wallClockExpiry) {
+        return build(topics, config, wallClockExpiry, DetectorMetrics.none());
+    }
+
+    /**
+     * @param wallClockExpiry expire blocklist entries by the wall clock (live) rather than stream time (replay)
+     * @param metrics         told where windows close and alerts are emitted
+     */
+    public static Topology build(final TopicNames topics, final DetectionConfig config,
+                                 final boolean wallClockExpiry, final DetectorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<PacketEvent> eventSerde = StateSerdes.packetEvent();
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
@@ -111,6 +121,8 @@ public final class NtpTopology {
                                 .withRetention(retention(config))
                                 .withCachingDisabled())
                 .toStream(Named.as("closed-client-windows"))
+                .peek((window, stats) -> countClosed(window, () -> metrics.clientWindowClosed(stats)),
+                        Named.as("client-window-metrics"))
                 .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of(tick()) : detections(stats == null
                         ? List.of() : ClientDetector.evaluate(subject(window), window.window().start(),
                                 window.window().end(), stats, config)), Named.as("client-detector"));
@@ -133,6 +145,8 @@ public final class NtpTopology {
                                 .withRetention(retention(config))
                                 .withCachingDisabled())
                 .toStream(Named.as("closed-server-windows"))
+                .peek((window, stats) -> countClosed(window, metrics::serverWindowClosed),
+                        Named.as("server-window-metrics"))
                 .flatMap((window, stats) -> isHeartbeatWindow(window) ? List.of() : detections(stats == null
                         ? List.of() : ServerDetector.evaluate(subject(window), window.window().start(),
                                 window.window().end(), stats, config)), Named.as("server-detector"));
@@ -146,8 +160,8 @@ public final class NtpTopology {
                 .repartition(Repartitioned.<String, NtpAlert>as("detections-by-subject")
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
                         .withStreamPartitioner(new TicksToEveryPartition()))
-                .process(() -> new AlertProcessor(config.alertCooldown()), Named.as("alert-tracker"), ALERT_STORE,
-                        AlertProcessor.MERGED_STORE);
+                .process(() -> new AlertProcessor(config.alertCooldown(), metrics), Named.as("alert-tracker"),
+                        ALERT_STORE, AlertProcessor.MERGED_STORE);
         alerts.filter((key, alert) -> !isTick(key), Named.as("drop-ticks"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
 
@@ -171,6 +185,13 @@ public final class NtpTopology {
      */
     private static java.time.Duration retention(final DetectionConfig config) {
         return config.windowSize().plus(config.grace()).multipliedBy(2);
+    }
+
+    /** Heartbeat windows only move time on: not counted. */
+    private static void countClosed(final Windowed<Bytes> window, final Runnable count) {
+        if (!isHeartbeatWindow(window)) {
+            count.run();
+        }
     }
 
     private static boolean isHeartbeatWindow(final Windowed<Bytes> window) {
