@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.ntpguard.broker.EmbeddedBroker;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
@@ -24,6 +26,8 @@ import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.serve.HttpEndpoints;
+import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -32,6 +36,7 @@ import org.ntpguard.streams.detect.DetectionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -77,13 +82,44 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "allowlist; see the README).")
     Path config;
 
+    @Option(names = "--http-port", paramLabel = "<port>",
+            description = "Serve Prometheus metrics (the sensor's and the detector's) on this port while it runs; "
+                    + "0 picks a free port (default: no HTTP).")
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String httpBind;
+
+    /** The HTTP server and what it serves; null without --http-port. */
+    private HttpEndpoints http;
+    private PrometheusMetrics metrics;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final DetectionConfig detection = detectionConfig(err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
+        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
+        metrics = http == null ? null : new PrometheusMetrics();
+        try {
+            return analyze(detection, err);
+        } finally {
+            if (http != null) {
+                http.close();
+                metrics.close();
+            }
+        }
+    }
+
+    private int analyze(final DetectionConfig detection, final PrintWriter err)
+            throws IOException, InterruptedException {
         final Path work = Files.createTempDirectory("ntpguard-analyze-");
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
@@ -102,7 +138,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             // One partition: a replay at full speed must reach the per-server windows in event-time order.
             final DetectorApp.Settings settings = DetectorApp.Settings.of(bootstrap, work.resolve("state"))
                     .withApplicationId("ntpguard-analyze").withPartitions(1);
-            try (DetectorApp detector = new DetectorApp(settings, detection)) {
+            try (DetectorApp detector = metrics == null ? new DetectorApp(settings, detection)
+                    : new DetectorApp(settings, detection, metrics.registry())) {
+                if (http != null) {
+                    err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
+                    err.flush();
+                }
                 detector.start(STEP_TIMEOUT);
                 published = replay(bootstrap, stats, problems, err);
                 err.println("ntpguard analyze: waiting for the detector to process every record ...");
@@ -173,9 +214,13 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     private PublishStats replay(final String bootstrap, final DecodeStats stats, final ProblemLog problems,
                                 final PrintWriter err) throws IOException {
-        final PacketPublisher publisher = PacketPublisher.create(
-                PacketPublisher.producerConfig(bootstrap, new Properties()), "analyze", SensorTopics.defaults(),
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(
+                PacketPublisher.producerConfig(bootstrap, new Properties()));
+        final PacketPublisher publisher = new PacketPublisher(producer, "analyze", SensorTopics.defaults(),
                 PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+        if (metrics != null) {
+            SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
+        }
         try {
             final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
             final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset

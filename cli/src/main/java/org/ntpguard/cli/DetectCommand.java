@@ -1,6 +1,7 @@
 package org.ntpguard.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +13,12 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
 import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.cli.serve.HttpEndpoints;
+import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true,
@@ -48,11 +52,25 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "stream threads (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
+            description = "HTTP port for /metrics (Prometheus); 0 picks a free port (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE})")
+    String httpBind;
+
+    @Option(names = "--no-http", description = "serve no HTTP")
+    boolean noHttp;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
         final Properties file = new Properties();
         if (config != null) {
             try (Reader reader = Files.newBufferedReader(config)) {
@@ -77,8 +95,12 @@ final class DetectCommand implements Callable<Integer> {
         final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrapServers, applicationId, state, threads,
                 TopicNames.defaults(), DetectorApp.DEFAULT_DEAD_LETTER_TOPIC, partitions, true, kafka);
 
+        // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
+        final HttpEndpoints http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
         final CountDownLatch stopped = new CountDownLatch(1);
-        try (DetectorApp app = new DetectorApp(settings, detection)) {
+        try (http; PrometheusMetrics metrics = new PrometheusMetrics();
+             DetectorApp app = new DetectorApp(settings, detection, metrics.registry())) {
+            serveMetrics(http, metrics, spec.commandLine().getErr());
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
@@ -105,5 +127,17 @@ final class DetectCommand implements Callable<Integer> {
                     + " undecodable records sent to " + DetectorApp.DEFAULT_DEAD_LETTER_TOPIC);
             return failed ? ExitCodes.FAILED : ExitCodes.OK;
         }
+    }
+
+    /**
+     * Serves /metrics from now on, unless {@code --no-http}: the detector's meters, Kafka Streams' and its clients'
+     * (bound by the app), the JVM's.
+     */
+    private static void serveMetrics(final HttpEndpoints http, final PrometheusMetrics metrics, final PrintWriter err) {
+        if (http == null) {
+            return;
+        }
+        err.println("ntpguard detect: metrics at " + metrics.serveOn(http));
+        err.flush();
     }
 }
