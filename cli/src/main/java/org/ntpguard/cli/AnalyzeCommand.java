@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.ntpguard.broker.EmbeddedBroker;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.session.CaptureSession;
@@ -16,12 +20,20 @@ import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.serve.HttpEndpoints;
+import org.ntpguard.cli.serve.PrometheusMetrics;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -60,13 +72,44 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     ReportOptions options;
 
+    @Option(names = "--http-port", paramLabel = "<port>",
+            description = "Serve Prometheus metrics (the sensor's and the detector's) on this port while it runs; "
+                    + "0 picks a free port (default: no HTTP).")
+    Integer httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String httpBind;
+
+    /** The HTTP server and what it serves; null without --http-port. */
+    private HttpEndpoints http;
+    private PrometheusMetrics metrics;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
+        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
+        metrics = http == null ? null : new PrometheusMetrics();
+        try {
+            return analyze(detection, err);
+        } finally {
+            if (http != null) {
+                http.close();
+                metrics.close();
+            }
+        }
+    }
+
+    private int analyze(final DetectionConfig detection, final PrintWriter err)
+            throws IOException, InterruptedException {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final long started = System.nanoTime();
@@ -74,7 +117,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         final boolean caughtUp;
         final AnalysisReport report;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
-                err, null)) {
+                err, null, metrics == null ? null : metrics.registry())) {
+            if (http != null) {
+                err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
+                err.flush();
+            }
             published = replay(pipeline, stats, problems, err);
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
@@ -105,10 +152,13 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     private PublishStats replay(final EmbeddedPipeline pipeline, final DecodeStats stats, final ProblemLog problems,
                                 final PrintWriter err) throws IOException {
-        final PacketPublisher publisher = PacketPublisher.create(
-                PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "analyze",
-                pipeline.sensorTopics(),
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(
+                PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
+        final PacketPublisher publisher = new PacketPublisher(producer, "analyze", pipeline.sensorTopics(),
                 PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+        if (metrics != null) {
+            SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
+        }
         try {
             final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
             final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset

@@ -18,6 +18,7 @@ import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
 import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.export.BlocklistFeeds;
 import org.ntpguard.streams.export.BlocklistFiles;
@@ -25,6 +26,7 @@ import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true,
@@ -59,7 +61,7 @@ final class DetectCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-            description = "port of the HTTP endpoints (blocklist feeds); 0: any free port (default: ${DEFAULT-VALUE})")
+            description = "port of the HTTP endpoints (/metrics, blocklist feeds); 0: any free port (default: ${DEFAULT-VALUE})")
     int httpPort;
 
     @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
@@ -85,6 +87,9 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
         final Properties file = new Properties();
         if (config != null) {
             try (Reader reader = Files.newBufferedReader(config)) {
@@ -125,7 +130,9 @@ final class DetectCommand implements Callable<Integer> {
         }
 
         final CountDownLatch stopped = new CountDownLatch(1);
-        try (http; DetectorApp app = new DetectorApp(settings, detection)) {
+        try (http; PrometheusMetrics metrics = new PrometheusMetrics();
+             DetectorApp app = new DetectorApp(settings, detection, metrics.registry())) {
+            serveMetrics(http, metrics, spec.commandLine().getErr());
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stopped.countDown();
@@ -198,5 +205,17 @@ final class DetectCommand implements Callable<Integer> {
             BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
         }
         return view;
+    }
+
+    /**
+     * Serves /metrics from now on, unless {@code --no-http}: the detector's meters, Kafka Streams' and its clients'
+     * (bound by the app), the JVM's.
+     */
+    private static void serveMetrics(final HttpEndpoints http, final PrometheusMetrics metrics, final PrintWriter err) {
+        if (http == null) {
+            return;
+        }
+        err.println("ntpguard detect: metrics at " + metrics.serveOn(http));
+        err.flush();
     }
 }

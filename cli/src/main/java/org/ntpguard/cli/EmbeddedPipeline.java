@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.ntpguard.broker.EmbeddedBroker;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
@@ -76,9 +77,11 @@ final class EmbeddedPipeline implements AutoCloseable {
      * on it, and waits until the detector runs.
      *
      * @param onDetectorFailure called (on a Kafka Streams thread) if the detector fails later; may be null
+     * @param registry          where the detector's meters go; null for none
      */
     static EmbeddedPipeline start(final String command, final DetectionConfig detection, final Mode mode,
-                                  final PrintWriter err, final Runnable onDetectorFailure)
+                                  final PrintWriter err, final Runnable onDetectorFailure,
+                                  final MeterRegistry registry)
             throws IOException, InterruptedException {
         final Path work = Files.createTempDirectory("ntpguard-" + command + "-");
         EmbeddedBroker broker = null;
@@ -95,7 +98,8 @@ final class EmbeddedPipeline implements AutoCloseable {
             final DetectorApp.Settings settings = DetectorApp.Settings.of(broker.bootstrapServers(),
                             work.resolve("state")).withApplicationId(mode.applicationId).withPartitions(1)
                     .withWallClockExpiry(mode.wallClockExpiry);
-            detector = new DetectorApp(settings, detection);
+            detector = registry == null ? new DetectorApp(settings, detection)
+                    : new DetectorApp(settings, detection, registry);
             if (onDetectorFailure != null) {
                 // Once: a failing app goes through PENDING_ERROR to ERROR.
                 detector.streams().setStateListener((now, before) -> {

@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Properties;
 import org.ntpguard.capture.live.CaptureStats;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
@@ -23,14 +25,16 @@ final class LiveSensor {
 
     private final String command;
     private final LiveCaptureReader reader;
+    private final Producer<byte[], byte[]> producer;
     private final PacketPublisher publisher;
     private final CaptureSession session;
     private final DecodeStats stats;
 
-    private LiveSensor(final String command, final LiveCaptureReader reader, final PacketPublisher publisher,
-                       final CaptureSession session, final DecodeStats stats) {
+    private LiveSensor(final String command, final LiveCaptureReader reader, final Producer<byte[], byte[]> producer,
+                       final PacketPublisher publisher, final CaptureSession session, final DecodeStats stats) {
         this.command = command;
         this.reader = reader;
+        this.producer = producer;
         this.publisher = publisher;
         this.session = session;
         this.stats = stats;
@@ -55,9 +59,10 @@ final class LiveSensor {
     static LiveSensor publishing(final String command, final LiveCaptureReader reader,
                                  final Properties producerConfig, final String sensorName, final SensorTopics topics,
                                  final int queue, final CaptureSession session, final DecodeStats stats) {
-        final PacketPublisher publisher = PacketPublisher.create(producerConfig, sensorName, topics, queue,
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig);
+        final PacketPublisher publisher = new PacketPublisher(producer, sensorName, topics, queue,
                 PacketPublisher.Overflow.DROP, HEARTBEAT_INTERVAL);
-        return new LiveSensor(command, reader, publisher, session, stats);
+        return new LiveSensor(command, reader, producer, publisher, session, stats);
     }
 
     /** {@code capturing on lo (link type ..., filter: ...)}. */
@@ -67,6 +72,16 @@ final class LiveSensor {
 
     PacketPublisher publisher() {
         return publisher;
+    }
+
+    /** The publisher's producer, for its client metrics. */
+    Producer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /** The open interface, for libpcap's drop counters. */
+    LiveCaptureReader reader() {
+        return reader;
     }
 
     /** Captures and publishes until {@link #stop()}. */

@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
         // of the run still stops the broker and writes the (empty) report.
         try (StopOnSignal stop = new StopOnSignal("run-stop", this::stop, STOP_GRACE);
              EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
-                     () -> detectorFailed(err))) {
+                     () -> detectorFailed(err), null)) {
             final LiveSensor live = LiveSensor.publishing("run", reader,
                     PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
                     pipeline.sensorTopics(), PacketPublisher.DEFAULT_QUEUE_CAPACITY,

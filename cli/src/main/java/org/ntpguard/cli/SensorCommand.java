@@ -1,5 +1,6 @@
 package org.ntpguard.cli;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -10,6 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.ntpguard.capture.live.LiveCaptureReader;
+import org.ntpguard.capture.metrics.SensorMetrics;
 import org.ntpguard.capture.publish.BrokerProbe;
 import org.ntpguard.capture.publish.PacketPublisher;
 import org.ntpguard.capture.publish.PublishStats;
@@ -18,6 +23,8 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.serve.HttpEndpoints;
+import org.ntpguard.cli.serve.PrometheusMetrics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,8 +103,23 @@ final class SensorCommand implements Callable<Integer> {
             description = "Topic for SensorHeartbeat records (default: ${DEFAULT-VALUE}).")
     String heartbeatsTopic;
 
+    @Option(names = "--http-port", paramLabel = "<port>", defaultValue = "9464",
+            description = "Serve Prometheus metrics on http://<address>:<port>/metrics; 0 picks a free port "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
+            description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+    String httpBind;
+
+    @Option(names = "--no-http", description = "Serve no HTTP (no metrics).")
+    boolean noHttp;
+
     private volatile boolean stopRequested;
     private volatile LiveSensor live;
+    /** The HTTP server and what it serves; null with --no-http. */
+    private HttpEndpoints http;
+    private PrometheusMetrics metrics;
 
     @Override
     public Integer call() throws IOException {
@@ -106,6 +128,9 @@ final class SensorCommand implements Callable<Integer> {
         }
         if (filter != null && input.files != null) {
             throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
+        if (httpPort < 0 || httpPort > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
         final PrintWriter err = spec.commandLine().getErr();
         final Properties user = new Properties();
@@ -120,6 +145,9 @@ final class SensorCommand implements Callable<Integer> {
                 return ExitCodes.FAILED;
             }
         }
+        // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
+        http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+        metrics = noHttp ? null : new PrometheusMetrics();
         final Properties config = PacketPublisher.producerConfig(bootstrapServers, user);
         if (!BrokerProbe.reachable(config, PROBE_TIMEOUT)) {
             err.println("ntpguard sensor: broker " + bootstrapServers + " not reachable; retrying (packets are "
@@ -130,15 +158,49 @@ final class SensorCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final CaptureSession session = new CaptureSession(stats, problems);
-        return input.files != null
-                ? replay(config, topics, session, stats, problems, err)
-                : live(config, topics, session, stats, err);
+        try {
+            return input.files != null
+                    ? replay(config, topics, session, stats, problems, err)
+                    : live(config, topics, session, stats, problems, err);
+        } finally {
+            if (http != null) {
+                http.close();
+                metrics.close();
+            }
+        }
+    }
+
+    /**
+     * Serves /metrics from now on, unless {@code --no-http}: the sensor's counters (read at scrape time, never
+     * written for it), its producer's and the JVM's.
+     *
+     * @param live the live capture, for libpcap's drop counters; null for a replay
+     */
+    static void serveMetrics(final HttpEndpoints http, final PrometheusMetrics metrics, final DecodeStats stats,
+                             final ProblemLog problems, final PacketPublisher publisher,
+                             final Producer<?, ?> producer, final LiveCaptureReader live, final PrintWriter err) {
+        if (http == null) {
+            return;
+        }
+        bindSensorMetrics(metrics, stats, problems, publisher, producer, live);
+        err.println("ntpguard sensor: metrics at " + metrics.serveOn(http));
+        err.flush();
+    }
+
+    /** The sensor's meters and its producer's on {@code metrics}: for every command that publishes packets. */
+    static void bindSensorMetrics(final PrometheusMetrics metrics, final DecodeStats stats, final ProblemLog problems,
+                                  final PacketPublisher publisher, final Producer<?, ?> producer,
+                                  final LiveCaptureReader live) {
+        new SensorMetrics(stats, problems, publisher, live).bindTo(metrics.registry());
+        metrics.bind(new KafkaClientMetrics(producer));
     }
 
     private int replay(final Properties config, final SensorTopics topics, final CaptureSession session,
                        final DecodeStats stats, final ProblemLog problems, final PrintWriter err) throws IOException {
-        final PacketPublisher publisher = PacketPublisher.create(config, sensor, topics, queue,
+        final Producer<byte[], byte[]> producer = new KafkaProducer<>(config);
+        final PacketPublisher publisher = new PacketPublisher(producer, sensor, topics, queue,
                 PacketPublisher.Overflow.WAIT, null);
+        serveMetrics(http, metrics, stats, problems, publisher, producer, null, err);
         final PacketSink sink = packet -> {
             if (stopRequested) {
                 throw new FileReplay.Stopped();
@@ -161,13 +223,14 @@ final class SensorCommand implements Callable<Integer> {
     }
 
     private int live(final Properties config, final SensorTopics topics, final CaptureSession session,
-                     final DecodeStats stats, final PrintWriter err) throws IOException {
+                     final DecodeStats stats, final ProblemLog problems, final PrintWriter err) throws IOException {
         final LiveSensor opened = LiveSensor.open("sensor", input.interfaceName, filter, config, sensor, topics,
                 queue, session, stats, err);
         if (opened == null) {
             return ExitCodes.FAILED;
         }
         live = opened;
+        serveMetrics(http, metrics, stats, problems, opened.publisher(), opened.producer(), opened.reader(), err);
         // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
         try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
                 PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {

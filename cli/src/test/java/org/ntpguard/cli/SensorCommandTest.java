@@ -1,8 +1,17 @@
 package org.ntpguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +23,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.ntpguard.capture.LateListener;
+import org.ntpguard.capture.PrometheusText;
 import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.TestBroker;
 import org.ntpguard.schema.NtpPacket;
@@ -45,7 +55,7 @@ class SensorCommandTest {
 
         final int status = run("sensor", "--read", file.toString(), "--bootstrap-servers",
                 TestBroker.bootstrapServers(), "--sensor", "test", "--packets-topic", topics[0],
-                "--heartbeats-topic", topics[1]);
+                "--heartbeats-topic", topics[1], "--no-http");
 
         assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
         assertThat(err.toString()).contains("NTP datagrams " + decoded.size(),
@@ -74,7 +84,7 @@ class SensorCommandTest {
         try (LateListener broker = new LateListener()) {
             final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> run("sensor", "--read",
                     file.toString(), "--bootstrap-servers", broker.bootstrapServers(), "--packets-topic", topics[0],
-                    "--heartbeats-topic", topics[1]));
+                    "--heartbeats-topic", topics[1], "--no-http"));
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!err.toString().contains("not reachable") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -100,7 +110,8 @@ class SensorCommandTest {
         try (LoopbackNtp ntp = new LoopbackNtp()) {
             final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> command.run("sensor",
                     "-i", "lo", "--filter", ntp.filter(), "--bootstrap-servers", TestBroker.bootstrapServers(),
-                    "--sensor", "lo-test", "--packets-topic", topics[0], "--heartbeats-topic", topics[1]));
+                    "--sensor", "lo-test", "--packets-topic", topics[0], "--heartbeats-topic", topics[1],
+                    "--no-http"));
             LoopbackNtp.await("capture start", () -> err.toString().contains("capturing on lo"), sensor,
                     Duration.ofSeconds(30), err);
             final long before = System.currentTimeMillis();
@@ -142,6 +153,71 @@ class SensorCommandTest {
                 .contains("published " + datagrams + ", dropped (queue full) 0, send errors 0")
                 .doesNotContain("unsent");
         assertThat(TestBroker.readAll(topics[0])).hasSize((int) datagrams);
+    }
+
+    @Test
+    void shouldServeItsMetricsWhileItRunsAndStopServingWhenItEnds() throws Exception {
+        final Path file = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+        final SharedMaterial.Decoded decoded = SharedMaterial.decode(file);
+        final String[] topics = topics();
+        final CommandRun command = new CommandRun();
+        final HttpClient client = HttpClient.newHttpClient();
+        try (LateListener broker = new LateListener()) {
+            // The broker comes up late: the sensor holds its packets, and runs, until it does.
+            final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> command.run("sensor",
+                    "--read", file.toString(), "--bootstrap-servers", broker.bootstrapServers(), "--packets-topic",
+                    topics[0], "--heartbeats-topic", topics[1], "--http-port", "0"));
+            final URI metrics = URI.create(awaitLine(command, "ntpguard sensor: metrics at ")
+                    .substring("ntpguard sensor: metrics at ".length()));
+            PrometheusText scrape = PrometheusText.parse("");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (scrape.sum("ntpguard_packets_total") < decoded.packets().size() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                scrape = PrometheusText.parse(client.send(HttpRequest.newBuilder(metrics).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+            }
+            final boolean runningWhileScraped = !sensor.isDone();
+            broker.open();
+            final int status = sensor.get(60, TimeUnit.SECONDS);
+
+            assertThat(status).as(command.err.toString()).isEqualTo(ExitCodes.OK);
+            assertThat(runningWhileScraped).isTrue();
+            assertThat(metrics.getHost()).isEqualTo("127.0.0.1");
+            assertThat(scrape.sum("ntpguard_frames_total")).isEqualTo(decoded.stats().frames());
+            assertThat(scrape.sum("ntpguard_packets_total")).isEqualTo(decoded.packets().size());
+            assertThat(scrape.sum("ntpguard_kod_total", "code", "RATE")).isPositive();
+            assertThat(scrape.sum("ntpguard_published_total")).isZero();
+            assertThat(scrape.types()).containsKeys("kafka_producer_record_retry_total",
+                    "kafka_producer_record_error_total", "jvm_memory_used_bytes", "process_cpu_usage");
+            assertThat(scrape.allLabelValues()).noneMatch(value -> PrometheusText.ADDRESS.matcher(value).find());
+            assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(metrics).build(),
+                    HttpResponse.BodyHandlers.ofString())).as("no HTTP once the sensor ended")
+                    .isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void shouldSayInOneLineThatItsHttpPortIsTakenBeforeConnecting() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            final int status = run("sensor", "--read", "x.pcap", "--bootstrap-servers", "127.0.0.1:9",
+                    "--http-port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(status).isEqualTo(ExitCodes.FAILED);
+            assertThat(err.toString()).startsWith("ntpguard sensor: cannot serve HTTP on 127.0.0.1:"
+                    + taken.getLocalPort() + ": ").hasLineCount(1);
+        }
+    }
+
+    private static String awaitLine(final CommandRun command, final String prefix) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            final var line = command.err.toString().lines().filter(l -> l.startsWith(prefix)).findFirst();
+            if (line.isPresent()) {
+                return line.get();
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line starting with '" + prefix + "' in: " + command.err);
     }
 
     @Test

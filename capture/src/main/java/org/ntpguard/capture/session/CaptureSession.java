@@ -49,6 +49,7 @@ public final class CaptureSession {
             stats.frame(result);
             switch (result) {
                 case NTP -> {
+                    stats.countNtp(packet);
                     if (packet.malformed() != null) {
                         stats.countMalformedNtp(packet.malformed());
                         problems.report(new CaptureProblem(source, frame.frameNumber(), frame.fileOffset(),

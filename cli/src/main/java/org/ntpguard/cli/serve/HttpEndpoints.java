@@ -16,6 +16,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService workers;
+    private boolean started;
 
     private HttpEndpoints(final HttpServer server, final ExecutorService workers) {
         this.server = server;
@@ -44,8 +45,12 @@ public final class HttpEndpoints implements AutoCloseable {
         return this;
     }
 
-    public HttpEndpoints start() {
-        server.start();
+    /** Starts serving; once only, whoever calls it first (routes may still be added afterwards). */
+    public synchronized HttpEndpoints start() {
+        if (!started) {
+            server.start();
+            started = true;
+        }
         return this;
     }
 

@@ -22,12 +22,20 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.topology.NtpTopology;
 
 /**
@@ -77,14 +85,30 @@ public final class DetectorApp implements AutoCloseable {
     private final AtomicLong deadLetters = new AtomicLong();
     private final KafkaStreams streams;
     private final Admin admin;
+    private final DetectorMetrics metrics;
 
+    /** An app whose meters go nowhere. */
     public DetectorApp(final Settings settings, final DetectionConfig config) {
+        this(settings, config, DetectorMetrics.none());
+    }
+
+    /** An app with its meters, Kafka Streams' and its clients' on {@code registry}. */
+    public DetectorApp(final Settings settings, final DetectionConfig config, final MeterRegistry registry) {
+        this(settings, config, new DetectorMetrics(registry));
+    }
+
+    private DetectorApp(final Settings settings, final DetectionConfig config, final DetectorMetrics metrics) {
         this.settings = settings;
-        this.topology = NtpTopology.build(settings.topics(), config, settings.partitions(), settings.wallClockExpiry());
+        this.metrics = metrics;
+        this.topology = NtpTopology.build(settings.topics(), config, settings.partitions(), settings.wallClockExpiry(),
+                metrics);
         final Properties props = streamsConfig(settings);
         props.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         this.admin = Admin.create(adminConfig(settings));
         this.streams = new KafkaStreams(topology, props);
+        metrics.bindDeadLetters(deadLetters);
+        metrics.bindBlocklistEntries(this::blocklistEntries);
+        metrics.bindStreams(streams);
     }
 
     /** The Kafka Streams settings: ours, then the user's pass-through ones. */
@@ -147,6 +171,26 @@ public final class DetectorApp implements AutoCloseable {
     /** Records sent to the dead-letter topic since start. */
     public long deadLetters() {
         return deadLetters.get();
+    }
+
+    /**
+     * Entries in this instance's blocklist stores (every partition it holds), or NaN while they cannot be read
+     * (starting, rebalancing).
+     */
+    public double blocklistEntries() {
+        try {
+            final ReadOnlyKeyValueStore<String, BlocklistEntry> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(NtpTopology.BLOCKLIST_STORE, QueryableStoreTypes.keyValueStore()));
+            long count = 0;
+            try (KeyValueIterator<String, BlocklistEntry> all = store.all()) {
+                for (; all.hasNext(); all.next()) {
+                    count++;
+                }
+            }
+            return count;
+        } catch (final InvalidStateStoreException e) {
+            return Double.NaN;
+        }
     }
 
     public KafkaStreams.State state() {
@@ -262,6 +306,7 @@ public final class DetectorApp implements AutoCloseable {
         try {
             streams.close(timeout);
         } finally {
+            metrics.close();
             admin.close(Duration.ofSeconds(5));
         }
     }

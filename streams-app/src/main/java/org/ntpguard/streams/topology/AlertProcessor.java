@@ -13,6 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.Alert;
 import org.ntpguard.streams.detect.AlertTracker;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 
 /**
  * Turns detections into alerts: one per subject and type per cool-down, re-published with the same id while the
@@ -33,13 +34,15 @@ final class AlertProcessor implements Processor<String, NtpAlert, String, NtpAle
     static final int REMEMBERED_DETECTIONS = 64;
 
     private final Duration cooldown;
+    private final DetectorMetrics metrics;
     private ProcessorContext<String, NtpAlert> context;
     private KeyValueStore<String, NtpAlert> alerts;
     private KeyValueStore<String, byte[]> merged;
     private long newestEvidence = Long.MIN_VALUE;
 
-    AlertProcessor(final Duration cooldown) {
+    AlertProcessor(final Duration cooldown, final DetectorMetrics metrics) {
         this.cooldown = cooldown;
+        this.metrics = metrics;
     }
 
     @Override
@@ -69,6 +72,7 @@ final class AlertProcessor implements Processor<String, NtpAlert, String, NtpAle
         alerts.put(detection.key(), record);
         merged.put(detection.key(), DetectionFingerprints.add(previous == null || next.updates() == 0 ? null : seen,
                 fingerprint, REMEMBERED_DETECTIONS));
+        metrics.alertEmitted(record);
         context.forward(detection.withValue(record).withTimestamp(Math.max(detection.timestamp(), next.lastSeen())));
     }
 

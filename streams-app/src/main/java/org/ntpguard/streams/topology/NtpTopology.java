@@ -29,6 +29,7 @@ import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.StateSerdes;
 
 /**
@@ -73,6 +74,16 @@ public final class NtpTopology {
      */
     public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
                                  final boolean wallClockExpiry) {
+        return build(topics, config, upstreamPartitions, wallClockExpiry, DetectorMetrics.none());
+    }
+
+    /**
+     * @param upstreamPartitions how many partitions the packets and heartbeats topics have
+     * @param wallClockExpiry    expire blocklist entries by the wall clock (live) rather than stream time (replay)
+     * @param metrics            told where windows close and alerts are emitted
+     */
+    public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
+                                 final boolean wallClockExpiry, final DetectorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<PacketEvent> eventSerde = StateSerdes.packetEvent();
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
@@ -94,7 +105,7 @@ public final class NtpTopology {
 
         builder.addStateStore(openEventStore(CLIENT_EVENT_STORE));
         final KStream<String, NtpAlert> clientDetections = events.process(
-                () -> new WindowAggregator<>(WindowSide.clients(config), CLIENT_EVENT_STORE, size, grace,
+                () -> new WindowAggregator<>(WindowSide.clients(config, metrics), CLIENT_EVENT_STORE, size, grace,
                         Watermark.ownStreamTime(), true), Named.as("client-windows"), CLIENT_EVENT_STORE);
 
         builder.addStateStore(openEventStore(SERVER_EVENT_STORE));
@@ -103,7 +114,7 @@ public final class NtpTopology {
                 .repartition(Repartitioned.<Bytes, PacketEvent>as("events-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
                         .withStreamPartitioner(new MarksToEveryPartition()))
-                .process(() -> new WindowAggregator<>(WindowSide.servers(config), SERVER_EVENT_STORE, size, grace,
+                .process(() -> new WindowAggregator<>(WindowSide.servers(config, metrics), SERVER_EVENT_STORE, size, grace,
                         Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
                         SERVER_EVENT_STORE);
 
@@ -116,8 +127,8 @@ public final class NtpTopology {
                 .repartition(Repartitioned.<String, NtpAlert>as("detections-by-subject")
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
                         .withStreamPartitioner(new TicksToEveryPartition()))
-                .process(() -> new AlertProcessor(config.alertCooldown()), Named.as("alert-tracker"), ALERT_STORE,
-                        AlertProcessor.MERGED_STORE);
+                .process(() -> new AlertProcessor(config.alertCooldown(), metrics), Named.as("alert-tracker"),
+                        ALERT_STORE, AlertProcessor.MERGED_STORE);
         alerts.filter((key, alert) -> !isTick(key), Named.as("drop-ticks"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
 

@@ -184,6 +184,7 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         final List<IpAddress> subjects = new ArrayList<>(windows.keySet());
         subjects.sort(null);
         for (final IpAddress subject : subjects) {
+            side.closed().accept(windows.get(subject));
             for (final Detection detection : side.detector().evaluate(subject, start, end, windows.get(subject))) {
                 context.forward(new Record<>(AlertRecords.key(detection.type(), detection.subject()),
                         AlertRecords.detection(detection), end - 1));

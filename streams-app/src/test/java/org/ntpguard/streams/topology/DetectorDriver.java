@@ -21,6 +21,7 @@ import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.schema.text.IpText;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 
 /**
  * The production topology in a TopologyTestDriver, with the production topic names, fed NtpPacket records as a
@@ -42,11 +43,15 @@ final class DetectorDriver implements AutoCloseable {
     private long lastTimestampMillis;
 
     DetectorDriver(final DetectionConfig config, final Path stateDir) {
+        this(config, stateDir, DetectorMetrics.none());
+    }
+
+    DetectorDriver(final DetectionConfig config, final Path stateDir, final DetectorMetrics metrics) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ntpguard-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config), props);
+        driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config, 1, false, metrics), props);
         packets = driver.createInputTopic(TOPICS.packets(), Serdes.Bytes().serializer(),
                 SingleObjectSerde.ntpPacket().serializer());
         heartbeats = driver.createInputTopic(TOPICS.heartbeats(), Serdes.Bytes().serializer(),

@@ -3,12 +3,16 @@ package org.ntpguard.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ntpguard.capture.PrometheusText;
 import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.schema.NtpAlert;
@@ -206,7 +211,9 @@ class RealBrokerTest {
         final TopicNames topics = Replay.uniqueTopics();
         final DetectorApp.Settings settings = settings(topics, stateDir.resolve("app"));
         final byte[] garbage = "not an NtpPacket".getBytes(StandardCharsets.US_ASCII);
-        try (DetectorApp app = new DetectorApp(settings, config)) {
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final PrometheusText scrape;
+        try (DetectorApp app = new DetectorApp(settings, config, registry)) {
             app.start(Duration.ofSeconds(60));
             try (KafkaProducer<byte[], byte[]> producer = Replay.producer(SharedBroker.bootstrapServers())) {
                 producer.send(new ProducerRecord<>(topics.packets(), 0, Replay.millis(packets.get(0)),
@@ -219,6 +226,7 @@ class RealBrokerTest {
             }
             assertThat(app.awaitCaughtUp(CATCH_UP)).isTrue();
             assertThat(app.deadLetters()).isEqualTo(1);
+            scrape = PrometheusText.parse(registry.scrape());
         }
 
         final List<ConsumerRecord<byte[], byte[]>> dead = Replay.readAll(SharedBroker.bootstrapServers(),
@@ -230,9 +238,21 @@ class RealBrokerTest {
             assertThat(header(record, "__streams.errors.offset")).isEqualTo("0");
             assertThat(header(record, "__streams.errors.exception")).isNotBlank();
         });
-        assertThat(typeSubjectRole(alerts(topics))).as("records after the bad one still raise alerts")
+        final List<NtpAlert> alerts = alerts(topics);
+        assertThat(typeSubjectRole(alerts)).as("records after the bad one still raise alerts")
                 .isEqualTo(typeSubjectRole(driverAlerts(config, packets, stateDir.resolve("driver"))))
                 .isNotEmpty();
+        // The running app's meters: its counters, the live blocklist stores and Kafka Streams' own.
+        assertThat(scrape.sum("ntpguard_dead_letters_total")).isEqualTo(1);
+        assertThat(scrape.sum("ntpguard_alerts_total")).isEqualTo(alerts.stream().filter(a -> a.getUpdates() == 0)
+                .count()).isPositive();
+        final Map<String, byte[]> blocklist = new HashMap<>();
+        Replay.readAll(SharedBroker.bootstrapServers(), topics.blocklist()).forEach(record -> blocklist.put(
+                new String(record.key(), StandardCharsets.UTF_8), record.value()));
+        blocklist.values().removeIf(Objects::isNull);
+        assertThat(scrape.sum("ntpguard_blocklist_entries")).isEqualTo(blocklist.size());
+        assertThat(scrape.types()).containsKey("kafka_consumer_fetch_manager_records_lag_max")
+                .containsKey("kafka_stream_thread_process_total");
     }
 
     /** A created topic shows in the broker's metadata a moment after the controller acknowledged it. */

@@ -1,0 +1,113 @@
+package org.ntpguard.streams.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.schema.AlertType;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.Severity;
+import org.ntpguard.streams.detect.ClientWindow;
+
+/**
+ * The detector's meters ({@code ntpguard_alerts_total{type,severity}}, {@code ntpguard_client_byte_ratio} ...; the
+ * README's "Metrics" lists them). The topology calls it where a window closes and where an alert is emitted; those
+ * calls increment counters registered up front, so they cost an array read and an add. Tags are Avro enum symbols:
+ * never an address.
+ */
+public final class DetectorMetrics implements AutoCloseable {
+
+    /** Buckets of the response/request byte ratio: a sane client is about 1, a monlist reflection hundreds. */
+    static final double[] BYTE_RATIO_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+
+    private final MeterRegistry registry;
+    private final Counter[][] alerts = new Counter[AlertType.values().length][Severity.values().length];
+    private final Counter[] alertUpdates = new Counter[AlertType.values().length];
+    private final Counter clientWindows;
+    private final Counter serverWindows;
+    private final DistributionSummary byteRatio;
+    private KafkaStreamsMetrics streamsMetrics;
+
+    public DetectorMetrics(final MeterRegistry registry) {
+        this.registry = registry;
+        for (final AlertType type : AlertType.values()) {
+            for (final Severity severity : Severity.values()) {
+                alerts[type.ordinal()][severity.ordinal()] = Counter.builder("ntpguard.alerts")
+                        .description("New alerts raised (not their updates), by type and severity")
+                        .tag("type", type.name()).tag("severity", severity.name()).register(registry);
+            }
+            alertUpdates[type.ordinal()] = Counter.builder("ntpguard.alert.updates")
+                    .description("Alerts published again with more evidence (same id, updates + 1), by type")
+                    .tag("type", type.name()).register(registry);
+        }
+        clientWindows = windowsClosed(registry, "client");
+        serverWindows = windowsClosed(registry, "server");
+        byteRatio = DistributionSummary.builder("ntpguard.client.byte.ratio")
+                .description("Response/request NTP byte ratio of each closed client window with request bytes")
+                .serviceLevelObjectives(BYTE_RATIO_BUCKETS).register(registry);
+    }
+
+    /** Meters that go nowhere: for topologies built without a registry. */
+    public static DetectorMetrics none() {
+        return new DetectorMetrics(new CompositeMeterRegistry());
+    }
+
+    private static Counter windowsClosed(final MeterRegistry registry, final String side) {
+        return Counter.builder("ntpguard.windows.closed")
+                .description("Event-time windows closed and evaluated, per client or per server")
+                .tag("side", side).register(registry);
+    }
+
+    /** A client's window closed: counted, and its byte ratio recorded when it sent any request byte. */
+    public void clientWindowClosed(final ClientWindow window) {
+        clientWindows.increment();
+        if (window != null && window.requestBytes() > 0) {
+            byteRatio.record((double) window.responseBytes() / window.requestBytes());
+        }
+    }
+
+    public void serverWindowClosed() {
+        serverWindows.increment();
+    }
+
+    /** An alert record left the alert tracker: a new alert ({@code updates} 0) or an update of one. */
+    public void alertEmitted(final NtpAlert alert) {
+        if (alert.getUpdates() == 0) {
+            alerts[alert.getType().ordinal()][alert.getSeverity().ordinal()].increment();
+        } else {
+            alertUpdates[alert.getType().ordinal()].increment();
+        }
+    }
+
+    /** Records sent to the dead-letter topic: the app's own count (held by the app; Micrometer keeps it weakly). */
+    public void bindDeadLetters(final AtomicLong deadLetters) {
+        FunctionCounter.builder("ntpguard.dead.letters", deadLetters, AtomicLong::get)
+                .description("Undecodable records sent to the dead-letter topic").register(registry);
+    }
+
+    /** @param entries entries in this instance's blocklist stores now; NaN while they cannot be read */
+    public void bindBlocklistEntries(final Supplier<Number> entries) {
+        Gauge.builder("ntpguard.blocklist.entries", entries).strongReference(true)
+                .description("Entries in the blocklist stores of this instance").register(registry);
+    }
+
+    /** Kafka Streams' meters: kafka_stream_*, its clients' kafka_consumer_* (lag included) and kafka_producer_*. */
+    public void bindStreams(final KafkaStreams streams) {
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    /** Stops the Kafka Streams binder's refresh thread. */
+    @Override
+    public void close() {
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+    }
+}
