@@ -20,7 +20,10 @@ import org.ntpguard.streams.app.TopicSetup;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.ntpguard.streams.export.BlocklistFeeds;
+import org.ntpguard.streams.export.HostDrillDown;
 import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
@@ -82,6 +85,11 @@ final class DetectCommand implements Callable<Integer> {
                     + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE})")
     int blocklistLimit;
 
+    @Option(names = "--application-server", paramLabel = "HOST:PORT",
+            description = "where other detector instances reach this one's HTTP endpoints (Kafka Streams' "
+                    + "application.server): /hosts/{address} asks the instance that owns the address")
+    String applicationServer;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -109,6 +117,14 @@ final class DetectCommand implements Callable<Integer> {
         final Properties kafka = new Properties();
         file.stringPropertyNames().stream().filter(key -> !key.startsWith("ntpguard."))
                 .forEach(key -> kafka.put(key, file.getProperty(key)));
+        HostInfo self;
+        try {
+            self = applicationServer == null ? null : HostInfo.buildFromEndpoint(applicationServer);
+        } catch (final org.apache.kafka.common.config.ConfigException e) {
+            spec.commandLine().getErr().println("ntpguard detect: --application-server " + applicationServer
+                    + " (expected: host:port)");
+            return ExitCodes.FAILED;
+        }
         final Path state = stateDir != null ? stateDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "ntpguard-streams");
         final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrapServers, applicationId, state, threads,
@@ -129,6 +145,14 @@ final class DetectCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
 
+        if (self == null && http != null) {
+            // Alone, this instance owns every key: its own HTTP address makes the key metadata of /hosts answer.
+            self = new HostInfo(httpBind, http.port());
+        }
+        if (self != null) {
+            kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
+        final HostInfo advertised = self;
         final CountDownLatch stopped = new CountDownLatch(1);
         try (http; PrometheusMetrics metrics = new PrometheusMetrics();
              DetectorApp app = new DetectorApp(settings, detection, metrics.registry())) {
@@ -155,10 +179,11 @@ final class DetectCommand implements Callable<Integer> {
             try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
                     spec.commandLine().getErr())) {
                 if (http != null) {
+                    http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
                     http.start();
                     spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
                             + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
-                            + "junos,flowspec}");
+                            + "junos,flowspec}; open windows per address at /hosts/{address}");
                 }
                 spec.commandLine().getErr().flush();
                 stopped.await();

@@ -74,6 +74,38 @@ class TopologyTest {
     }
 
     @Test
+    void shouldRebuildASubjectsOpenWindowsFromTheEventStoreForTheHostDrillDown() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            monlistAttack(driver, T0);
+            monlistAttack(driver, T0 + 30_000);
+
+            final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes,
+                    org.ntpguard.streams.detect.PacketEvent> clients =
+                    driver.driver().getKeyValueStore(NtpTopology.CLIENT_EVENT_STORE);
+            final var victim = OpenWindowQuery.clientWindows(clients,
+                    org.ntpguard.streams.detect.IpAddress.parse(VICTIM), config);
+            final long size = config.windowSize().toMillis();
+            final long first = T0 - Math.floorMod(T0, size);
+            // Two windows open (the first is in its grace period): 40 probes and 160 replies in each.
+            assertThat(victim.keySet()).containsExactly(first, first + size);
+            assertThat(victim.values()).allSatisfy(w -> {
+                assertThat(w.requests()).isEqualTo(40);
+                assertThat(w.responses()).isEqualTo(160);
+                assertThat(w.distinctServersAnswering()).isEqualTo(40);
+            });
+
+            driver.heartbeat(T0 + 30_000 + 5_001); // closes the first window: only the second is left
+            assertThat(OpenWindowQuery.clientWindows(clients, org.ntpguard.streams.detect.IpAddress.parse(VICTIM),
+                    config).keySet()).containsExactly(first + size);
+            final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes,
+                    org.ntpguard.streams.detect.PacketEvent> servers =
+                    driver.driver().getKeyValueStore(NtpTopology.SERVER_EVENT_STORE);
+            assertThat(OpenWindowQuery.serverWindows(servers, org.ntpguard.streams.detect.IpAddress.parse(
+                    "198.18.0.7"), config).get(first + size).responses()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void shouldUpdateOneAlertWhileTheAbuseGoesOnAndKeepItInTheStore() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
             monlistAttack(driver, T0);
