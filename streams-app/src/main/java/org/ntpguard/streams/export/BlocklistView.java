@@ -128,8 +128,9 @@ public final class BlocklistView implements AutoCloseable {
                 if (changed) {
                     current = new BlocklistSnapshot(++version, isLoaded, List.copyOf(entries.values()));
                     if (isLoaded) {
-                        loaded.countDown();
+                        // Listeners first: whoever waits for "loaded" then finds the files written.
                         notifyChange(current);
+                        loaded.countDown();
                     }
                 }
             }

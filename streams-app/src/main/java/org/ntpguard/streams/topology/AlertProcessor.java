@@ -50,6 +50,7 @@ final class AlertProcessor implements Processor<String, NtpAlert, String, NtpAle
         this.context = context;
         this.alerts = context.getStateStore(STORE);
         this.merged = context.getStateStore(MERGED_STORE);
+        newestEvidence = Long.MIN_VALUE; // a revived task (same instance) rewinds its input
         context.schedule(cooldown, PunctuationType.STREAM_TIME, this::forgetQuietAlerts);
     }
 

@@ -35,6 +35,8 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     private final Clock clock;
     private ProcessorContext<String, BlocklistEntry> context;
     private KeyValueStore<String, BlocklistEntry> entries;
+    /** The latest alert or tick time seen here: this processor's own stream time. */
+    private long observedTime = Long.MIN_VALUE;
 
     BlocklistProcessor(final DetectionConfig config, final Clock clock) {
         this.config = config;
@@ -45,12 +47,15 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     public void init(final ProcessorContext<String, BlocklistEntry> context) {
         this.context = context;
         this.entries = context.getStateStore(STORE);
+        observedTime = Long.MIN_VALUE; // a revived task rewinds its input
+
         context.schedule(EXPIRY_CHECK, clock == Clock.WALL_CLOCK ? PunctuationType.WALL_CLOCK_TIME
                 : PunctuationType.STREAM_TIME, this::expire);
     }
 
     @Override
     public void process(final Record<String, NtpAlert> alert) {
+        observedTime = Math.max(observedTime, alert.timestamp());
         if (NtpTopology.isTick(alert.key())) {
             return; // it moved stream time on, which is all it is for
         }
@@ -59,6 +64,15 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),
                 stored == null ? null : AlertRecords.toBlockEntry(stored), config);
         if (next.isEmpty()) {
+            return;
+        }
+        if (clock == Clock.STREAM_TIME && Blocklist.expired(next.get(), observedTime)) {
+            // Stream time from other partitions' ticks has passed its expiry already: an entry added now would be
+            // removed at the next expiry check, or kept, depending only on which record came first.
+            if (stored != null) {
+                entries.delete(key);
+                context.forward(new Record<String, BlocklistEntry>(key, null, alert.timestamp()));
+            }
             return;
         }
         final BlocklistEntry record = AlertRecords.blocklistEntry(next.get());

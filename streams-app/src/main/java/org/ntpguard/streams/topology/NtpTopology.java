@@ -106,7 +106,7 @@ public final class NtpTopology {
         builder.addStateStore(openEventStore(CLIENT_EVENT_STORE));
         final KStream<String, NtpAlert> clientDetections = events.process(
                 () -> new WindowAggregator<>(WindowSide.clients(config, metrics), CLIENT_EVENT_STORE, size, grace,
-                        Watermark.ownStreamTime(), true), Named.as("client-windows"), CLIENT_EVENT_STORE);
+                        Watermark::ownStreamTime, true), Named.as("client-windows"), CLIENT_EVENT_STORE);
 
         builder.addStateStore(openEventStore(SERVER_EVENT_STORE));
         final KStream<String, NtpAlert> serverDetections = events
@@ -115,7 +115,7 @@ public final class NtpTopology {
                         .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
                         .withStreamPartitioner(new MarksToEveryPartition()))
                 .process(() -> new WindowAggregator<>(WindowSide.servers(config, metrics), SERVER_EVENT_STORE, size, grace,
-                        Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
+                        () -> Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
                         SERVER_EVENT_STORE);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),

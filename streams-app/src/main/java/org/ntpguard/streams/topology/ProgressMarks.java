@@ -31,6 +31,9 @@ final class ProgressMarks implements Processor<Bytes, PacketEvent, Bytes, Packet
     public void init(final ProcessorContext<Bytes, PacketEvent> context) {
         this.context = context;
         this.markKey = markKey(context.taskId().partition());
+        // A revived task (same instance, input rewound) starts its progress over.
+        streamTime = Long.MIN_VALUE;
+        lastMark = Long.MIN_VALUE;
     }
 
     @Override

@@ -49,7 +49,8 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     private final String storeName;
     private final long size;
     private final long grace;
-    private final Watermark watermark;
+    private final java.util.function.Supplier<Watermark> newWatermark;
+    private Watermark watermark;
     private final boolean emitTicks;
     private final TreeMap<Long, Map<IpAddress, W>> open = new TreeMap<>();
     /** Closed windows whose events are still in the store, oldest first, with where deletion got to. */
@@ -68,12 +69,12 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
      *                  and the blocklist run their stream-time punctuations on quiet traffic too
      */
     WindowAggregator(final WindowSide<W> side, final String storeName, final long sizeMillis, final long graceMillis,
-                     final Watermark watermark, final boolean emitTicks) {
+                     final java.util.function.Supplier<Watermark> watermark, final boolean emitTicks) {
         this.side = side;
         this.storeName = storeName;
         this.size = sizeMillis;
         this.grace = graceMillis;
-        this.watermark = watermark;
+        this.newWatermark = watermark;
         this.emitTicks = emitTicks;
     }
 
@@ -81,6 +82,14 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     public void init(final ProcessorContext<String, NtpAlert> context) {
         this.context = context;
         this.events = context.getStateStore(storeName);
+        // Kafka Streams calls init again on the same instance when it revives a task (after an aborted
+        // transaction, say) and rewinds its input: everything held in memory starts over from the store.
+        open.clear();
+        purges.clear();
+        watermark = newWatermark.get();
+        nextSequence = 0;
+        closedBefore = Long.MIN_VALUE;
+        lastEventTime = Long.MIN_VALUE;
         restore();
         context.schedule(QUIET_PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 now -> purge(PURGE_WHEN_QUIET));

@@ -1,21 +1,17 @@
 package org.ntpguard.streams.topology;
 
-import java.util.Properties;
-import org.ntpguard.broker.EmbeddedBroker;
+import org.ntpguard.capture.TestBroker;
 
-/** One embedded KRaft broker for the whole test JVM, started on first use and stopped at exit. */
+/**
+ * The one real KRaft broker of this test JVM: Kafka's own test kit ({@code KafkaClusterTestKit}, through capture's
+ * {@link TestBroker}), started on first use and shared by every integration test here.
+ */
 public final class SharedBroker {
-
-    private static EmbeddedBroker broker;
 
     private SharedBroker() {
     }
 
-    public static synchronized String bootstrapServers() {
-        if (broker == null) {
-            broker = EmbeddedBroker.start(null, new Properties());
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "embedded-broker-stop"));
-        }
-        return broker.bootstrapServers();
+    public static String bootstrapServers() {
+        return TestBroker.bootstrapServers();
     }
 }
