@@ -84,6 +84,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
+    /**
+     * Runs once the detector has processed the whole replay, while the broker, the detector and the HTTP server still
+     * run (the report is read and everything stops after it): where a test scrapes a finished pipeline.
+     */
+    Runnable onCaughtUp = () -> { };
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -127,6 +132,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             err.flush();
             // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
             caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
+            onCaughtUp.run();
             final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             report = pipeline.report(counters);

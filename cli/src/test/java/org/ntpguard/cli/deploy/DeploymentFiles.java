@@ -11,9 +11,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -25,6 +28,7 @@ final class DeploymentFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*[A-Za-z_]\\w*\\s*\\)");
 
     private DeploymentFiles() {
     }
@@ -71,6 +75,68 @@ final class DeploymentFiles {
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A query of a dashboard (a panel target, a templating variable or an annotation) or a rule's expression. */
+    record Query(String where, String expression) {
+    }
+
+    /** The panels of a dashboard, those inside collapsed rows included. */
+    static List<JsonNode> panels(final JsonNode dashboard) {
+        final List<JsonNode> panels = new ArrayList<>();
+        for (final JsonNode panel : elements(dashboard.path("panels"))) {
+            panels.add(panel);
+            panels.addAll(elements(panel.path("panels"))); // a collapsed row holds its panels
+        }
+        return panels;
+    }
+
+    /** Every PromQL query of a Grafana dashboard; of a {@code label_values(selector, label)} variable, its selector. */
+    static List<Query> dashboardQueries(final Path file) {
+        final JsonNode dashboard = json(file);
+        final List<Query> queries = new ArrayList<>();
+        for (final JsonNode panel : panels(dashboard)) {
+            for (final JsonNode target : elements(panel.path("targets"))) {
+                queries.add(new Query(file.getFileName() + " panel \"" + panel.path("title").asText() + "\" "
+                        + target.path("refId").asText(), target.path("expr").asText()));
+            }
+        }
+        for (final JsonNode variable : elements(dashboard.path("templating").path("list"))) {
+            final JsonNode query = variable.path("query");
+            final String text = query.isObject() ? query.path("query").asText() : query.asText();
+            final Matcher labelValues = LABEL_VALUES.matcher(text);
+            if (variable.path("type").asText().equals("query")) {
+                queries.add(new Query(file.getFileName() + " variable $" + variable.path("name").asText(),
+                        labelValues.matches() ? labelValues.group(1) : text));
+            }
+        }
+        for (final JsonNode annotation : elements(dashboard.path("annotations").path("list"))) {
+            if (annotation.has("expr")) {
+                queries.add(new Query(file.getFileName() + " annotation \"" + annotation.path("name").asText()
+                        + "\"", annotation.path("expr").asText()));
+            }
+        }
+        return queries;
+    }
+
+    static List<Path> ruleFiles() {
+        return filesEndingWith("dashboards/prometheus/rules", ".yml");
+    }
+
+    /** Every rule of every rule file, alerting and recording. */
+    static List<JsonNode> rules() {
+        final List<JsonNode> rules = new ArrayList<>();
+        for (final Path file : ruleFiles()) {
+            for (final JsonNode group : elements(yaml(file).path("groups"))) {
+                rules.addAll(elements(group.path("rules")));
+            }
+        }
+        return rules;
+    }
+
+    /** Where a rule is: {@code alert NAME} or {@code record NAME}. */
+    static String ruleName(final JsonNode rule) {
+        return rule.has("alert") ? "alert " + rule.path("alert").asText() : "record " + rule.path("record").asText();
     }
 
     static MetricsCatalogue catalogue() {

@@ -11,54 +11,14 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.ntpguard.cli.deploy.DeploymentFiles.Query;
 
 class GrafanaDashboardsTest {
 
-    private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*[A-Za-z_]\\w*\\s*\\)");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_]\\w*)|\\[\\[([A-Za-z_]\\w*)]]");
     private static final int GRID_COLUMNS = 24;
 
     private final List<Path> dashboards = DeploymentFiles.filesEndingWith("dashboards/grafana", ".json");
-
-    /** A query of a dashboard: a panel target, a templating variable or an annotation. */
-    private record Query(String where, String expression) {
-    }
-
-    private static List<JsonNode> panels(final JsonNode dashboard) {
-        final List<JsonNode> panels = new ArrayList<>();
-        for (final JsonNode panel : DeploymentFiles.elements(dashboard.path("panels"))) {
-            panels.add(panel);
-            panels.addAll(DeploymentFiles.elements(panel.path("panels"))); // a collapsed row holds its panels
-        }
-        return panels;
-    }
-
-    private List<Query> queries(final Path file) {
-        final JsonNode dashboard = DeploymentFiles.json(file);
-        final List<Query> queries = new ArrayList<>();
-        for (final JsonNode panel : panels(dashboard)) {
-            for (final JsonNode target : DeploymentFiles.elements(panel.path("targets"))) {
-                queries.add(new Query(file.getFileName() + " panel \"" + panel.path("title").asText() + "\" "
-                        + target.path("refId").asText(), target.path("expr").asText()));
-            }
-        }
-        for (final JsonNode variable : DeploymentFiles.elements(dashboard.path("templating").path("list"))) {
-            final JsonNode query = variable.path("query");
-            final String text = query.isObject() ? query.path("query").asText() : query.asText();
-            final Matcher labelValues = LABEL_VALUES.matcher(text);
-            if (variable.path("type").asText().equals("query")) {
-                queries.add(new Query(file.getFileName() + " variable $" + variable.path("name").asText(),
-                        labelValues.matches() ? labelValues.group(1) : text));
-            }
-        }
-        for (final JsonNode annotation : DeploymentFiles.elements(dashboard.path("annotations").path("list"))) {
-            if (annotation.has("expr")) {
-                queries.add(new Query(file.getFileName() + " annotation \"" + annotation.path("name").asText()
-                        + "\"", annotation.path("expr").asText()));
-            }
-        }
-        return queries;
-    }
 
     private static String provisionedDatasourceUid() {
         final JsonNode datasources = DeploymentFiles.yaml(
@@ -80,9 +40,9 @@ class GrafanaDashboardsTest {
             assertThat(uids.add(dashboard.path("uid").asText())).as(name + " uid is unique").isTrue();
             assertThat(dashboard.path("title").asText()).as(name + " title").isNotBlank();
             assertThat(dashboard.path("schemaVersion").asInt()).as(name + " schemaVersion").isBetween(36, 41);
-            assertThat(panels(dashboard)).as(name + " panels").isNotEmpty();
+            assertThat(DeploymentFiles.panels(dashboard)).as(name + " panels").isNotEmpty();
             final Set<Integer> ids = new HashSet<>();
-            for (final JsonNode panel : panels(dashboard)) {
+            for (final JsonNode panel : DeploymentFiles.panels(dashboard)) {
                 final String where = name + " panel \"" + panel.path("title").asText() + "\"";
                 assertThat(ids.add(panel.path("id").asInt(-1))).as(where + " id is unique").isTrue();
                 assertThat(panel.path("type").asText()).as(where + " type").isNotBlank();
@@ -114,7 +74,7 @@ class GrafanaDashboardsTest {
     @Test
     void shouldLayOutPanelsWithoutOverlap() {
         for (final Path file : dashboards) {
-            final List<JsonNode> panels = panels(DeploymentFiles.json(file));
+            final List<JsonNode> panels = DeploymentFiles.panels(DeploymentFiles.json(file));
             for (int i = 0; i < panels.size(); i++) {
                 for (int j = i + 1; j < panels.size(); j++) {
                     final JsonNode a = panels.get(i).path("gridPos");
@@ -136,7 +96,7 @@ class GrafanaDashboardsTest {
         final List<String> problems = new ArrayList<>();
         int selectors = 0;
         for (final Path file : dashboards) {
-            for (final Query query : queries(file)) {
+            for (final Query query : DeploymentFiles.dashboardQueries(file)) {
                 for (final PromQlSelectors.Selector selector : PromQlSelectors.of(query.expression())) {
                     selectors++;
                     problems.addAll(catalogue.problems(selector, query.where()));
@@ -153,7 +113,7 @@ class GrafanaDashboardsTest {
             final Set<String> defined = new HashSet<>();
             DeploymentFiles.elements(DeploymentFiles.json(file).path("templating").path("list"))
                     .forEach(variable -> defined.add(variable.path("name").asText()));
-            for (final Query query : queries(file)) {
+            for (final Query query : DeploymentFiles.dashboardQueries(file)) {
                 final Matcher variable = VARIABLE.matcher(query.expression());
                 while (variable.find()) {
                     final String name = variable.group(1) != null ? variable.group(1) : variable.group(2);

@@ -103,7 +103,7 @@ final class PromQlSelectors {
         return matchers;
     }
 
-    private static int closingBrace(final String expression, final int open) {
+    static int closingBrace(final String expression, final int open) {
         int at = open + 1;
         while (at < expression.length()) {
             final char c = expression.charAt(at);
@@ -115,7 +115,7 @@ final class PromQlSelectors {
         throw new IllegalArgumentException("unclosed { at " + open + " in " + expression);
     }
 
-    private static int afterString(final String expression, final int quote) {
+    static int afterString(final String expression, final int quote) {
         final char delimiter = expression.charAt(quote);
         int at = quote + 1;
         while (at < expression.length() && expression.charAt(at) != delimiter) {
@@ -134,7 +134,7 @@ final class PromQlSelectors {
         return afterWord(expression, dollar + 1);
     }
 
-    private static int afterWord(final String expression, final int start) {
+    static int afterWord(final String expression, final int start) {
         int at = start;
         while (at < expression.length()) {
             final char c = expression.charAt(at);
@@ -146,7 +146,7 @@ final class PromQlSelectors {
         return at;
     }
 
-    private static int afterSpaces(final String expression, final int start) {
+    static int afterSpaces(final String expression, final int start) {
         int at = start;
         while (at < expression.length() && Character.isWhitespace(expression.charAt(at))) {
             at++;

@@ -16,17 +16,7 @@ class PrometheusFilesTest {
     private static final String CONFIG = "dashboards/prometheus/prometheus.yml";
     private static final String RULE_TESTS = "dashboards/prometheus/tests/ntpguard.rules.test.yml";
 
-    private final List<Path> ruleFiles = DeploymentFiles.filesEndingWith("dashboards/prometheus/rules", ".yml");
-
-    private List<JsonNode> rules() {
-        final List<JsonNode> rules = new ArrayList<>();
-        for (final Path file : ruleFiles) {
-            for (final JsonNode group : DeploymentFiles.elements(DeploymentFiles.yaml(file).path("groups"))) {
-                rules.addAll(DeploymentFiles.elements(group.path("rules")));
-            }
-        }
-        return rules;
-    }
+    private final List<Path> ruleFiles = DeploymentFiles.ruleFiles();
 
     private static String relative(final Path file) {
         return DeploymentFiles.root().relativize(file).toString();
@@ -36,7 +26,7 @@ class PrometheusFilesTest {
     void shouldQueryOnlyMetricsOfTheCatalogueInRules() {
         // given: the catalogue and the recording rules, which alerts may query too
         MetricsCatalogue catalogue = DeploymentFiles.catalogue();
-        for (final JsonNode rule : rules()) {
+        for (final JsonNode rule : DeploymentFiles.rules()) {
             if (rule.has("record")) {
                 catalogue = catalogue.withRecordingRule(rule.path("record").asText(), rule.path("expr").asText());
             }
@@ -44,23 +34,22 @@ class PrometheusFilesTest {
 
         // when
         final List<String> problems = new ArrayList<>();
-        for (final JsonNode rule : rules()) {
-            final String where = rule.has("alert") ? "alert " + rule.path("alert").asText()
-                    : "record " + rule.path("record").asText();
+        for (final JsonNode rule : DeploymentFiles.rules()) {
+            final String where = DeploymentFiles.ruleName(rule);
             for (final PromQlSelectors.Selector selector : PromQlSelectors.of(rule.path("expr").asText())) {
                 problems.addAll(catalogue.problems(selector, where));
             }
         }
 
         // then
-        assertThat(rules()).isNotEmpty();
+        assertThat(DeploymentFiles.rules()).isNotEmpty();
         assertThat(problems).isEmpty();
     }
 
     @Test
     void shouldGiveEveryAlertASeverityASummaryAndADescription() {
         final Map<String, Integer> names = new HashMap<>();
-        for (final JsonNode rule : rules()) {
+        for (final JsonNode rule : DeploymentFiles.rules()) {
             if (!rule.has("alert")) {
                 continue;
             }

@@ -36,21 +36,36 @@ public final class DetectorMetrics implements AutoCloseable {
 
     public DetectorMetrics(final MeterRegistry registry) {
         this.registry = registry;
+        // UNKNOWN, the schemas' default symbol for records of a newer writer, is no alert this detector raises: not
+        // shown up front (an alert with it would still be counted, under a meter registered then).
         for (final AlertType type : AlertType.values()) {
-            for (final Severity severity : Severity.values()) {
-                alerts[type.ordinal()][severity.ordinal()] = Counter.builder("ntpguard.alerts")
-                        .description("New alerts raised (not their updates), by type and severity")
-                        .tag("type", type.name()).tag("severity", severity.name()).register(registry);
+            if (type == AlertType.UNKNOWN) {
+                continue;
             }
-            alertUpdates[type.ordinal()] = Counter.builder("ntpguard.alert.updates")
-                    .description("Alerts published again with more evidence (same id, updates + 1), by type")
-                    .tag("type", type.name()).register(registry);
+            for (final Severity severity : Severity.values()) {
+                if (severity != Severity.UNKNOWN) {
+                    alerts[type.ordinal()][severity.ordinal()] = raised(type, severity);
+                }
+            }
+            alertUpdates[type.ordinal()] = updated(type);
         }
         clientWindows = windowsClosed(registry, "client");
         serverWindows = windowsClosed(registry, "server");
         byteRatio = DistributionSummary.builder("ntpguard.client.byte.ratio")
                 .description("Response/request NTP byte ratio of each closed client window with request bytes")
                 .serviceLevelObjectives(BYTE_RATIO_BUCKETS).register(registry);
+    }
+
+    private Counter raised(final AlertType type, final Severity severity) {
+        return Counter.builder("ntpguard.alerts")
+                .description("New alerts raised (not their updates), by type and severity")
+                .tag("type", type.name()).tag("severity", severity.name()).register(registry);
+    }
+
+    private Counter updated(final AlertType type) {
+        return Counter.builder("ntpguard.alert.updates")
+                .description("Alerts published again with more evidence (same id, updates + 1), by type")
+                .tag("type", type.name()).register(registry);
     }
 
     /** Meters that go nowhere: for topologies built without a registry. */
@@ -78,10 +93,15 @@ public final class DetectorMetrics implements AutoCloseable {
 
     /** An alert record left the alert tracker: a new alert ({@code updates} 0) or an update of one. */
     public void alertEmitted(final NtpAlert alert) {
-        if (alert.getUpdates() == 0) {
-            alerts[alert.getType().ordinal()][alert.getSeverity().ordinal()].increment();
+        final Counter upFront = alert.getUpdates() == 0
+                ? alerts[alert.getType().ordinal()][alert.getSeverity().ordinal()]
+                : alertUpdates[alert.getType().ordinal()];
+        if (upFront != null) {
+            upFront.increment();
+        } else if (alert.getUpdates() == 0) {
+            raised(alert.getType(), alert.getSeverity()).increment();
         } else {
-            alertUpdates[alert.getType().ordinal()].increment();
+            updated(alert.getType()).increment();
         }
     }
 

@@ -16,10 +16,12 @@ import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ntpguard.capture.PrometheusText;
+import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.NtpPacket;
@@ -108,6 +110,27 @@ class DetectorMetricsTest {
                 .containsEntry("ntpguard_blocklist_entries", "gauge");
         softly.assertThat(scrape.allLabelValues()).noneMatch(value -> PrometheusText.ADDRESS.matcher(value).find());
         softly.assertAll();
+    }
+
+    @Test
+    void shouldShowUpFrontEveryTypeAndSeverityButTheSchemasUnknown() {
+        // given
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+        // when
+        new DetectorMetrics(registry);
+        final PrometheusText scrape = PrometheusText.parse(registry.scrape());
+
+        // then
+        final Set<String> types = new HashSet<>();
+        for (final AlertType type : AlertType.values()) {
+            types.add(type.name());
+        }
+        types.remove(AlertType.UNKNOWN.name());
+        assertThat(scrape.labelValues("ntpguard_alerts_total", "type")).isEqualTo(types);
+        assertThat(scrape.labelValues("ntpguard_alert_updates_total", "type")).isEqualTo(types);
+        assertThat(scrape.labelValues("ntpguard_alerts_total", "severity"))
+                .containsExactlyInAnyOrder("INFO", "LOW", "MEDIUM", "HIGH");
     }
 
     private static long count(final KeyValueStore<String, BlocklistEntry> store) {
