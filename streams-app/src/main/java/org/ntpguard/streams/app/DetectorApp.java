@@ -49,6 +49,7 @@ public final class DetectorApp implements AutoCloseable {
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "ntp.dead-letters";
     public static final int DEFAULT_PARTITIONS = 3;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_TASK_IDLE = Duration.ofSeconds(2);
 
     /**
      * @param kafka           extra Kafka Streams / client settings (SASL, TLS...), applied over ours
@@ -122,6 +123,11 @@ public final class DetectorApp implements AutoCloseable {
         // Exactly-once commits a transaction per interval and waits for it (tens of ms on a busy machine): 100 ms,
         // the exactly-once default, spent a third of a replay's time waiting. A second still alerts within seconds.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL.toMillis());
+        // A task reads a packets and a heartbeats partition. With the default (0) it may take a heartbeat while the
+        // packets before it are not fetched yet (the lag it goes by can be stale): seen in replays, where the
+        // end-of-capture heartbeat then closed every window and the rest of the capture came late. Waiting up to
+        // this long for the other partition keeps event-time order; live, it only delays idle heartbeats.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE.toMillis());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.deadLetterTopic());
         // Internal topics get the broker's default replication factor (3 on a production cluster, 1 embedded).
