@@ -42,6 +42,9 @@ public final class TestBroker {
                         .setConfigProp("transaction.state.log.min.isr", "1")
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024))
+                        // Tests replay captures from years ago: as on the topics ntpguard creates, no time-based
+                        // retention, or the broker deletes them (and the producers' state) while they are written.
+                        .setConfigProp("log.retention.ms", "-1")
                         .build();
                 started.format();
                 started.startup();
