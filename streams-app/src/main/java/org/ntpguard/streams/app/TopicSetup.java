@@ -150,9 +150,27 @@ public final class TopicSetup {
         return created;
     }
 
-    /** The partition count of an existing topic. */
+    /**
+     * The partition count of an existing topic. Right after {@link #ensure} created it, a broker may not know the
+     * topic yet ("does not host this topic-partition"): asked again for up to {@value #TIMEOUT_SECONDS} s.
+     */
     public static int partitions(final Admin admin, final String topic) {
-        return call(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                return call(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic).partitions().size();
+            } catch (final TopicSetupException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (final InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static Integer partitions(final Map<String, TopicDescription> described, final String topic) {
