@@ -51,10 +51,21 @@ public final class TestBroker {
                 started.waitForReadyBrokers();
                 warmUp(started.bootstrapServers());
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // Bounded: a broker that takes long to stop must not hold the test JVM past the build's
+                    // patience (surefire then reports a failed fork although every test passed).
+                    final Thread stop = new Thread(() -> {
+                        try {
+                            started.close();
+                        } catch (Exception e) {
+                            // The JVM is exiting; its temporary folders go with it.
+                        }
+                    }, "test-broker-close");
+                    stop.setDaemon(true);
+                    stop.start();
                     try {
-                        started.close();
-                    } catch (Exception e) {
-                        // The JVM is exiting; its temporary folders go with it.
+                        stop.join(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     }
                 }, "test-broker-stop"));
                 cluster = started;
