@@ -162,6 +162,10 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        // One produce request in flight per broker: seen on a just-started cluster, a request answered only after the
+        // 30 s timeout, and the overlapping batches retried behind it refused as out of sequence (lost records).
+        // Big lingering batches keep the throughput.
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "ntpguard-sensor");
         config.putAll(user);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
