@@ -133,9 +133,6 @@ final class DetectCommand implements Callable<Integer> {
         final HttpEndpoints http;
         try {
             feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit);
-            if (httpPort < 0 || httpPort > 65_535) {
-                throw new IllegalArgumentException("--http-port " + httpPort + " (expected: 0 ~ 65535)");
-            }
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
