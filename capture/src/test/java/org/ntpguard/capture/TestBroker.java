@@ -128,9 +128,18 @@ public final class TestBroker {
             throws ExecutionException, InterruptedException {
         final long deadline = System.currentTimeMillis() + 30_000;
         while (true) {
-            final boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
-                    .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
-                            && !p.leader().isEmpty()));
+            boolean ready;
+            try {
+                ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null
+                                && !p.leader().isEmpty()));
+            } catch (ExecutionException e) {
+                // Just created: the broker may not know the topic yet.
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
             if (ready) {
                 return;
             }
