@@ -115,7 +115,7 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
                     }
                     continue;
                 }
-                side.add().accept(windowOf(OpenEventKeys.windowStart(entry.key), entry.value), entry.value);
+                side.add().accept(windowOf(start, side.subject().apply(entry.value)), entry.value);
                 nextSequence = Math.max(nextSequence, OpenEventKeys.sequence(entry.key) + 1);
                 restored++;
             }
@@ -151,14 +151,14 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
             }
             return;
         }
-        final W window = windowOf(start, event);
-        side.add().accept(window, event);
-        events.put(OpenEventKeys.event(start, side.subject().apply(event), nextSequence++), event);
+        final IpAddress subject = side.subject().apply(event); // once per packet: the window and the key use it
+        side.add().accept(windowOf(start, subject), event);
+        events.put(OpenEventKeys.event(start, subject, nextSequence++), event);
     }
 
-    private W windowOf(final long start, final PacketEvent event) {
+    private W windowOf(final long start, final IpAddress subject) {
         return open.computeIfAbsent(start, s -> new HashMap<>())
-                .computeIfAbsent(side.subject().apply(event), subject -> side.emptyWindow().get());
+                .computeIfAbsent(subject, s -> side.emptyWindow().get());
     }
 
     /** Closes every window whose end plus grace the watermark has reached: {@code start + size + grace <= mark}. */
