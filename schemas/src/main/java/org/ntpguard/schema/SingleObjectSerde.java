@@ -45,13 +45,13 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
      */
     public static SingleObjectSerde<BlocklistEntry> blocklistEntry() {
         return new SingleObjectSerde<>(BlocklistEntry.class, BlocklistEntry.getEncoder(),
-                BlocklistEntry.createDecoder(BlocklistHistory.SCHEMAS));
+                BlocklistEntry.createDecoder(SchemaHistory.BLOCKLIST_ENTRY));
     }
 
-    /** Serde for {@link SensorHeartbeat}. */
+    /** Serde for {@link SensorHeartbeat}; heartbeats of older sensors (no packet offsets) are resolved too. */
     public static SingleObjectSerde<SensorHeartbeat> sensorHeartbeat() {
         return new SingleObjectSerde<>(SensorHeartbeat.class, SensorHeartbeat.getEncoder(),
-                SensorHeartbeat.getDecoder());
+                SensorHeartbeat.createDecoder(SchemaHistory.SENSOR_HEARTBEAT));
     }
 
     /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */

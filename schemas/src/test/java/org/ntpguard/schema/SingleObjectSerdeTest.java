@@ -98,6 +98,27 @@ class SingleObjectSerdeTest {
     }
 
     @Test
+    void shouldReadAHeartbeatOfAnOlderSensorWithNoPacketOffsets() throws Exception {
+        final Schema firstVersion;
+        try (java.io.InputStream in = SingleObjectSerde.class.getResourceAsStream("history/SensorHeartbeat-1.avsc")) {
+            firstVersion = new Schema.Parser().parse(in);
+        }
+        final GenericRecord old = new GenericData.Record(firstVersion);
+        old.put("sensor", "old-sensor");
+        old.put("ts", 1_700_000_000_000_000_000L);
+        final byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), firstVersion).encode(old)
+                .array();
+
+        final SensorHeartbeat read = SingleObjectSerde.sensorHeartbeat().deserializer().deserialize("ntp.heartbeats",
+                bytes);
+
+        assertThat(firstVersion.getField("packetOffsets")).isNull();
+        assertThat(read.getSensor()).isEqualTo("old-sensor");
+        assertThat(read.getTs()).isEqualTo(1_700_000_000_000_000_000L);
+        assertThat(read.getPacketOffsets()).isEmpty();
+    }
+
+    @Test
     void shouldDeclareTheGeneratedPackageTrusted() {
         SingleObjectSerde.ntpPacket();
 

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -50,7 +52,8 @@ import org.ntpguard.schema.SingleObjectSerde;
  *
  * <p>Heartbeats ({@link SensorHeartbeat}) go to every partition of the heartbeats topic, so that event-time windows
  * close on partitions no packet reaches: every {@code heartbeatInterval} of wall-clock time when live, once after a
- * replay through {@link #heartbeatAfterReplay()}.
+ * replay through {@link #heartbeatAfterReplay()}. A heartbeat is sent once every packet before it is acknowledged,
+ * and names the offset of the last one on each packets partition, so that a detector never takes it before them.
  */
 public final class PacketPublisher implements PacketSink, AutoCloseable {
 
@@ -75,6 +78,8 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
         WAIT
     }
 
+    private static final int TRACKED_PARTITIONS = 4_096;
+
     private final Producer<byte[], byte[]> producer;
     private final NtpPacketMapper mapper;
     private final SensorTopics topics;
@@ -92,9 +97,18 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder heartbeatsAcked = new LongAdder();
     private final Map<String, LongAdder> sendErrors = new ConcurrentHashMap<>();
+    /**
+     * By packets partition, the offset of the last packet the broker acknowledged: heartbeats carry them, and a
+     * detector holds a heartbeat back until it has read that far. Partitions beyond the array are left out (the
+     * detector then takes the heartbeat as it comes).
+     */
+    private final AtomicLongArray lastPacketOffsets = new AtomicLongArray(TRACKED_PARTITIONS);
     private final Callback packetSent = (metadata, error) -> {
         if (error instanceof TimeoutException) {
             packetsMetadataKnown = false;
+        }
+        if (error == null && metadata != null && metadata.hasOffset() && metadata.partition() < TRACKED_PARTITIONS) {
+            lastPacketOffsets.accumulateAndGet(metadata.partition(), metadata.offset(), Math::max);
         }
         count(error, published);
     };
@@ -137,6 +151,9 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
         this.sensorKey = sensor.getBytes(StandardCharsets.UTF_8);
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
+        for (int partition = 0; partition < TRACKED_PARTITIONS; partition++) {
+            lastPacketOffsets.set(partition, -1);
+        }
         this.thread = new Thread(this::publish, "ntpguard-publisher");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -350,12 +367,32 @@ public final class PacketPublisher implements PacketSink, AutoCloseable {
         if (partitions == null) {
             return;
         }
+        // "No older packet will follow" holds only once the packets before it are on the broker: sent without
+        // waiting, a heartbeat's batch could land before the last packets' batches (another partition, another
+        // batch), and a detector reading it first would take those packets for late ones.
+        producer.flush();
+        beat.setPacketOffsets(packetOffsets());
         final byte[] value = heartbeats.serialize(topics.heartbeats(), beat);
         final long timestamp = Math.floorDiv(beat.getTs(), 1_000_000L);
         for (final PartitionInfo partition : partitions) {
             retrying(() -> producer.send(new ProducerRecord<>(topics.heartbeats(), partition.partition(), timestamp,
                     sensorKey, value), heartbeatSent), heartbeatSent);
         }
+    }
+
+    /** The acknowledged packet offsets by partition, up to the last partition that has one. */
+    private List<Long> packetOffsets() {
+        int last = -1;
+        for (int partition = 0; partition < TRACKED_PARTITIONS; partition++) {
+            if (lastPacketOffsets.get(partition) >= 0) {
+                last = partition;
+            }
+        }
+        final List<Long> offsets = new ArrayList<>(last + 1);
+        for (int partition = 0; partition <= last; partition++) {
+            offsets.add(lastPacketOffsets.get(partition));
+        }
+        return offsets;
     }
 
     /**

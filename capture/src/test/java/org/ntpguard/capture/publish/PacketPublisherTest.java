@@ -65,12 +65,19 @@ class PacketPublisherTest {
                 .sorted(Comparator.comparingLong(NtpPacket::getTs).thenComparingLong(NtpPacket::getFrame)).toList());
         final long lastTs = decoded.stream().mapToLong(NtpPacket::getTs).max().orElseThrow();
         assertThat(endTs).isEqualTo(lastTs + Duration.ofHours(1).toNanos());
+        // Each heartbeat names the last packet on every packets partition (-1 where none went).
+        final List<Long> lastOffsets = new java.util.ArrayList<>(List.of(-1L, -1L, -1L, -1L));
+        records.forEach(r -> lastOffsets.set(r.partition(), Math.max(lastOffsets.get(r.partition()), r.offset())));
+        while (lastOffsets.get(lastOffsets.size() - 1) == -1L) {
+            lastOffsets.remove(lastOffsets.size() - 1);
+        }
         final List<ConsumerRecord<byte[], byte[]>> beats = TestBroker.readAll(topics.heartbeats());
         assertThat(beats).extracting(ConsumerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
         assertThat(beats).allSatisfy(r -> {
             final SensorHeartbeat beat =
                     SingleObjectSerde.sensorHeartbeat().deserializer().deserialize(r.topic(), r.value());
             assertThat(beat.getTs()).isEqualTo(endTs);
+            assertThat(beat.getPacketOffsets()).isNotEmpty().isEqualTo(lastOffsets);
             assertThat(beat.getSensor()).isEqualTo("test");
             assertThat(r.timestamp()).isEqualTo(endTs / 1_000_000L);
         });

@@ -7,20 +7,22 @@ import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
 
 /**
- * The earlier writer schemas of {@link BlocklistEntry}, kept as resources: version 1 had no {@code severity}, which
- * reads as {@code UNKNOWN}.
+ * Earlier writer schemas, kept as resources, for records that outlive a release: version 1 of {@link BlocklistEntry}
+ * had no {@code severity}, which reads as {@code UNKNOWN}; version 1 of {@link SensorHeartbeat} had no
+ * {@code packetOffsets}, which reads as empty.
  */
-final class BlocklistHistory {
+final class SchemaHistory {
 
-    static final SchemaStore.Cache SCHEMAS = load("history/BlocklistEntry-1.avsc");
+    static final SchemaStore.Cache BLOCKLIST_ENTRY = load("history/BlocklistEntry-1.avsc");
+    static final SchemaStore.Cache SENSOR_HEARTBEAT = load("history/SensorHeartbeat-1.avsc");
 
-    private BlocklistHistory() {
+    private SchemaHistory() {
     }
 
     private static SchemaStore.Cache load(final String... resources) {
         final SchemaStore.Cache store = new SchemaStore.Cache();
         for (final String resource : resources) {
-            try (InputStream in = BlocklistHistory.class.getResourceAsStream(resource)) {
+            try (InputStream in = SchemaHistory.class.getResourceAsStream(resource)) {
                 if (in == null) {
                     throw new IllegalStateException("schema resource missing: " + resource);
                 }
