@@ -49,7 +49,7 @@ public final class DetectorApp implements AutoCloseable {
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "ntp.dead-letters";
     public static final int DEFAULT_PARTITIONS = 3;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
-    static final Duration MAX_TASK_IDLE = Duration.ofSeconds(2);
+    static final Duration MAX_TASK_IDLE = Duration.ZERO;
 
     /**
      * @param kafka           extra Kafka Streams / client settings (SASL, TLS...), applied over ours
@@ -123,10 +123,10 @@ public final class DetectorApp implements AutoCloseable {
         // Exactly-once commits a transaction per interval and waits for it (tens of ms on a busy machine): 100 ms,
         // the exactly-once default, spent a third of a replay's time waiting. A second still alerts within seconds.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL.toMillis());
-        // A task reads a packets and a heartbeats partition. With the default (0) it may take a heartbeat while the
-        // packets before it are not fetched yet (the lag it goes by can be stale): seen in replays, where the
-        // end-of-capture heartbeat then closed every window and the rest of the capture came late. Waiting up to
-        // this long for the other partition keeps event-time order; live, it only delays idle heartbeats.
+        // A task reads a packets and a heartbeats partition, and may take a heartbeat before packets sent ahead of it
+        // are fetched (the lag it goes by can be stale). Waiting for the other partition (2 s) kept the order but
+        // cost two thirds of a replay's time, in waits re-armed again and again; the topology holds such a
+        // heartbeat back itself (HeartbeatGate), so no task waits.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE.toMillis());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, settings.deadLetterTopic());

@@ -25,7 +25,6 @@ import org.ntpguard.schema.text.JsonLines;
 import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.PacketEvent;
 import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.topology.NtpTopology;
 import org.ntpguard.streams.topology.OpenWindowQuery;
@@ -96,12 +95,12 @@ public final class HostDrillDown implements HttpHandler {
 
     private String clientSide(final IpAddress address, final boolean forward) throws IOException,
             InterruptedException {
-        final KeyQueryMetadata owner = owner(NtpTopology.CLIENT_EVENT_STORE, address);
+        final KeyQueryMetadata owner = owner(NtpTopology.CLIENT_WINDOW_STORE, address);
         if (forward && remote(owner)) {
             return fetch(owner.activeHost(), address, "client");
         }
         final SortedMap<Long, ClientWindow> windows = OpenWindowQuery.clientWindows(
-                store(NtpTopology.CLIENT_EVENT_STORE, owner.partition()), address, config);
+                store(NtpTopology.CLIENT_WINDOW_STORE, owner.partition()), address);
         final StringBuilder json = new StringBuilder("[");
         for (final Map.Entry<Long, ClientWindow> entry : windows.entrySet()) {
             final ClientWindow w = entry.getValue();
@@ -118,12 +117,12 @@ public final class HostDrillDown implements HttpHandler {
 
     private String serverSide(final IpAddress address, final boolean forward) throws IOException,
             InterruptedException {
-        final KeyQueryMetadata owner = owner(NtpTopology.SERVER_EVENT_STORE, address);
+        final KeyQueryMetadata owner = owner(NtpTopology.SERVER_WINDOW_STORE, address);
         if (forward && remote(owner)) {
             return fetch(owner.activeHost(), address, "server");
         }
         final SortedMap<Long, ServerWindow> windows = OpenWindowQuery.serverWindows(
-                store(NtpTopology.SERVER_EVENT_STORE, owner.partition()), address, config);
+                store(NtpTopology.SERVER_WINDOW_STORE, owner.partition()), address);
         final StringBuilder json = new StringBuilder("[");
         for (final Map.Entry<Long, ServerWindow> entry : windows.entrySet()) {
             final ServerWindow w = entry.getValue();
@@ -150,9 +149,9 @@ public final class HostDrillDown implements HttpHandler {
         return !owner.activeHost().equals(self) && !owner.activeHost().equals(HostInfo.unavailable());
     }
 
-    private ReadOnlyKeyValueStore<Bytes, PacketEvent> store(final String name, final int partition) {
+    private ReadOnlyKeyValueStore<Bytes, byte[]> store(final String name, final int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(name,
-                QueryableStoreTypes.<Bytes, PacketEvent>keyValueStore()).withPartition(partition));
+                QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition));
     }
 
     private String fetch(final HostInfo host, final IpAddress address, final String side)

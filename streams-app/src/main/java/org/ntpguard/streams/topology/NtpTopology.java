@@ -17,8 +17,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
@@ -26,9 +24,11 @@ import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.StateSerdes;
 
@@ -46,16 +46,17 @@ import org.ntpguard.streams.serde.StateSerdes;
  * </pre>
  *
  * Windows close on event time only ({@link WindowAggregator}), so a capture replayed at full speed gives the alerts
- * live traffic gives. Heartbeats carry no packet; they move event time on every partition. Through the repartition
+ * live traffic gives. Heartbeats carry no packet; they move event time on every partition, once the packets they
+ * follow have gone through ({@link HeartbeatGate}). Through the repartition
  * by server, each upstream partition sends {@link ProgressMarks} to every downstream partition, and the per-server
  * windows close on the slowest upstream partition.
  */
 public final class NtpTopology {
 
-    /** The events of the open per-client windows (see {@link WindowAggregator}). */
-    public static final String CLIENT_EVENT_STORE = "client-open-events";
-    /** The events of the open per-server windows. */
-    public static final String SERVER_EVENT_STORE = "server-open-events";
+    /** The open per-client windows (see {@link OpenWindowStore}). */
+    public static final String CLIENT_WINDOW_STORE = "client-open-windows";
+    /** The open per-server windows. */
+    public static final String SERVER_WINDOW_STORE = "server-open-windows";
     public static final String ALERT_STORE = AlertProcessor.STORE;
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
 
@@ -97,26 +98,30 @@ public final class NtpTopology {
                 .stream(topics.heartbeats(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.sensorHeartbeat())
                         .withName("heartbeats"))
                 .filter((key, heartbeat) -> heartbeat != null, Named.as("drop-empty-heartbeats"))
-                .map((key, heartbeat) -> KeyValue.pair(Bytes.wrap(PacketEvents.HEARTBEAT_KEY),
-                        PacketEvents.from(heartbeat)), Named.as("heartbeat-events"));
-        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"));
+                .process(HeartbeatGate.Stamp::new, Named.as("heartbeat-events"));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HeartbeatGate.STORE),
+                Serdes.Long(), StateSerdes.packetEvent()));
+        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"))
+                .process(HeartbeatGate::new, Named.as("heartbeats-after-their-packets"), HeartbeatGate.STORE);
         final long size = config.windowSize().toMillis();
         final long grace = config.grace().toMillis();
 
-        builder.addStateStore(openEventStore(CLIENT_EVENT_STORE));
+        final WindowSide<ClientWindow> clients = WindowSide.clients(config, metrics);
+        builder.addStateStore(OpenWindowStore.builder(CLIENT_WINDOW_STORE, clients));
         final KStream<String, NtpAlert> clientDetections = events.process(
-                () -> new WindowAggregator<>(WindowSide.clients(config, metrics), CLIENT_EVENT_STORE, size, grace,
-                        Watermark::ownStreamTime, true), Named.as("client-windows"), CLIENT_EVENT_STORE);
+                () -> new WindowAggregator<>(clients, CLIENT_WINDOW_STORE, size, grace,
+                        Watermark::ownStreamTime, true), Named.as("client-windows"), CLIENT_WINDOW_STORE);
 
-        builder.addStateStore(openEventStore(SERVER_EVENT_STORE));
+        final WindowSide<ServerWindow> servers = WindowSide.servers(config, metrics);
+        builder.addStateStore(OpenWindowStore.builder(SERVER_WINDOW_STORE, servers));
         final KStream<String, NtpAlert> serverDetections = events
                 .process(ProgressMarks::new, Named.as("key-by-server"))
                 .repartition(Repartitioned.<Bytes, PacketEvent>as("events-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
                         .withStreamPartitioner(new MarksToEveryPartition()))
-                .process(() -> new WindowAggregator<>(WindowSide.servers(config, metrics), SERVER_EVENT_STORE, size, grace,
+                .process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, size, grace,
                         () -> Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
-                        SERVER_EVENT_STORE);
+                        SERVER_WINDOW_STORE);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), alertSerde));
@@ -143,12 +148,6 @@ public final class NtpTopology {
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
         return builder.build();
-    }
-
-    /** Cached: the events of a commit interval reach RocksDB and the compacted changelog once, in a batch. */
-    private static StoreBuilder<KeyValueStore<Bytes, PacketEvent>> openEventStore(final String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
-                StateSerdes.packetEvent()).withCachingEnabled();
     }
 
     /**

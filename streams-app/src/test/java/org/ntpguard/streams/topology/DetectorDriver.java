@@ -84,8 +84,14 @@ final class DetectorDriver implements AutoCloseable {
 
     /** A sensor heartbeat at {@code millis}: moves event time on so that windows before it close. */
     void heartbeat(final long millis) {
+        heartbeat(millis, List.of());
+    }
+
+    /** A heartbeat that names the sensor's last packet offset on each packets partition. */
+    void heartbeat(final long millis, final List<Long> packetOffsets) {
         heartbeats.pipeInput(new TestRecord<Bytes, SensorHeartbeat>(Bytes.wrap(new byte[] {0}),
-                new SensorHeartbeat("test", millis * 1_000_000L), java.time.Instant.ofEpochMilli(millis)));
+                new SensorHeartbeat("test", millis * 1_000_000L, packetOffsets),
+                java.time.Instant.ofEpochMilli(millis)));
     }
 
     /** A heartbeat one hour after the last packet: every window closes. */

@@ -101,10 +101,16 @@ final class Replay {
     static void endOfCapture(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
                              final long lastMillis) throws Exception {
         final long end = lastMillis + 3_600_000L;
+        producer.flush();
+        // As a sensor does: the last packet's offset on each packets partition (all acknowledged after the flush).
+        final List<Long> packetOffsets = new ArrayList<>();
+        for (final long endOffset : endOffsets(topics.packets())) {
+            packetOffsets.add(endOffset - 1);
+        }
         for (final PartitionInfo partition : producer.partitionsFor(topics.heartbeats())) {
             producer.send(new ProducerRecord<>(topics.heartbeats(), partition.partition(), end, new byte[] {0},
                     SingleObjectSerde.sensorHeartbeat().serializer().serialize(topics.heartbeats(),
-                            new SensorHeartbeat("test", end * 1_000_000L)))).get();
+                            new SensorHeartbeat("test", end * 1_000_000L, packetOffsets)))).get();
         }
     }
 
@@ -128,6 +134,20 @@ final class Replay {
             }
         }
         return records;
+    }
+
+    /** The end offset of each partition of the topic, by partition number. */
+    private static List<Long> endOffsets(final String topic) {
+        final Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedBroker.bootstrapServers());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .sorted(java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            return partitions.stream().map(ends::get).toList();
+        }
     }
 
     static Properties none() {

@@ -48,20 +48,15 @@ class TopologyTest {
             monlistAttack(driver, T0);
 
             assertThat(driver.alertRecords()).isEmpty();
-            // The open window's events are in the store that rebuilds it after a restart: 40 probes of the victim.
+            // The open window is in the store that rebuilds it after a restart, as of the last commit: 40 probes of
+            // the victim and 160 replies.
             final long windowStart = T0 - Math.floorMod(T0, config.windowSize().toMillis());
-            final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, Object> events =
-                    driver.driver().getKeyValueStore(NtpTopology.CLIENT_EVENT_STORE);
-            try (var victimEvents = events.range(
-                    OpenEventKeys.subjectFrom(windowStart, org.ntpguard.streams.detect.IpAddress.parse(VICTIM)),
-                    OpenEventKeys.subjectTo(windowStart, org.ntpguard.streams.detect.IpAddress.parse(VICTIM)))) {
-                int count = 0;
-                while (victimEvents.hasNext()) {
-                    victimEvents.next();
-                    count++;
-                }
-                assertThat(count).isEqualTo(40 * 5);
-            }
+            final byte[] snapshot = windowStore(driver, NtpTopology.CLIENT_WINDOW_STORE).get(
+                    WindowKeys.window(org.ntpguard.streams.detect.IpAddress.parse(VICTIM), windowStart));
+            assertThat(snapshot).isNotNull();
+            final var victimWindow = org.ntpguard.streams.serde.ClientWindowCodec.decode(snapshot);
+            assertThat(victimWindow.requests()).isEqualTo(40);
+            assertThat(victimWindow.responses()).isEqualTo(160);
 
             driver.heartbeat(T0 + 30_000 + 4_000); // inside the 5 s grace: still open
             assertThat(driver.alertRecords()).isEmpty();
@@ -74,16 +69,45 @@ class TopologyTest {
     }
 
     @Test
-    void shouldRebuildASubjectsOpenWindowsFromTheEventStoreForTheHostDrillDown() {
+    void shouldHoldAHeartbeatBackUntilThePacketsItFollowsHaveBeenRead() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            // The end-of-capture heartbeat fetched before the 200 packets sent ahead of it (offsets 0 to 199).
+            driver.heartbeat(T0 + 3_600_000L, List.of(199L));
+            assertThat(driver.driver().<Long, Object>getKeyValueStore(HeartbeatGate.STORE).approximateNumEntries())
+                    .isEqualTo(1);
+
+            monlistAttack(driver, T0);
+
+            // Taken after the last packet: every packet counted, every window closed.
+            assertThat(driver.alertRecords()).extracting(a -> a.getType() + "/" + DetectorDriver.text(a.getSubject()))
+                    .contains("AMPLIFICATION_VICTIM/" + VICTIM, "REFLECTOR/198.18.0.1", "REFLECTOR/198.18.0.40");
+            assertThat(driver.driver().<Long, Object>getKeyValueStore(HeartbeatGate.STORE).approximateNumEntries())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldTakeAHeartbeatThatNamesNoPacketsAsItComesAndDropLaterPacketsAsLate() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            // What the gate prevents: a heartbeat of an older sensor (no offsets) taken first closes the windows.
+            driver.heartbeat(T0 + 3_600_000L);
+
+            monlistAttack(driver, T0);
+            driver.heartbeat(T0 + 7_200_000L);
+
+            assertThat(driver.alertRecords()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldReadASubjectsOpenWindowsFromTheWindowStoreForTheHostDrillDown() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
             monlistAttack(driver, T0);
             monlistAttack(driver, T0 + 30_000);
 
-            final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes,
-                    org.ntpguard.streams.detect.PacketEvent> clients =
-                    driver.driver().getKeyValueStore(NtpTopology.CLIENT_EVENT_STORE);
+            final var clients = windowStore(driver, NtpTopology.CLIENT_WINDOW_STORE);
             final var victim = OpenWindowQuery.clientWindows(clients,
-                    org.ntpguard.streams.detect.IpAddress.parse(VICTIM), config);
+                    org.ntpguard.streams.detect.IpAddress.parse(VICTIM));
             final long size = config.windowSize().toMillis();
             final long first = T0 - Math.floorMod(T0, size);
             // Two windows open (the first is in its grace period): 40 probes and 160 replies in each.
@@ -95,13 +119,11 @@ class TopologyTest {
             });
 
             driver.heartbeat(T0 + 30_000 + 5_001); // closes the first window: only the second is left
-            assertThat(OpenWindowQuery.clientWindows(clients, org.ntpguard.streams.detect.IpAddress.parse(VICTIM),
-                    config).keySet()).containsExactly(first + size);
-            final org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes,
-                    org.ntpguard.streams.detect.PacketEvent> servers =
-                    driver.driver().getKeyValueStore(NtpTopology.SERVER_EVENT_STORE);
+            assertThat(OpenWindowQuery.clientWindows(clients, org.ntpguard.streams.detect.IpAddress.parse(VICTIM))
+                    .keySet()).containsExactly(first + size);
+            final var servers = windowStore(driver, NtpTopology.SERVER_WINDOW_STORE);
             assertThat(OpenWindowQuery.serverWindows(servers, org.ntpguard.streams.detect.IpAddress.parse(
-                    "198.18.0.7"), config).get(first + size).responses()).isEqualTo(4);
+                    "198.18.0.7")).get(first + size).responses()).isEqualTo(4);
         }
     }
 
@@ -171,5 +193,12 @@ class TopologyTest {
             driver.blocklistInto(table);
             assertThat(table).doesNotContainKey(SCANNER + "/32");
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static org.apache.kafka.streams.state.ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>
+            windowStore(final DetectorDriver driver, final String name) {
+        return (org.apache.kafka.streams.state.ReadOnlyKeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>)
+                driver.driver().getAllStateStores().get(name);
     }
 }
