@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * One real single-node KRaft broker (combined broker and controller) per test JVM, started on first use and shut
@@ -34,6 +35,14 @@ public final class TestBroker {
     public static synchronized String bootstrapServers() {
         if (cluster == null) {
             try {
+                // The test kit deletes its folders in a shutdown hook of its own, which can run while the broker is
+                // still stopping in ours: the broker then finds its log directory gone and halts the JVM with
+                // status 1, and surefire fails the module although every test passed. A broker's fatal error is
+                // reported here instead; the tests that need the broker fail on their own.
+                Exit.setHaltProcedure((status, message) -> System.err.println(
+                        "test broker: halt(" + status + ") not carried out: " + message));
+                Exit.setExitProcedure((status, message) -> System.err.println(
+                        "test broker: exit(" + status + ") not carried out: " + message));
                 final KafkaClusterTestKit started = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                         // A test's topics, with one replica; the offsets topic too.
