@@ -5,10 +5,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-./mvnw -q -B -pl bench -am package -DskipTests
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-./mvnw -q -B -pl bench dependency:build-classpath -Dmdep.outputFile="$cp_file"
+# One reactor build: the sibling modules resolve to their target/ folders (nothing is looked up in ~/.m2, where a
+# fresh machine has none of them). Every module writes the file in turn; bench, built last, leaves its classpath.
+./mvnw -q -B -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file"
 exec java ${BENCH_JAVA_OPTS:-} \
   -cp "bench/target/classes:capture/target/classes:schemas/target/classes:$(cat "$cp_file")" \
   org.ntpguard.bench.DecodeBenchmark "$@"
