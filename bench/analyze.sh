@@ -15,7 +15,7 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 start=$(date +%s.%N)
-"$root/ntpguard" analyze "$capture" --out "$out" 2>&1 >/dev/null | grep -E "broker at|replayed|detector|analyze: frames" || true
+"$root/ntpguard" analyze "$capture" --out "$out" 2>&1 >/dev/null | grep -E "broker at|detector|analyze: frames|analyze: time" || true
 end=$(date +%s.%N)
 python3 - "$start" "$end" "$out/summary.json" <<'PY'
 import json, sys

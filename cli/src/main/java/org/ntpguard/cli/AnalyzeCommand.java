@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -121,23 +122,30 @@ final class AnalyzeCommand implements Callable<Integer> {
         final PublishStats published;
         final boolean caughtUp;
         final AnalysisReport report;
+        final StageTimes stages;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
                 err, null, metrics == null ? null : metrics.registry())) {
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
                 err.flush();
             }
+            final long replayStarted = System.nanoTime();
             published = replay(pipeline, stats, problems, err);
+            final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
             // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
             caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
+            final long detectorDone = System.nanoTime();
             onCaughtUp.run();
             final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             report = pipeline.report(counters);
+            stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
+                    System.nanoTime() - detectorDone);
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
+        err.println("ntpguard analyze: " + stages.summary(stats.frames()));
         EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
                 spec.commandLine().getOut());
         final int status = FileReplay.exitCode(stats, files.size());
@@ -183,6 +191,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             publisher.close();
         }
         return publisher.stats();
+    }
+
+    /** Where a run's time went, in nanoseconds: what a slow analysis is asked first. */
+    record StageTimes(long start, long replay, long detectorAfterReplay, long report) {
+
+        String summary(final long frames) {
+            final double replaySeconds = replay / 1e9;
+            return String.format(Locale.ROOT, "time: broker and detector start %.1f s, replay %.1f s (%,.0f frames/s),"
+                    + " detector after the replay %.1f s, report %.1f s; %.1f s in all", start / 1e9, replaySeconds,
+                    replaySeconds > 0 ? frames / replaySeconds : 0.0, detectorAfterReplay / 1e9, report / 1e9,
+                    (start + replay + detectorAfterReplay + report) / 1e9);
+        }
     }
 
     private long totalSize() {

@@ -35,7 +35,9 @@ class AnalyzeCommandTest {
                 SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap").toString());
 
         assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(err.toString()).contains("broker at 127.0.0.1:", "published 6974", "send errors 0");
+        assertThat(err.toString()).contains("broker at 127.0.0.1:", "published 6974", "send errors 0")
+                .containsPattern("time: broker and detector start [0-9.]+ s, replay [0-9.]+ s \\([0-9,]+ frames/s\\), "
+                        + "detector after the replay [0-9.]+ s, report [0-9.]+ s; [0-9.]+ s in all");
         final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
         assertThat(alerts).anySatisfy(line -> assertThat(line)
                 .contains("\"type\":\"AMPLIFICATION_VICTIM\"", "\"subject\":\"203.0.113.66\"", "\"role\":\"VICTIM\""));
@@ -46,6 +48,16 @@ class AnalyzeCommandTest {
         assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
                 .contains("\"REFLECTOR\":50");
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+    }
+
+    @Test
+    void shouldSayWhereTheTimeWentStageByStage() {
+        final AnalyzeCommand.StageTimes stages = new AnalyzeCommand.StageTimes(1_500_000_000L, 2_000_000_000L,
+                3_000_000_000L, 250_000_000L);
+
+        assertThat(stages.summary(1_000_000)).isEqualTo("time: broker and detector start 1.5 s, replay 2.0 s "
+                + "(500,000 frames/s), detector after the replay 3.0 s, report 0.3 s; 6.8 s in all");
+        assertThat(new AnalyzeCommand.StageTimes(0, 0, 0, 0).summary(0)).contains("replay 0.0 s (0 frames/s)");
     }
 
     @Test
