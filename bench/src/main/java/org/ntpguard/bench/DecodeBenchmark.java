@@ -19,6 +19,7 @@ import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.pcap.CapturedFrame;
 import org.ntpguard.capture.publish.NtpPacketMapper;
 import org.ntpguard.schema.NtpPacket;
+import org.ntpguard.schema.SingleObjectSerde;
 
 /**
  * Single-thread throughput of the capture path on a generated mixed capture ({@link MixedTraffic}), with tcpdump and
@@ -37,6 +38,8 @@ public final class DecodeBenchmark {
     /** The slow paths (pcap4j, tshark) get a prefix of this many packets: the same seed's first frames. */
     static final long PREFIX_PACKETS = 1_000_000L;
     static final int TOOL_ROUNDS = 3;
+    /** The topic the serde is told about in stage e (the single-object encoding does not depend on it). */
+    static final String SERDE_TOPIC = "ntp.packets";
 
     /** Written by every stage so that the JIT cannot drop the work. */
     static volatile long sink;
@@ -112,10 +115,10 @@ public final class DecodeBenchmark {
         rows.add(measure("a. read (CaptureFiles)", DecodeBenchmark::read, file, packets, warmups, rounds));
         final PacketDecoder decoder = new PacketDecoder();
         final DecodedPacket packet = new DecodedPacket();
-        rows.add(measure("b. read + decode", (f, limit) -> decode(f, limit, decoder, packet, null), file, packets,
-            warmups, rounds));
+        rows.add(measure("b. read + decode", (f, limit) -> decode(f, limit, decoder, packet, null, null), file,
+            packets, warmups, rounds));
         final NtpPacketMapper mapper = new NtpPacketMapper("bench");
-        rows.add(measure("c. read + decode + Avro map", (f, limit) -> decode(f, limit, decoder, packet, mapper),
+        rows.add(measure("c. read + decode + Avro map", (f, limit) -> decode(f, limit, decoder, packet, mapper, null),
             file, packets, warmups, rounds));
         // pcap4j (~0.15 Mpps here) and tshark (~0.03 Mpps) get the first 1M packets: the same seed's first frames
         final boolean cut = packets > PREFIX_PACKETS;
@@ -130,6 +133,9 @@ public final class DecodeBenchmark {
             rows.add(measure("d. pcap4j raw + decode", pcap4j::run, prefix, prefixPackets, warmups, rounds)
                 .withNote(prefixNote + (prefixNote.isEmpty() ? "" : "; ") + "libpcap " + library));
         }
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+        rows.add(measure("e. c + Kafka serde out and back", (f, limit) -> decode(f, limit, decoder, packet, mapper,
+            serde), file, packets, warmups, rounds));
         if (tools) {
             final ExternalTool tcpdump = new ExternalTool("tcpdump", "-r", "FILE", "-w", "/dev/null");
             tool(rows, tcpdump, file, packets, TOOL_ROUNDS, "");
@@ -238,9 +244,12 @@ public final class DecodeBenchmark {
         return count;
     }
 
-    /** Stages b and c: decode every frame to the NTP layer, and map it to the Avro event when {@code mapper} is set. */
+    /**
+     * Stages b, c and e: decode every frame to the NTP layer, map it to the Avro event when {@code mapper} is set, and
+     * when {@code serde} is set, serialise the event as the sensor does and deserialise it as the detector does.
+     */
     static long decode(final Path file, final long limit, final PacketDecoder decoder, final DecodedPacket packet,
-                       final NtpPacketMapper mapper) throws IOException {
+                       final NtpPacketMapper mapper, final SingleObjectSerde<NtpPacket> serde) throws IOException {
         long count = 0;
         long ntp = 0;
         long sum = 0;
@@ -254,6 +263,10 @@ public final class DecodeBenchmark {
                     if (mapper != null) {
                         final NtpPacket event = mapper.map(packet);
                         sum += event.getNtpLen();
+                        if (serde != null) {
+                            final byte[] bytes = serde.serializer().serialize(SERDE_TOPIC, event);
+                            sum += bytes.length + serde.deserializer().deserialize(SERDE_TOPIC, bytes).getNtpLen();
+                        }
                     }
                 }
             }

@@ -1,10 +1,8 @@
 package org.ntpguard.schema;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Objects;
-import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.kafka.common.errors.SerializationException;
@@ -24,19 +22,16 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
     }
 
     private final Class<T> type;
-    private final BinaryMessageEncoder<T> encoder;
-    private final BinaryMessageDecoder<T> decoder;
+    private final SingleObjectCodec<T> codec;
 
-    private SingleObjectSerde(final Class<T> type, final BinaryMessageEncoder<T> encoder,
-                              final BinaryMessageDecoder<T> decoder) {
+    private SingleObjectSerde(final Class<T> type, final Schema schema, final SchemaStore olderSchemas) {
         this.type = type;
-        this.encoder = encoder;
-        this.decoder = decoder;
+        this.codec = new SingleObjectCodec<>(schema, olderSchemas);
     }
 
     /** Serde for {@link NtpAlert}. */
     public static SingleObjectSerde<NtpAlert> ntpAlert() {
-        return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getEncoder(), NtpAlert.getDecoder());
+        return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getClassSchema(), new SchemaStore.Cache());
     }
 
     /**
@@ -44,19 +39,19 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
      * on it: their writer schemas are known here ({@code history/BlocklistEntry-N.avsc}) and resolved to the current.
      */
     public static SingleObjectSerde<BlocklistEntry> blocklistEntry() {
-        return new SingleObjectSerde<>(BlocklistEntry.class, BlocklistEntry.getEncoder(),
-                BlocklistEntry.createDecoder(SchemaHistory.BLOCKLIST_ENTRY));
+        return new SingleObjectSerde<>(BlocklistEntry.class, BlocklistEntry.getClassSchema(),
+                SchemaHistory.BLOCKLIST_ENTRY);
     }
 
     /** Serde for {@link SensorHeartbeat}; heartbeats of older sensors (no packet offsets) are resolved too. */
     public static SingleObjectSerde<SensorHeartbeat> sensorHeartbeat() {
-        return new SingleObjectSerde<>(SensorHeartbeat.class, SensorHeartbeat.getEncoder(),
-                SensorHeartbeat.createDecoder(SchemaHistory.SENSOR_HEARTBEAT));
+        return new SingleObjectSerde<>(SensorHeartbeat.class, SensorHeartbeat.getClassSchema(),
+                SchemaHistory.SENSOR_HEARTBEAT);
     }
 
     /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */
     public static SingleObjectSerde<NtpPacket> ntpPacket(final SchemaStore olderSchemas) {
-        return new SingleObjectSerde<>(NtpPacket.class, NtpPacket.getEncoder(), NtpPacket.createDecoder(olderSchemas));
+        return new SingleObjectSerde<>(NtpPacket.class, NtpPacket.getClassSchema(), olderSchemas);
     }
 
     /** Serde for {@link NtpPacket} that reads the current schema only. */
@@ -71,10 +66,7 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
                 return null;
             }
             try {
-                final ByteBuffer buffer = encoder.encode(record);
-                final byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                return bytes;
+                return codec.encode(record);
             } catch (IOException e) {
                 throw new SerializationException("cannot encode " + type.getSimpleName() + " for topic " + topic, e);
             }
@@ -88,7 +80,7 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
                 return null;
             }
             try {
-                return decoder.decode(bytes);
+                return codec.decode(bytes);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("cannot decode " + type.getSimpleName() + " from topic " + topic
                         + " (" + bytes.length + " bytes): " + Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e);

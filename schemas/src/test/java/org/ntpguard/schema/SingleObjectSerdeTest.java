@@ -29,6 +29,42 @@ class SingleObjectSerdeTest {
     }
 
     @Test
+    void shouldWriteTheBytesAvrosOwnEncoderWritesAndReadThem() throws Exception {
+        final NtpPacket small = NtpPackets.monlistResponse();
+        final NtpPrivate header = small.getPrivateHeader();
+        // Ten entries: more than the codec's first 256-byte buffer holds, so it grows once.
+        final NtpPacket large = NtpPacket.newBuilder(small).setPrivateHeader(NtpPrivate.newBuilder(header)
+                .setMonlistEntries(java.util.Collections.nCopies(10, header.getMonlistEntries().get(0))).build())
+                .build();
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+
+        for (final NtpPacket packet : java.util.List.of(small, large)) {
+            final java.nio.ByteBuffer avro = NtpPacket.getEncoder().encode(packet);
+            final byte[] expected = new byte[avro.remaining()];
+            avro.get(expected);
+
+            final byte[] ours = serde.serializer().serialize("ntp.packets", packet);
+
+            assertThat(ours).isEqualTo(expected);
+            assertThat(NtpPacket.getDecoder().decode(ours)).isEqualTo(packet);
+            assertThat(serde.deserializer().deserialize("ntp.packets", expected)).isEqualTo(packet);
+        }
+        assertThat(serde.serializer().serialize("ntp.packets", large)).hasSizeGreaterThan(256);
+    }
+
+    @Test
+    void shouldRefuseARecordOfAWriterSchemaItDoesNotKnowNamingTheFingerprint() {
+        final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
+        final byte[] bytes = serde.serializer().serialize("ntp.packets", NtpPackets.monlistResponse());
+        bytes[2] ^= 0x55; // another fingerprint
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize("ntp.packets", bytes))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("ntp.packets")
+                .hasMessageContaining("fingerprint");
+    }
+
+    @Test
     void shouldPassNullsThroughForTombstones() {
         final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
 
