@@ -1,6 +1,7 @@
 package org.ntpguard.streams.topology;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ final class OpenWindowStore<W> extends WrappedStateStore<KeyValueStore<Bytes, by
     /** Keys of windows closed since the last write-back. */
     private final List<Bytes> closed = new ArrayList<>();
     private long closedBefore = Long.MIN_VALUE;
+    /**
+     * The last progress mark of each upstream partition (per-server windows only), kept with the snapshots: after a
+     * restart or a revived task, a partition that has gone quiet (its end-of-replay heartbeat already read and
+     * committed) would otherwise never mark again, and no per-server window would close.
+     */
+    private long[] upstreamMarks = new long[0];
     private boolean progressChanged;
     /** The window last asked for: packets come in runs of the same window. */
     private long lastStart = Long.MIN_VALUE;
@@ -75,6 +82,7 @@ final class OpenWindowStore<W> extends WrappedStateStore<KeyValueStore<Bytes, by
         final byte[] progress = wrapped().get(WindowKeys.PROGRESS);
         if (progress != null) {
             closedBefore = WindowKeys.progress(progress);
+            upstreamMarks = WindowKeys.upstreamMarks(progress);
         }
         int rebuilt = 0;
         try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
@@ -100,6 +108,24 @@ final class OpenWindowStore<W> extends WrappedStateStore<KeyValueStore<Bytes, by
     /** Windows that start before this are closed. */
     long closedBefore() {
         return closedBefore;
+    }
+
+    /** Keeps an upstream partition's progress mark, to be written back at the commit. */
+    void mark(final int upstreamPartition, final long timestamp) {
+        if (upstreamPartition >= upstreamMarks.length) {
+            final int known = upstreamMarks.length;
+            upstreamMarks = Arrays.copyOf(upstreamMarks, upstreamPartition + 1);
+            Arrays.fill(upstreamMarks, known, upstreamMarks.length, Long.MIN_VALUE);
+        }
+        if (timestamp > upstreamMarks[upstreamPartition]) {
+            upstreamMarks[upstreamPartition] = timestamp;
+            progressChanged = true;
+        }
+    }
+
+    /** The upstream partitions' last marks as of the snapshots rebuilt from, by partition (MIN_VALUE: none). */
+    long[] upstreamMarks() {
+        return upstreamMarks.clone();
     }
 
     /** The subject's window starting at {@code start}, created when missing, to be written back at the commit. */
@@ -181,7 +207,7 @@ final class OpenWindowStore<W> extends WrappedStateStore<KeyValueStore<Bytes, by
         }
         closed.clear();
         if (progressChanged) {
-            wrapped().put(WindowKeys.PROGRESS, WindowKeys.progressValue(closedBefore));
+            wrapped().put(WindowKeys.PROGRESS, WindowKeys.progressValue(closedBefore, upstreamMarks));
             progressChanged = false;
         }
     }
@@ -191,6 +217,7 @@ final class OpenWindowStore<W> extends WrappedStateStore<KeyValueStore<Bytes, by
         changed.clear();
         closed.clear();
         closedBefore = Long.MIN_VALUE;
+        upstreamMarks = new long[0];
         progressChanged = false;
         lastStart = Long.MIN_VALUE;
         lastWindows = null;

@@ -44,6 +44,11 @@ final class Watermark {
         upstreams[upstreamPartition] = Math.max(upstreams[upstreamPartition], timestamp);
     }
 
+    /** How many upstream partitions mark progress: 0 for a task's own stream time. */
+    int upstreamPartitions() {
+        return upstreams.length;
+    }
+
     boolean fromMarks() {
         return upstreams.length > 0;
     }

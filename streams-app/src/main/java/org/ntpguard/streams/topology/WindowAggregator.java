@@ -64,6 +64,12 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         watermark = newWatermark.get();
         lastEventTime = Long.MIN_VALUE;
         final int rebuilt = windows.rebuild();
+        final long[] marks = windows.upstreamMarks();
+        for (int partition = 0; partition < Math.min(marks.length, watermark.upstreamPartitions()); partition++) {
+            if (marks[partition] != Long.MIN_VALUE) {
+                watermark.mark(partition, marks[partition]);
+            }
+        }
         if (rebuilt > 0) {
             LOG.info("{} windows of task {}: {} open windows rebuilt from the store", side.name(), context.taskId(),
                     rebuilt);
@@ -74,7 +80,9 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     public void process(final Record<Bytes, PacketEvent> record) {
         final byte[] key = record.key().get();
         if (ProgressMarks.isMark(key)) {
-            watermark.mark(ProgressMarks.upstreamPartition(key), record.timestamp());
+            final int upstream = ProgressMarks.upstreamPartition(key);
+            watermark.mark(upstream, record.timestamp());
+            windows.mark(upstream, record.timestamp());
         } else if (!PacketEvents.isHeartbeat(key)) {
             lastEventTime = Math.max(lastEventTime, record.timestamp());
             add(record.value());

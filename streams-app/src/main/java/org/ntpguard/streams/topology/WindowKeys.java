@@ -52,12 +52,27 @@ final class WindowKeys {
         return new IpAddress(bytes.getLong(1), bytes.getLong(9), ipv6);
     }
 
-    static byte[] progressValue(final long closedBefore) {
-        return ByteBuffer.allocate(8).putLong(closedBefore).array();
+    /** How far windows are closed, then the last progress mark of each upstream partition (none on the client side). */
+    static byte[] progressValue(final long closedBefore, final long[] upstreamMarks) {
+        final ByteBuffer value = ByteBuffer.allocate(8 + 8 * upstreamMarks.length).putLong(closedBefore);
+        for (final long mark : upstreamMarks) {
+            value.putLong(mark);
+        }
+        return value.array();
     }
 
     static long progress(final byte[] value) {
         return ByteBuffer.wrap(value).getLong();
+    }
+
+    /** The upstream marks of a progress value; none in one written before they were kept. */
+    static long[] upstreamMarks(final byte[] value) {
+        final ByteBuffer bytes = ByteBuffer.wrap(value, 8, value.length - 8);
+        final long[] marks = new long[bytes.remaining() / 8];
+        for (int i = 0; i < marks.length; i++) {
+            marks[i] = bytes.getLong();
+        }
+        return marks;
     }
 
     private static ByteBuffer subject(final IpAddress subject) {
