@@ -191,6 +191,19 @@ public final class DetectorApp implements AutoCloseable {
      * Entries in this instance's blocklist stores (every partition it holds), or NaN while they cannot be read
      * (starting, rebalancing).
      */
+    /** Whether a task of this instance holds a heartbeat back (or the stores cannot be read yet). */
+    private boolean holdsHeartbeats() {
+        try {
+            final ReadOnlyKeyValueStore<Long, ?> held = streams.store(StoreQueryParameters
+                    .fromNameAndType(NtpTopology.HELD_HEARTBEAT_STORE, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<Long, ?> all = held.all()) {
+                return all.hasNext();
+            }
+        } catch (final InvalidStateStoreException e) {
+            return true;
+        }
+    }
+
     public double blocklistEntries() {
         try {
             final ReadOnlyKeyValueStore<String, BlocklistEntry> store = streams.store(StoreQueryParameters
@@ -236,8 +249,10 @@ public final class DetectorApp implements AutoCloseable {
 
     /**
      * Waits until no consumable record is left beyond the app's committed offsets on any topic it reads (input and
-     * repartition topics), in one pass upstream to downstream. With exactly-once the output of a processed record is
-     * committed with its offset, so at that point every alert and blocklist entry of the input is readable.
+     * repartition topics), in one pass upstream to downstream, and no task holds a heartbeat back. With exactly-once
+     * the output of a processed record is committed with its offset, so at that point every alert and blocklist
+     * entry of the input is readable. A heartbeat read (its offset committed) but held for packets not read yet has
+     * not closed its windows: that happens only after a task started over, and it is let go within a minute.
      *
      * @return whether it caught up before the timeout
      */
@@ -251,7 +266,7 @@ public final class DetectorApp implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             while (System.nanoTime() < deadline) {
-                if (caughtUp(topics, probe, deadline)) {
+                if (caughtUp(topics, probe, deadline) && !holdsHeartbeats()) {
                     return true;
                 }
                 Thread.sleep(100);

@@ -58,6 +58,8 @@ public final class NtpTopology {
     /** The open per-server windows. */
     public static final String SERVER_WINDOW_STORE = "server-open-windows";
     public static final String ALERT_STORE = AlertProcessor.STORE;
+    /** Heartbeats held back until their packets have gone through (see {@link HeartbeatGate}). */
+    public static final String HELD_HEARTBEAT_STORE = HeartbeatGate.STORE;
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
 
     private NtpTopology() {
