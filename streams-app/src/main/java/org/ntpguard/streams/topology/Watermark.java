@@ -49,9 +49,6 @@ final class Watermark {
         return upstreams.length;
     }
 
-    boolean fromMarks() {
-        return upstreams.length > 0;
-    }
 
     long current() {
         if (upstreams.length == 0) {

@@ -140,8 +140,4 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
         }
     }
 
-    /** Events dropped because their window had closed (for tests and metrics). */
-    long lateEvents() {
-        return lateEvents;
-    }
 }
