@@ -9,12 +9,13 @@ import org.apache.avro.message.SchemaStore;
 /**
  * Earlier writer schemas, kept as resources, for records that outlive a release: version 1 of {@link BlocklistEntry}
  * had no {@code severity}, which reads as {@code UNKNOWN}; version 1 of {@link SensorHeartbeat} had no
- * {@code packetOffsets}, which reads as empty.
+ * {@code packetOffsets} and version 2 no {@code flowOffsets}, which read as empty.
  */
 final class SchemaHistory {
 
     static final SchemaStore.Cache BLOCKLIST_ENTRY = load("history/BlocklistEntry-1.avsc");
-    static final SchemaStore.Cache SENSOR_HEARTBEAT = load("history/SensorHeartbeat-1.avsc");
+    static final SchemaStore.Cache SENSOR_HEARTBEAT = load("history/SensorHeartbeat-1.avsc",
+            "history/SensorHeartbeat-2.avsc");
 
     private SchemaHistory() {
     }

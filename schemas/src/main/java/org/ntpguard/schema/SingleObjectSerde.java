@@ -49,6 +49,11 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
                 SchemaHistory.SENSOR_HEARTBEAT);
     }
 
+    /** Serde for {@link NtpFlowBatch}, the sensors' flow summaries that detection reads. */
+    public static SingleObjectSerde<NtpFlowBatch> ntpFlowBatch() {
+        return new SingleObjectSerde<>(NtpFlowBatch.class, NtpFlowBatch.getClassSchema(), new SchemaStore.Cache());
+    }
+
     /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */
     public static SingleObjectSerde<NtpPacket> ntpPacket(final SchemaStore olderSchemas) {
         return new SingleObjectSerde<>(NtpPacket.class, NtpPacket.getClassSchema(), olderSchemas);
