@@ -78,7 +78,7 @@ public final class NtpPacketMapper {
      * server is the server. Without a usable mode, the port decides: the side that is not on 123 is the client, and
      * when both are, the source.
      */
-    static boolean clientIsSource(final DecodedPacket packet, final NtpMessage ntp, final Role role) {
+    public static boolean clientIsSource(final DecodedPacket packet, final NtpMessage ntp, final Role role) {
         switch (role) {
             case REQUEST:
                 return true;

@@ -1,0 +1,288 @@
+package org.ntpguard.capture.flow;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ntpguard.schema.KissCount;
+import org.ntpguard.schema.NtpFlow;
+
+/**
+ * One (client, server) pair's datagrams in one interval, counted in place: a row of the {@link FlowCombiner}'s table.
+ * Rows are reused after each flush, so counting allocates nothing.
+ *
+ * <p>"Requests after a RATE KoD" is counted here as the detector's {@code ClientPeer} counts it per packet, in
+ * capture order: the earliest RATE KoD's time, requests stamped later, and the latest {@value #PENDING} request
+ * times not (yet) after any RATE KoD, which a KoD stamped earlier (out of order, or seen by another sensor) still
+ * counts. Times are milliseconds, as the detector's.
+ */
+final class FlowAccumulator {
+
+    static final int PENDING = 16;
+    static final int MAX_PORTS = 8;
+    static final int MAX_KISS_CODES = 8;
+    static final long NO_KOD = Long.MAX_VALUE;
+    /** "RATE" as the four bytes of a reference id. */
+    static final int RATE = 0x52415445;
+    /** Stands for every kiss code past the first {@link #MAX_KISS_CODES} of a flow. */
+    static final int OTHER_KISS_CODE = 0;
+
+    final byte[] client = new byte[16];
+    final byte[] server = new byte[16];
+    int addressLength;
+    long intervalStart;
+    int hash;
+
+    long firstSeen;
+    long lastSeen;
+    long requests;
+    long requestBytes;
+    long responses;
+    long responseBytes;
+    long otherPackets;
+    long otherBytes;
+    long mode6Requests;
+    long mode7Requests;
+    long mode6Responses;
+    long mode7Responses;
+    long controlOpcodes;
+    long requestCodesLow;
+    long requestCodesHigh;
+    long monlistRequests;
+    long monlistRequestBytes;
+    long monlistResponses;
+    long monlistResponseBytes;
+    long monlistEntries;
+    final int[] kissCodes = new int[MAX_KISS_CODES + 1];
+    final long[] kissCounts = new long[MAX_KISS_CODES + 1];
+    int kissCodeCount;
+    long rateKods;
+    long firstRateKod;
+    long requestsAfterRateKod;
+    final long[] pending = new long[PENDING];
+    int pendingCount;
+    long unsynchronizedResponses;
+    long malformed;
+    final int[] clientPorts = new int[MAX_PORTS];
+    int clientPortCount;
+    long otherClientPortPackets;
+
+    /** Makes this row the empty flow of the given pair and interval. */
+    void reset(final byte[] clientAddress, final byte[] serverAddress, final int length, final long interval,
+               final int keyHash, final long timestamp) {
+        System.arraycopy(clientAddress, 0, client, 0, length);
+        System.arraycopy(serverAddress, 0, server, 0, length);
+        addressLength = length;
+        intervalStart = interval;
+        hash = keyHash;
+        firstSeen = timestamp;
+        lastSeen = timestamp;
+        requests = 0;
+        requestBytes = 0;
+        responses = 0;
+        responseBytes = 0;
+        otherPackets = 0;
+        otherBytes = 0;
+        mode6Requests = 0;
+        mode7Requests = 0;
+        mode6Responses = 0;
+        mode7Responses = 0;
+        controlOpcodes = 0;
+        requestCodesLow = 0;
+        requestCodesHigh = 0;
+        monlistRequests = 0;
+        monlistRequestBytes = 0;
+        monlistResponses = 0;
+        monlistResponseBytes = 0;
+        monlistEntries = 0;
+        kissCodeCount = 0;
+        rateKods = 0;
+        firstRateKod = NO_KOD;
+        requestsAfterRateKod = 0;
+        pendingCount = 0;
+        unsynchronizedResponses = 0;
+        malformed = 0;
+        clientPortCount = 0;
+        otherClientPortPackets = 0;
+    }
+
+    boolean matches(final byte[] clientAddress, final byte[] serverAddress, final int length, final long interval) {
+        if (intervalStart != interval || addressLength != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (client[i] != clientAddress[i] || server[i] != serverAddress[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void seen(final long timestamp) {
+        if (timestamp < firstSeen) {
+            firstSeen = timestamp;
+        }
+        if (timestamp > lastSeen) {
+            lastSeen = timestamp;
+        }
+    }
+
+    void clientPort(final int port) {
+        for (int i = 0; i < clientPortCount; i++) {
+            if (clientPorts[i] == port) {
+                return;
+            }
+        }
+        if (clientPortCount < MAX_PORTS) {
+            clientPorts[clientPortCount++] = port;
+        } else {
+            otherClientPortPackets++;
+        }
+    }
+
+    void request(final long timestamp) {
+        if (timestamp > firstRateKod) {
+            requestsAfterRateKod++;
+        } else {
+            remember(timestamp);
+        }
+    }
+
+    void kissOfDeath(final int rawCode, final long timestamp) {
+        addKissCode(rawCode);
+        if (rawCode == RATE) {
+            rateKods++;
+            if (timestamp < firstRateKod) {
+                firstRateKod = timestamp;
+                int kept = 0;
+                for (int i = 0; i < pendingCount; i++) {
+                    if (pending[i] > timestamp) {
+                        requestsAfterRateKod++;
+                    } else {
+                        pending[kept++] = pending[i];
+                    }
+                }
+                pendingCount = kept;
+            }
+        }
+    }
+
+    private void addKissCode(final int rawCode) {
+        for (int i = 0; i < kissCodeCount; i++) {
+            if (kissCodes[i] == rawCode) {
+                kissCounts[i]++;
+                return;
+            }
+        }
+        if (kissCodeCount < MAX_KISS_CODES) {
+            kissCodes[kissCodeCount] = rawCode;
+            kissCounts[kissCodeCount++] = 1;
+            return;
+        }
+        if (kissCodeCount == MAX_KISS_CODES) {
+            kissCodes[kissCodeCount] = OTHER_KISS_CODE;
+            kissCounts[kissCodeCount++] = 0;
+        }
+        kissCounts[MAX_KISS_CODES]++;
+    }
+
+    /** Keeps the latest {@link #PENDING} request times, exactly as {@code ClientPeer.remember} does. */
+    private void remember(final long timestamp) {
+        if (pendingCount < PENDING) {
+            pending[pendingCount++] = timestamp;
+            return;
+        }
+        int min = 0;
+        for (int i = 1; i < PENDING; i++) {
+            if (pending[i] < pending[min]) {
+                min = i;
+            }
+        }
+        if (timestamp > pending[min]) {
+            pending[min] = timestamp;
+        }
+    }
+
+    long packets() {
+        return requests + responses + otherPackets;
+    }
+
+    /** The Avro flow: the one allocation per flow, made when the interval closes. */
+    NtpFlow toAvro() {
+        return NtpFlow.newBuilder()
+                .setClient(ByteBuffer.wrap(Arrays.copyOf(client, addressLength)))
+                .setServer(ByteBuffer.wrap(Arrays.copyOf(server, addressLength)))
+                .setFirstSeen(firstSeen)
+                .setLastSeen(lastSeen)
+                .setRequests(requests)
+                .setRequestBytes(requestBytes)
+                .setResponses(responses)
+                .setResponseBytes(responseBytes)
+                .setOtherPackets(otherPackets)
+                .setOtherBytes(otherBytes)
+                .setMode6Requests(mode6Requests)
+                .setMode7Requests(mode7Requests)
+                .setMode6Responses(mode6Responses)
+                .setMode7Responses(mode7Responses)
+                .setControlOpcodes(controlOpcodes)
+                .setRequestCodesLow(requestCodesLow)
+                .setRequestCodesHigh(requestCodesHigh)
+                .setMonlistRequests(monlistRequests)
+                .setMonlistRequestBytes(monlistRequestBytes)
+                .setMonlistResponses(monlistResponses)
+                .setMonlistResponseBytes(monlistResponseBytes)
+                .setMonlistEntries(monlistEntries)
+                .setKissCodes(kissCodes())
+                .setRateKods(rateKods)
+                .setFirstRateKod(firstRateKod)
+                .setRequestsAfterRateKod(requestsAfterRateKod)
+                .setPendingRequestTimes(pendingTimes())
+                .setUnsynchronizedResponses(unsynchronizedResponses)
+                .setMalformed(malformed)
+                .setClientPorts(ports())
+                .setOtherClientPortPackets(otherClientPortPackets)
+                .build();
+    }
+
+    private List<KissCount> kissCodes() {
+        if (kissCodeCount == 0) {
+            return List.of();
+        }
+        final List<KissCount> codes = new ArrayList<>(kissCodeCount);
+        for (int i = 0; i < kissCodeCount; i++) {
+            codes.add(new KissCount(kissCodeText(kissCodes[i]), kissCounts[i]));
+        }
+        return codes;
+    }
+
+    /** The four ASCII characters as sent, trimmed, as the per-packet record shows them. */
+    static String kissCodeText(final int raw) {
+        if (raw == OTHER_KISS_CODE) {
+            return "OTHER";
+        }
+        final char[] chars = new char[4];
+        for (int i = 0; i < 4; i++) {
+            chars[i] = (char) ((raw >>> (24 - 8 * i)) & 0xFF);
+        }
+        return new String(chars).trim();
+    }
+
+    private List<Long> pendingTimes() {
+        if (pendingCount == 0) {
+            return List.of();
+        }
+        final List<Long> times = new ArrayList<>(pendingCount);
+        for (int i = 0; i < pendingCount; i++) {
+            times.add(pending[i]);
+        }
+        return times;
+    }
+
+    private List<Integer> ports() {
+        final List<Integer> ports = new ArrayList<>(clientPortCount);
+        for (int i = 0; i < clientPortCount; i++) {
+            ports.add(clientPorts[i]);
+        }
+        return ports;
+    }
+}
