@@ -1,6 +1,7 @@
 package org.ntpguard.capture.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.pcap.CaptureProblem;
 import org.ntpguard.capture.proto.KissCode;
 import org.ntpguard.capture.proto.NtpMode;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.ProblemLog;
 
@@ -33,18 +34,18 @@ public final class SensorMetrics implements MeterBinder {
 
     private final DecodeStats decoded;
     private final ProblemLog problems;
-    private final PacketPublisher publisher;
+    private final FlowPublisher publisher;
     private final LiveCaptureReader live;
 
     /** A sensor replaying files: no libpcap drop counters. */
-    public SensorMetrics(final DecodeStats decoded, final ProblemLog problems, final PacketPublisher publisher) {
+    public SensorMetrics(final DecodeStats decoded, final ProblemLog problems, final FlowPublisher publisher) {
         this(decoded, problems, publisher, null);
     }
 
     /**
      * @param live the live capture whose libpcap drop counters to show, or null for a replay
      */
-    public SensorMetrics(final DecodeStats decoded, final ProblemLog problems, final PacketPublisher publisher,
+    public SensorMetrics(final DecodeStats decoded, final ProblemLog problems, final FlowPublisher publisher,
                          final LiveCaptureReader live) {
         this.decoded = Objects.requireNonNull(decoded, "decoded");
         this.problems = Objects.requireNonNull(problems, "problems");
@@ -102,6 +103,15 @@ public final class SensorMetrics implements MeterBinder {
                 sink -> sink.stats().published());
         counter(registry, "ntpguard.publish.errors", "NTP datagrams the producer failed to deliver", publisher,
                 sink -> sink.stats().sendErrorCount());
+        counter(registry, "ntpguard.flows.published", "NTP flows (one client-server pair in one interval) the "
+                + "broker acknowledged", publisher, sink -> sink.stats().flows());
+        counter(registry, "ntpguard.flow.records.published", "Flow batch records the broker acknowledged (one per "
+                + "partition and interval, or more when large)", publisher, sink -> sink.stats().batches());
+        counter(registry, "ntpguard.flow.table.early.flushes", "Times the sensor's flow table was full and every "
+                + "flow was closed before its interval ended (a flood of distinct pairs)", publisher,
+                sink -> sink.combiner().earlyFlushes());
+        Gauge.builder("ntpguard.flows.held", publisher, sink -> sink.combiner().heldFlows())
+                .description("Flows the sensor holds now, their interval still open").register(registry);
     }
 
     private void datagrams(final MeterRegistry registry, final NtpMode mode, final int version,

@@ -11,20 +11,20 @@ import org.ntpguard.capture.pcap.CapturedFrame;
 import org.ntpguard.capture.proto.LinkType;
 
 /** Decoded NTP datagrams made from real frames, for the combiner's tests. */
-final class Packets {
+public final class Packets {
 
-    static final int CLIENT_PORT = 40_000;
+    public static final int CLIENT_PORT = 40_000;
 
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
 
     /** A mode 3 request from {@code client} to {@code server}, captured at {@code millis}. */
-    DecodedPacket request(final String client, final String server, final long millis) {
+    public DecodedPacket request(final String client, final String server, final long millis) {
         return decode(FrameBuilder.ntpClientRequest(), client, CLIENT_PORT, server, 123, millis);
     }
 
     /** A RATE Kiss-o'-Death (mode 4, stratum 0, refid RATE) from {@code server} to {@code client}. */
-    DecodedPacket rateKiss(final String server, final String client, final long millis) {
+    public DecodedPacket rateKiss(final String server, final String client, final long millis) {
         final byte[] ntp = FrameBuilder.ntpClientRequest();
         ntp[0] = 0x24; // LI 0, VN 4, mode 4
         ntp[1] = 0;    // stratum 0: a kiss
