@@ -88,7 +88,7 @@ public final class TestBroker {
     /**
      * One idempotent producer's first records on the new cluster, before any test's. The very first producer ids of
      * a freshly formatted cluster were seen to come back with out-of-order sequence errors in the first seconds
-     * (PacketPublisherTest, now and then, only as the first test of a JVM); a test must not depend on being second.
+     * (FlowPublisherTest, now and then, only as the first test of a JVM); a test must not depend on being second.
      */
     private static void warmUp(final String bootstrap) {
         final Map<String, Object> config = new HashMap<>();

@@ -14,7 +14,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.ntpguard.broker.EmbeddedBroker;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
@@ -73,6 +74,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     ReportOptions options;
 
+    @Mixin
+    FlowSettings flowSettings;
+
     @Option(names = "--http-port", paramLabel = "<port>",
             description = "Serve Prometheus metrics (the sensor's and the detector's) on this port while it runs; "
                     + "0 picks a free port (default: no HTTP).")
@@ -96,6 +100,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
+        final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
         final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
         if (detection == null) {
@@ -105,7 +110,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
         metrics = http == null ? null : new PrometheusMetrics();
         try {
-            return analyze(detection, err);
+            return analyze(detection, flowOptions, err);
         } finally {
             if (http != null) {
                 http.close();
@@ -114,7 +119,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    private int analyze(final DetectionConfig detection, final PrintWriter err)
+    private int analyze(final DetectionConfig detection, final FlowOptions flowOptions, final PrintWriter err)
             throws IOException, InterruptedException {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
@@ -130,7 +135,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 err.flush();
             }
             final long replayStarted = System.nanoTime();
-            published = replay(pipeline, stats, problems, err);
+            published = replay(pipeline, flowOptions, stats, problems, err);
             final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
@@ -164,12 +169,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         return status;
     }
 
-    private PublishStats replay(final EmbeddedPipeline pipeline, final DecodeStats stats, final ProblemLog problems,
-                                final PrintWriter err) throws IOException {
+    private PublishStats replay(final EmbeddedPipeline pipeline, final FlowOptions flowOptions,
+                                final DecodeStats stats, final ProblemLog problems, final PrintWriter err)
+            throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(
-                PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
-        final PacketPublisher publisher = new PacketPublisher(producer, "analyze", pipeline.sensorTopics(),
-                PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+                FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
+        final FlowPublisher publisher = new FlowPublisher(producer, "analyze", pipeline.sensorTopics(),
+                FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null, flowOptions);
         if (metrics != null) {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }

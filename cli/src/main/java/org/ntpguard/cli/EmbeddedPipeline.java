@@ -130,7 +130,7 @@ final class EmbeddedPipeline implements AutoCloseable {
     /** The detector's input topics, as a sensor names them. */
     SensorTopics sensorTopics() {
         final TopicNames topics = settings.topics();
-        return new SensorTopics(topics.packets(), topics.heartbeats());
+        return new SensorTopics(topics.flows(), topics.packets(), topics.heartbeats());
     }
 
     TopicNames topics() {
@@ -192,6 +192,8 @@ final class EmbeddedPipeline implements AutoCloseable {
         counters.put("ntpDatagrams", stats.ntpDatagrams());
         counters.put("malformedNtp", stats.malformedNtp());
         counters.put("published", published.published());
+        counters.put("flows", published.flows());
+        counters.put("flowRecords", published.batches());
         return counters;
     }
 

@@ -8,7 +8,8 @@ import org.ntpguard.capture.live.CaptureStats;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowPublisher;
+import org.ntpguard.capture.publish.FlowOptions;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
@@ -17,7 +18,7 @@ import org.ntpguard.capture.session.DecodeStats;
 /**
  * A sensor on a live interface, for {@code sensor --interface} and {@code run}: captures, decodes and publishes
  * until {@link #stop()}. The capture never waits for Kafka: a full queue drops and counts
- * ({@link PacketPublisher.Overflow#DROP}); a heartbeat a second moves the detector's event time on.
+ * ({@link FlowPublisher.Overflow#DROP}); a heartbeat a second moves the detector's event time on.
  */
 final class LiveSensor {
 
@@ -26,12 +27,12 @@ final class LiveSensor {
     private final String command;
     private final LiveCaptureReader reader;
     private final Producer<byte[], byte[]> producer;
-    private final PacketPublisher publisher;
+    private final FlowPublisher publisher;
     private final CaptureSession session;
     private final DecodeStats stats;
 
     private LiveSensor(final String command, final LiveCaptureReader reader, final Producer<byte[], byte[]> producer,
-                       final PacketPublisher publisher, final CaptureSession session, final DecodeStats stats) {
+                       final FlowPublisher publisher, final CaptureSession session, final DecodeStats stats) {
         this.command = command;
         this.reader = reader;
         this.producer = producer;
@@ -48,20 +49,21 @@ final class LiveSensor {
      */
     static LiveSensor open(final String command, final String interfaceName, final String filter,
                            final Properties producerConfig, final String sensorName, final SensorTopics topics,
-                           final int queue, final CaptureSession session, final DecodeStats stats,
-                           final PrintWriter err) {
+                           final FlowOptions flowOptions, final int queue, final CaptureSession session,
+                           final DecodeStats stats, final PrintWriter err) {
         final LiveCaptureReader reader = LiveInput.open(command, interfaceName, filter, err);
         return reader == null ? null
-                : publishing(command, reader, producerConfig, sensorName, topics, queue, session, stats);
+                : publishing(command, reader, producerConfig, sensorName, topics, flowOptions, queue, session, stats);
     }
 
     /** A sensor on an interface already open ({@link LiveInput#open}); it owns the reader from now on. */
     static LiveSensor publishing(final String command, final LiveCaptureReader reader,
                                  final Properties producerConfig, final String sensorName, final SensorTopics topics,
-                                 final int queue, final CaptureSession session, final DecodeStats stats) {
+                                 final FlowOptions flowOptions, final int queue, final CaptureSession session,
+                                 final DecodeStats stats) {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig);
-        final PacketPublisher publisher = new PacketPublisher(producer, sensorName, topics, queue,
-                PacketPublisher.Overflow.DROP, HEARTBEAT_INTERVAL);
+        final FlowPublisher publisher = new FlowPublisher(producer, sensorName, topics, queue,
+                FlowPublisher.Overflow.DROP, HEARTBEAT_INTERVAL, flowOptions);
         return new LiveSensor(command, reader, producer, publisher, session, stats);
     }
 
@@ -70,7 +72,7 @@ final class LiveSensor {
         return LiveInput.describe(reader);
     }
 
-    PacketPublisher publisher() {
+    FlowPublisher publisher() {
         return publisher;
     }
 
@@ -96,7 +98,7 @@ final class LiveSensor {
 
     /**
      * After {@link #capture()}: publishes what the queue holds and flushes the producer (at most
-     * {@link PacketPublisher#DEFAULT_CLOSE_TIMEOUT}), then writes the decode, publish and libpcap figures on stderr.
+     * {@link FlowPublisher#DEFAULT_CLOSE_TIMEOUT}), then writes the decode, publish and libpcap figures on stderr.
      *
      * @return whether every datagram was published (none dropped, failed or left unsent)
      */

@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
     static final Duration DETECTOR_WAIT = Duration.ofSeconds(20);
     /** Flush, detector, report and broker shutdown, after a signal. */
     private static final Duration STOP_GRACE =
-            PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plus(DETECTOR_WAIT).plusSeconds(40);
+            FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plus(DETECTOR_WAIT).plusSeconds(40);
 
     @Spec
     CommandSpec spec;
@@ -66,6 +67,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ReportOptions options;
 
+    @Mixin
+    FlowSettings flowSettings;
+
     @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
             description = "BPF capture filter (default: as 'ntpguard decode').")
     String filter;
@@ -75,6 +79,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
         final DetectionConfig detection = DetectionFile.read("run", options.config, err);
@@ -96,8 +101,8 @@ final class RunCommand implements Callable<Integer> {
              EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
                      () -> detectorFailed(err), null)) {
             final LiveSensor live = LiveSensor.publishing("run", reader,
-                    PacketPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
-                    pipeline.sensorTopics(), PacketPublisher.DEFAULT_QUEUE_CAPACITY,
+                    FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
+                    pipeline.sensorTopics(), flowOptions, FlowPublisher.DEFAULT_QUEUE_CAPACITY,
                     new CaptureSession(stats, new ProblemLog(err)), stats);
             final boolean complete;
             final boolean caughtUp;

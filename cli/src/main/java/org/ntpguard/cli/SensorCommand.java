@@ -16,7 +16,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.metrics.SensorMetrics;
 import org.ntpguard.capture.publish.BrokerProbe;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowPublisher;
+import org.ntpguard.capture.publish.FlowOptions;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
@@ -28,6 +29,7 @@ import org.ntpguard.cli.serve.PrometheusMetrics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -87,17 +89,25 @@ final class SensorCommand implements Callable<Integer> {
             description = "Sensor name carried in every record (default: ${DEFAULT-VALUE}).")
     String sensor;
 
-    @Option(names = "--queue", paramLabel = "<n>", defaultValue = "" + PacketPublisher.DEFAULT_QUEUE_CAPACITY,
-            description = "Packets held between capture and producer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queue", paramLabel = "<n>", defaultValue = "" + FlowPublisher.DEFAULT_QUEUE_CAPACITY,
+            description = "Closed flow intervals (and, with --publish-packets, packets) held between capture and "
+                    + "producer (default: ${DEFAULT-VALUE}).")
     int queue;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "<bpf>",
             description = "Live only: BPF capture filter (default: as 'ntpguard decode').")
     String filter;
 
+    @Option(names = "--flows-topic", paramLabel = "<topic>", defaultValue = "ntp.flows",
+            description = "Topic for NtpFlowBatch records, what detection reads (default: ${DEFAULT-VALUE}).")
+    String flowsTopic;
+
     @Option(names = "--packets-topic", paramLabel = "<topic>", defaultValue = "ntp.packets",
-            description = "Topic for NtpPacket records (default: ${DEFAULT-VALUE}).")
+            description = "Topic for NtpPacket records, with --publish-packets (default: ${DEFAULT-VALUE}).")
     String packetsTopic;
+
+    @Mixin
+    FlowSettings flowSettings;
 
     @Option(names = "--heartbeats-topic", paramLabel = "<topic>", defaultValue = "ntp.heartbeats",
             description = "Topic for SensorHeartbeat records (default: ${DEFAULT-VALUE}).")
@@ -132,6 +142,7 @@ final class SensorCommand implements Callable<Integer> {
         if (httpPort < 0 || httpPort > 65_535) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
+        final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
         final Properties user = new Properties();
         if (producerConfig != null) {
@@ -148,20 +159,20 @@ final class SensorCommand implements Callable<Integer> {
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
         http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
         metrics = noHttp ? null : new PrometheusMetrics();
-        final Properties config = PacketPublisher.producerConfig(bootstrapServers, user);
+        final Properties config = FlowPublisher.producerConfig(bootstrapServers, user);
         if (!BrokerProbe.reachable(config, PROBE_TIMEOUT)) {
             err.println("ntpguard sensor: broker " + bootstrapServers + " not reachable; retrying (packets are "
                     + "queued, up to " + queue + ")");
             err.flush();
         }
-        final SensorTopics topics = new SensorTopics(packetsTopic, heartbeatsTopic);
+        final SensorTopics topics = new SensorTopics(flowsTopic, packetsTopic, heartbeatsTopic);
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final CaptureSession session = new CaptureSession(stats, problems);
         try {
             return input.files != null
-                    ? replay(config, topics, session, stats, problems, err)
-                    : live(config, topics, session, stats, problems, err);
+                    ? replay(config, topics, flowOptions, session, stats, problems, err)
+                    : live(config, topics, flowOptions, session, stats, problems, err);
         } finally {
             if (http != null) {
                 http.close();
@@ -177,7 +188,7 @@ final class SensorCommand implements Callable<Integer> {
      * @param live the live capture, for libpcap's drop counters; null for a replay
      */
     static void serveMetrics(final HttpEndpoints http, final PrometheusMetrics metrics, final DecodeStats stats,
-                             final ProblemLog problems, final PacketPublisher publisher,
+                             final ProblemLog problems, final FlowPublisher publisher,
                              final Producer<?, ?> producer, final LiveCaptureReader live, final PrintWriter err) {
         if (http == null) {
             return;
@@ -189,17 +200,18 @@ final class SensorCommand implements Callable<Integer> {
 
     /** The sensor's meters and its producer's on {@code metrics}: for every command that publishes packets. */
     static void bindSensorMetrics(final PrometheusMetrics metrics, final DecodeStats stats, final ProblemLog problems,
-                                  final PacketPublisher publisher, final Producer<?, ?> producer,
+                                  final FlowPublisher publisher, final Producer<?, ?> producer,
                                   final LiveCaptureReader live) {
         new SensorMetrics(stats, problems, publisher, live).bindTo(metrics.registry());
         metrics.bind(new KafkaClientMetrics(producer));
     }
 
-    private int replay(final Properties config, final SensorTopics topics, final CaptureSession session,
-                       final DecodeStats stats, final ProblemLog problems, final PrintWriter err) throws IOException {
+    private int replay(final Properties config, final SensorTopics topics, final FlowOptions flowOptions,
+                       final CaptureSession session, final DecodeStats stats, final ProblemLog problems,
+                       final PrintWriter err) throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(config);
-        final PacketPublisher publisher = new PacketPublisher(producer, sensor, topics, queue,
-                PacketPublisher.Overflow.WAIT, null);
+        final FlowPublisher publisher = new FlowPublisher(producer, sensor, topics, queue,
+                FlowPublisher.Overflow.WAIT, null, flowOptions);
         serveMetrics(http, metrics, stats, problems, publisher, producer, null, err);
         final PacketSink sink = packet -> {
             if (stopRequested) {
@@ -208,7 +220,7 @@ final class SensorCommand implements Callable<Integer> {
             publisher.accept(packet);
         };
         try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
-                PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
+                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
             FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
             publisher.heartbeatAfterReplay();
             publisher.close();
@@ -222,10 +234,11 @@ final class SensorCommand implements Callable<Integer> {
         }
     }
 
-    private int live(final Properties config, final SensorTopics topics, final CaptureSession session,
-                     final DecodeStats stats, final ProblemLog problems, final PrintWriter err) throws IOException {
+    private int live(final Properties config, final SensorTopics topics, final FlowOptions flowOptions,
+                     final CaptureSession session, final DecodeStats stats, final ProblemLog problems,
+                     final PrintWriter err) throws IOException {
         final LiveSensor opened = LiveSensor.open("sensor", input.interfaceName, filter, config, sensor, topics,
-                queue, session, stats, err);
+                flowOptions, queue, session, stats, err);
         if (opened == null) {
             return ExitCodes.FAILED;
         }
@@ -233,7 +246,7 @@ final class SensorCommand implements Callable<Integer> {
         serveMetrics(http, metrics, stats, problems, opened.publisher(), opened.producer(), opened.reader(), err);
         // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
         try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
-                PacketPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
+                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
             err.println("ntpguard sensor: " + opened.describe() + " to " + bootstrapServers + "; stop with Ctrl-C");
             err.flush();
             opened.capture();

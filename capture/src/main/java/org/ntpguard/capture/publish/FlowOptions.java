@@ -32,6 +32,10 @@ public record FlowOptions(Duration interval, int maxFlows, int maxFlowsPerBatch,
         return new FlowOptions(interval, maxFlows, maxFlowsPerBatch, publish);
     }
 
+    public FlowOptions withMaxFlows(final int flows) {
+        return new FlowOptions(interval, flows, maxFlowsPerBatch, publishPackets);
+    }
+
     public FlowOptions withInterval(final Duration length) {
         return new FlowOptions(length, maxFlows, maxFlowsPerBatch, publishPackets);
     }

@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +30,7 @@ import org.ntpguard.capture.proto.KissCode;
 import org.ntpguard.capture.proto.LinkType;
 import org.ntpguard.capture.publish.FlowOptions;
 import org.ntpguard.capture.publish.FlowPublisher;
+import org.ntpguard.capture.publish.MockSensorProducer;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
@@ -56,23 +55,11 @@ class SensorMetricsTest {
                 .filter(line -> !line.isBlank()).map(line -> line.split("\t")[0]);
     }
 
-    /** The sensor's topics, one partition each, as the mock producer's metadata. */
-    private static org.apache.kafka.common.Cluster cluster() {
-        final org.apache.kafka.common.Node node = new org.apache.kafka.common.Node(0, "localhost", 9092);
-        final List<org.apache.kafka.common.PartitionInfo> partitions = java.util.stream.Stream.of(
-                SensorTopics.defaults().flows(), SensorTopics.defaults().packets(), SensorTopics.defaults().heartbeats())
-                .map(topic -> new org.apache.kafka.common.PartitionInfo(topic, 0, node, new org.apache.kafka.common.Node[] {node},
-                        new org.apache.kafka.common.Node[] {node}))
-                .toList();
-        return new org.apache.kafka.common.Cluster("test", List.of(node), partitions, java.util.Set.of(), java.util.Set.of());
-    }
-
     /** A sensor's pipeline on a mock producer, with its meters on a Prometheus registry. */
     private static final class Sensor {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(new PrintWriter(Writer.nullWriter()));
-        final FlowPublisher publisher = new FlowPublisher(new MockProducer<>(cluster(), true, null,
-                new ByteArraySerializer(), new ByteArraySerializer()), "test", SensorTopics.defaults(), 1024,
+        final FlowPublisher publisher = new FlowPublisher(MockSensorProducer.create(), "test", SensorTopics.defaults(), 1024,
                 FlowPublisher.Overflow.WAIT, null, FlowOptions.defaults());
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 

@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +18,9 @@ import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.metrics.SensorMetrics;
 import org.ntpguard.capture.pcap.CaptureFiles;
 import org.ntpguard.capture.pcap.CaptureReader;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
+import org.ntpguard.capture.publish.MockSensorProducer;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
@@ -56,9 +56,8 @@ class PrometheusMetricsTest {
     void shouldServeTheSensorsCountersAndTheJvmsAsPrometheusText() throws Exception {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(new PrintWriter(Writer.nullWriter()));
-        final PacketPublisher publisher = new PacketPublisher(new MockProducer<>(true, null,
-                new ByteArraySerializer(), new ByteArraySerializer()), "test", SensorTopics.defaults(), 1024,
-                PacketPublisher.Overflow.WAIT, null);
+        final FlowPublisher publisher = new FlowPublisher(MockSensorProducer.create(), "test",
+                SensorTopics.defaults(), 1024, FlowPublisher.Overflow.WAIT, null, FlowOptions.defaults());
         new SensorMetrics(stats, problems, publisher).bindTo(metrics.registry());
         replay(SharedMaterial.scenarios().resolve("c_kod_storm.pcap"), stats, problems, publisher);
 
@@ -93,7 +92,7 @@ class PrometheusMetricsTest {
     }
 
     private static void replay(final Path file, final DecodeStats stats, final ProblemLog problems,
-                               final PacketPublisher publisher) throws IOException {
+                               final FlowPublisher publisher) throws IOException {
         try (CaptureReader reader = CaptureFiles.open(file, problems)) {
             new CaptureSession(stats, problems).run(reader, publisher, Long.MAX_VALUE);
         }
