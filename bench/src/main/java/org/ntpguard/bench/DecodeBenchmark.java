@@ -17,7 +17,11 @@ import org.ntpguard.capture.pcap.CaptureFiles;
 import org.ntpguard.capture.pcap.CaptureProblems;
 import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.pcap.CapturedFrame;
+import org.ntpguard.capture.flow.FlowBatches;
+import org.ntpguard.capture.flow.FlowCombiner;
+import org.ntpguard.capture.flow.FlowSink;
 import org.ntpguard.capture.publish.NtpPacketMapper;
+import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
 
@@ -87,11 +91,13 @@ public final class DecodeBenchmark {
                 warmups = Integer.parseInt(arg.substring("--warmups=".length()));
             } else if (arg.startsWith("--data=")) {
                 data = Path.of(arg.substring("--data=".length()));
+            } else if (arg.startsWith("--stages=")) {
+                stages = arg.substring("--stages=".length());
             } else if ("--no-tools".equals(arg)) {
                 tools = false;
             } else if (arg.startsWith("-")) {
                 throw new IllegalArgumentException("unknown option: " + arg
-                    + " (expected: [packets] [--rounds=N] [--warmups=N] [--data=DIR] [--no-tools])");
+                    + " (expected: [packets] [--rounds=N] [--warmups=N] [--data=DIR] [--stages=abcdefg] [--no-tools])");
             } else {
                 packets = Long.parseLong(arg.replace("_", ""));
             }
@@ -103,6 +109,13 @@ public final class DecodeBenchmark {
         run(packets, rounds, warmups, data, tools);
     }
 
+    /** The stages to run, by letter (--stages=bfg): all by default. */
+    private static String stages = "abcdefg";
+
+    private static boolean stage(final char letter) {
+        return stages.indexOf(letter) >= 0;
+    }
+
     static void run(final long packets, final int rounds, final int warmups, final Path data, final boolean tools)
         throws Exception {
         Files.createDirectories(data);
@@ -112,13 +125,13 @@ public final class DecodeBenchmark {
             MixedTraffic.DEFAULT_SEED);
 
         final List<Row> rows = new ArrayList<>();
-        rows.add(measure("a. read (CaptureFiles)", DecodeBenchmark::read, file, packets, warmups, rounds));
+        if (stage('a')) rows.add(measure("a. read (CaptureFiles)", DecodeBenchmark::read, file, packets, warmups, rounds));
         final PacketDecoder decoder = new PacketDecoder();
         final DecodedPacket packet = new DecodedPacket();
-        rows.add(measure("b. read + decode", (f, limit) -> decode(f, limit, decoder, packet, null, null), file,
+        if (stage('b')) rows.add(measure("b. read + decode", (f, limit) -> decode(f, limit, decoder, packet, null, null), file,
             packets, warmups, rounds));
         final NtpPacketMapper mapper = new NtpPacketMapper("bench");
-        rows.add(measure("c. read + decode + Avro map", (f, limit) -> decode(f, limit, decoder, packet, mapper, null),
+        if (stage('c')) rows.add(measure("c. read + decode + Avro map", (f, limit) -> decode(f, limit, decoder, packet, mapper, null),
             file, packets, warmups, rounds));
         // pcap4j (~0.15 Mpps here) and tshark (~0.03 Mpps) get the first 1M packets: the same seed's first frames
         final boolean cut = packets > PREFIX_PACKETS;
@@ -126,7 +139,9 @@ public final class DecodeBenchmark {
         final Path prefix = cut ? ensureCapture(data, PREFIX_PACKETS, MixedTraffic.DEFAULT_SEED) : file;
         final String prefixNote = cut ? "first " + label(PREFIX_PACKETS) + " packets only" : "";
         final String library = Pcap4jRead.loadLibrary();
-        if (library == null) {
+        if (!stage('d')) {
+            System.out.println("d. not asked for");
+        } else if (library == null) {
             System.out.println("d. skipped: libpcap not found (set -Dorg.pcap4j.core.pcapLibName)");
         } else {
             final Pcap4jRead pcap4j = new Pcap4jRead();
@@ -134,8 +149,12 @@ public final class DecodeBenchmark {
                 .withNote(prefixNote + (prefixNote.isEmpty() ? "" : "; ") + "libpcap " + library));
         }
         final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
-        rows.add(measure("e. c + Kafka serde out and back", (f, limit) -> decode(f, limit, decoder, packet, mapper,
+        if (stage('e')) rows.add(measure("e. c + Kafka serde out and back", (f, limit) -> decode(f, limit, decoder, packet, mapper,
             serde), file, packets, warmups, rounds));
+        if (stage('f')) rows.add(measure("f. b + combine into flows", (f, limit) -> flows(f, limit, decoder, packet, false), file,
+            packets, warmups, rounds).withNote("flows a packet: " + String.format("%.3f", flowsPerPacket)));
+        if (stage('g')) rows.add(measure("g. f + flow batches, Kafka serde out and back", (f, limit) -> flows(f, limit, decoder, packet,
+            true), file, packets, warmups, rounds));
         if (tools) {
             final ExternalTool tcpdump = new ExternalTool("tcpdump", "-r", "FILE", "-w", "/dev/null");
             tool(rows, tcpdump, file, packets, TOOL_ROUNDS, "");
@@ -273,6 +292,48 @@ public final class DecodeBenchmark {
         }
         expectAllNtp(count, ntp);
         sink += sum;
+        return count;
+    }
+
+    /** Flows a packet in the last run of stage f: how much combining saves on this capture. */
+    private static double flowsPerPacket;
+
+    /**
+     * Stages f and g: decode every frame and combine it into its flow as the sensor does (1 s intervals); with
+     * {@code serde}, split every closed interval into its batch records (one partition) and serialise and deserialise
+     * them as the sensor and the detector do.
+     */
+    static long flows(final Path file, final long limit, final PacketDecoder decoder, final DecodedPacket packet,
+                      final boolean serde) throws IOException {
+        final SingleObjectSerde<NtpFlowBatch> batches = SingleObjectSerde.ntpFlowBatch();
+        final long[] flows = {0, 0};
+        final FlowSink out = interval -> {
+            flows[0] += interval.flows().size();
+            if (serde) {
+                for (final FlowBatches.Partitioned batch : FlowBatches.split("bench", interval, 1,
+                        FlowBatches.DEFAULT_MAX_FLOWS_PER_BATCH)) {
+                    final byte[] bytes = batches.serializer().serialize(SERDE_TOPIC, batch.batch());
+                    flows[1] += bytes.length + batches.deserializer().deserialize(SERDE_TOPIC, bytes).getFlows().size();
+                }
+            }
+        };
+        final FlowCombiner combiner = new FlowCombiner(FlowCombiner.DEFAULT_INTERVAL, FlowCombiner.DEFAULT_MAX_FLOWS, out);
+        long count = 0;
+        long ntp = 0;
+        try (CaptureReader reader = CaptureFiles.open(file, FAIL_ON_PROBLEM)) {
+            final CapturedFrame frame = new CapturedFrame();
+            while (count < limit && reader.next(frame)) {
+                count++;
+                if (decoder.decode(frame, packet) == DecodeResult.NTP) {
+                    ntp++;
+                    combiner.accept(packet);
+                }
+            }
+        }
+        combiner.flush(out);
+        expectAllNtp(count, ntp);
+        flowsPerPacket = (double) flows[0] / count;
+        sink += flows[0] + flows[1];
         return count;
     }
 
