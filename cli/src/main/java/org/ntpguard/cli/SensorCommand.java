@@ -18,6 +18,7 @@ import org.ntpguard.capture.metrics.SensorMetrics;
 import org.ntpguard.capture.publish.BrokerProbe;
 import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.Namespaces;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
@@ -106,6 +107,12 @@ final class SensorCommand implements Callable<Integer> {
             description = "Topic for NtpPacket records, with --publish-packets (default: ${DEFAULT-VALUE}).")
     String packetsTopic;
 
+    @Option(names = "--namespace", paramLabel = "<name>",
+            description = "Prefix every topic with <name>. (e.g. case-2024-05): a replay's own topics, read by a "
+                    + "detector started with the same --namespace, so that old capture time never disturbs live "
+                    + "detection.")
+    String namespace;
+
     @Mixin
     FlowSettings flowSettings;
 
@@ -143,6 +150,13 @@ final class SensorCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
         final FlowOptions flowOptions = flowSettings.options();
+        if (namespace != null) {
+            try {
+                Namespaces.check(namespace);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+            }
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final Properties user = new Properties();
         if (producerConfig != null) {
@@ -165,7 +179,8 @@ final class SensorCommand implements Callable<Integer> {
                     + "queued, up to " + queue + ")");
             err.flush();
         }
-        final SensorTopics topics = new SensorTopics(flowsTopic, packetsTopic, heartbeatsTopic);
+        final SensorTopics named = new SensorTopics(flowsTopic, packetsTopic, heartbeatsTopic);
+        final SensorTopics topics = namespace == null ? named : named.inNamespace(namespace);
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final CaptureSession session = new CaptureSession(stats, problems);

@@ -19,6 +19,16 @@ public record SensorTopics(String flows, String packets, String heartbeats) {
         Objects.requireNonNull(heartbeats, "heartbeats");
     }
 
+    /**
+     * These topics in a namespace: each name prefixed with {@code namespace + "."}, as the detector's topics are
+     * with the same namespace. A replay gets a namespace of its own, and its own detector, so that its old capture
+     * time never moves a live detector's event time.
+     */
+    public SensorTopics inNamespace(final String namespace) {
+        final String prefix = Namespaces.check(namespace) + ".";
+        return new SensorTopics(prefix + flows, prefix + packets, prefix + heartbeats);
+    }
+
     public static SensorTopics defaults() {
         return new SensorTopics("ntp.flows", "ntp.packets", "ntp.heartbeats");
     }
