@@ -17,6 +17,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
+import org.ntpguard.schema.Namespaces;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -33,7 +34,7 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true,
-        description = "Runs the detector on a Kafka cluster: reads ntp.packets and ntp.heartbeats, writes ntp.alerts "
+        description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts "
                 + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped on request", "2:bad option or config, topic setup refused, or the app failed"})
@@ -90,6 +91,12 @@ final class DetectCommand implements Callable<Integer> {
                     + "application.server): /hosts/{address} asks the instance that owns the address")
     String applicationServer;
 
+    @Option(names = "--namespace", paramLabel = "NAME",
+            description = "read and write the topics of namespace NAME (every topic prefixed with NAME.), as a sensor "
+                    + "started with the same --namespace writes them; the application id and the dead-letter topic "
+                    + "get the prefix too: a replayed case with a detector of its own, apart from live detection")
+    String namespace;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -97,6 +104,13 @@ final class DetectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (httpPort < 0 || httpPort > 65_535) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
+        if (namespace != null) {
+            try {
+                Namespaces.check(namespace);
+            } catch (final IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+            }
         }
         final Properties file = new Properties();
         if (config != null) {
@@ -127,8 +141,11 @@ final class DetectCommand implements Callable<Integer> {
         }
         final Path state = stateDir != null ? stateDir
                 : Path.of(System.getProperty("java.io.tmpdir"), "ntpguard-streams");
-        final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrapServers, applicationId, state, threads,
-                TopicNames.defaults(), DetectorApp.DEFAULT_DEAD_LETTER_TOPIC, partitions, true, kafka);
+        final String prefix = namespace == null ? "" : namespace + ".";
+        final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrapServers, prefix + applicationId,
+                namespace == null ? state : state.resolve(namespace), threads,
+                namespace == null ? TopicNames.defaults() : TopicNames.defaults().inNamespace(namespace),
+                prefix + DetectorApp.DEFAULT_DEAD_LETTER_TOPIC, partitions, true, kafka);
         final FeedSettings feeds;
         final HttpEndpoints http;
         try {

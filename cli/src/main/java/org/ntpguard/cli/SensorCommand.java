@@ -18,7 +18,7 @@ import org.ntpguard.capture.metrics.SensorMetrics;
 import org.ntpguard.capture.publish.BrokerProbe;
 import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.FlowOptions;
-import org.ntpguard.capture.publish.Namespaces;
+import org.ntpguard.schema.Namespaces;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;

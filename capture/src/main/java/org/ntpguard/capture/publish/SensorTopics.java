@@ -1,6 +1,7 @@
 package org.ntpguard.capture.publish;
 
 import java.util.Objects;
+import org.ntpguard.schema.Namespaces;
 
 /**
  * The topics a sensor writes. The defaults are those of the detector's {@code TopicNames} (streams-app), which

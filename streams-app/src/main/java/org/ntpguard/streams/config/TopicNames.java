@@ -1,18 +1,28 @@
 package org.ntpguard.streams.config;
 
+import org.ntpguard.schema.Namespaces;
+
 /**
  * The topics the detector reads and writes. The defaults are the product's contract; a deployment may rename them
- * (several detectors on one cluster, say).
+ * (several detectors on one cluster, say), or put them all in a namespace.
  *
- * @param packets    NtpPacket records keyed by client address, record timestamp = capture time
- * @param heartbeats SensorHeartbeat records on every partition, moving event time on where no packet does; must
- *                   have as many partitions as {@code packets}
+ * @param flows      NtpFlowBatch records, one per sensor, partition and interval: what detection reads
+ * @param packets    NtpPacket records keyed by client address: the sensors' optional forensic feed, never read here
+ * @param heartbeats SensorHeartbeat records on every partition, moving event time on where no flow does; must
+ *                   have as many partitions as {@code flows}
  * @param alerts     NtpAlert records keyed by TYPE/subject
  * @param blocklist  BlocklistEntry records keyed by address/prefix, compacted, tombstones on expiry
  */
-public record TopicNames(String packets, String heartbeats, String alerts, String blocklist) {
+public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist) {
 
     public static TopicNames defaults() {
-        return new TopicNames("ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist");
+        return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist");
+    }
+
+    /** Every name prefixed with {@code namespace + "."}: a replay's own topics beside live ones. */
+    public TopicNames inNamespace(final String namespace) {
+        final String prefix = Namespaces.check(namespace) + ".";
+        return new TopicNames(prefix + flows, prefix + packets, prefix + heartbeats, prefix + alerts,
+                prefix + blocklist);
     }
 }

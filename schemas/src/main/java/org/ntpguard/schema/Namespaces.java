@@ -1,4 +1,4 @@
-package org.ntpguard.capture.publish;
+package org.ntpguard.schema;
 
 import java.util.regex.Pattern;
 
