@@ -61,7 +61,7 @@ class RunCommandTest {
             assertThat(running.get(2, TimeUnit.MINUTES)).as(command.err.toString()).isEqualTo(ExitCodes.OK);
         }
         assertThat(command.err.toString()).contains("broker at 127.0.0.1:", "NTP datagrams " + REQUESTS,
-                "published " + REQUESTS + ", dropped (queue full) 0, send errors 0");
+                "published " + REQUESTS + " (", "dropped (queue full) 0, send errors 0");
         assertThat(holdsTheAlert(report)).as("final alerts.jsonl").isTrue();
         assertThat(Files.readAllLines(report.resolve("blocklist.txt"))).containsExactly("127.0.0.1"); // single addresses bare
         assertThat(Files.readString(report.resolve("summary.json")))

@@ -26,6 +26,7 @@ import org.ntpguard.capture.LateListener;
 import org.ntpguard.capture.PrometheusText;
 import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.TestBroker;
+import org.ntpguard.capture.flow.FlowBatches;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -40,11 +41,20 @@ class SensorCommandTest {
         return command.run(args);
     }
 
+    /** Packets, heartbeats and flows topics, three partitions each. */
     private static String[] topics() {
         final String packets = TestBroker.uniqueTopic("ntp.packets");
         final String heartbeats = TestBroker.uniqueTopic("ntp.heartbeats");
-        TestBroker.createTopics(packets, 3, heartbeats, 3);
-        return new String[] {packets, heartbeats};
+        final String flows = TestBroker.uniqueTopic("ntp.flows");
+        TestBroker.createTopics(packets, 3, heartbeats, 3, flows, 3);
+        return new String[] {packets, heartbeats, flows};
+    }
+
+    /** The datagrams in the flows on {@code topic}. */
+    private static long flowPackets(final String topic) {
+        return TestBroker.readAll(topic).stream()
+                .map(r -> SingleObjectSerde.ntpFlowBatch().deserializer().deserialize(r.topic(), r.value()))
+                .mapToLong(FlowBatches::packets).sum();
     }
 
     @Test
@@ -55,11 +65,12 @@ class SensorCommandTest {
 
         final int status = run("sensor", "--read", file.toString(), "--bootstrap-servers",
                 TestBroker.bootstrapServers(), "--sensor", "test", "--packets-topic", topics[0],
-                "--heartbeats-topic", topics[1], "--no-http");
+                "--heartbeats-topic", topics[1], "--flows-topic", topics[2], "--publish-packets", "--no-http");
 
         assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
-        assertThat(err.toString()).contains("NTP datagrams " + decoded.size(),
-                "published " + decoded.size() + ", dropped (queue full) 0, send errors 0");
+        assertThat(err.toString()).contains("NTP datagrams " + decoded.size(), "published " + decoded.size() + " (",
+                decoded.size() + " packet records), dropped (queue full) 0, send errors 0");
+        assertThat(flowPackets(topics[2])).isEqualTo(decoded.size());
         final List<ConsumerRecord<byte[], byte[]>> records = TestBroker.readAll(topics[0]);
         final List<NtpPacket> published = records.stream().map(r -> {
             final NtpPacket packet = SingleObjectSerde.ntpPacket().deserializer().deserialize(r.topic(), r.value());
@@ -84,7 +95,7 @@ class SensorCommandTest {
         try (LateListener broker = new LateListener()) {
             final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> run("sensor", "--read",
                     file.toString(), "--bootstrap-servers", broker.bootstrapServers(), "--packets-topic", topics[0],
-                    "--heartbeats-topic", topics[1], "--no-http"));
+                    "--heartbeats-topic", topics[1], "--flows-topic", topics[2], "--no-http"));
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!err.toString().contains("not reachable") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -98,8 +109,9 @@ class SensorCommandTest {
             assertThat(err.toString().lines().filter(line -> line.contains("not reachable")).toList())
                     .containsExactly("ntpguard sensor: broker " + broker.bootstrapServers()
                             + " not reachable; retrying (packets are queued, up to 65536)");
-            assertThat(err.toString()).contains("published " + decoded.size() + ", dropped (queue full) 0");
-            assertThat(TestBroker.readAll(topics[0])).hasSize(decoded.size());
+            assertThat(err.toString()).contains("published " + decoded.size() + " (", "dropped (queue full) 0");
+            assertThat(flowPackets(topics[2])).isEqualTo(decoded.size());
+            assertThat(TestBroker.readAll(topics[0])).isEmpty(); // no forensic feed unless asked
         }
     }
 
@@ -111,7 +123,7 @@ class SensorCommandTest {
             final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> command.run("sensor",
                     "-i", "lo", "--filter", ntp.filter(), "--bootstrap-servers", TestBroker.bootstrapServers(),
                     "--sensor", "lo-test", "--packets-topic", topics[0], "--heartbeats-topic", topics[1],
-                    "--no-http"));
+                    "--flows-topic", topics[2], "--publish-packets", "--no-http"));
             LoopbackNtp.await("capture start", () -> err.toString().contains("capturing on lo"), sensor,
                     Duration.ofSeconds(30), err);
             final long before = System.currentTimeMillis();
@@ -150,9 +162,10 @@ class SensorCommandTest {
         final long datagrams = Long.parseLong(decoded.group(1));
         assertThat(datagrams).isBetween(2L, 2L + burst);
         assertThat(err.toString())
-                .contains("published " + datagrams + ", dropped (queue full) 0, send errors 0")
+                .contains("published " + datagrams + " (", "dropped (queue full) 0, send errors 0")
                 .doesNotContain("unsent");
         assertThat(TestBroker.readAll(topics[0])).hasSize((int) datagrams);
+        assertThat(flowPackets(topics[2])).isEqualTo(datagrams);
     }
 
     @Test
@@ -166,7 +179,7 @@ class SensorCommandTest {
             // The broker comes up late: the sensor holds its packets, and runs, until it does.
             final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> command.run("sensor",
                     "--read", file.toString(), "--bootstrap-servers", broker.bootstrapServers(), "--packets-topic",
-                    topics[0], "--heartbeats-topic", topics[1], "--http-port", "0"));
+                    topics[0], "--heartbeats-topic", topics[1], "--flows-topic", topics[2], "--http-port", "0"));
             final URI metrics = URI.create(awaitLine(command, "ntpguard sensor: metrics at ")
                     .substring("ntpguard sensor: metrics at ".length()));
             PrometheusText scrape = PrometheusText.parse("");
