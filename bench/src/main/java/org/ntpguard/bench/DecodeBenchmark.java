@@ -91,13 +91,15 @@ public final class DecodeBenchmark {
                 warmups = Integer.parseInt(arg.substring("--warmups=".length()));
             } else if (arg.startsWith("--data=")) {
                 data = Path.of(arg.substring("--data=".length()));
+            } else if (arg.startsWith("--file=")) {
+                external = Path.of(arg.substring("--file=".length()));
             } else if (arg.startsWith("--stages=")) {
                 stages = arg.substring("--stages=".length());
             } else if ("--no-tools".equals(arg)) {
                 tools = false;
             } else if (arg.startsWith("-")) {
                 throw new IllegalArgumentException("unknown option: " + arg
-                    + " (expected: [packets] [--rounds=N] [--warmups=N] [--data=DIR] [--stages=abcdefg] [--no-tools])");
+                    + " (expected: [packets] [--rounds=N] [--warmups=N] [--data=DIR] [--stages=abcdefg] [--file=PATH] [--no-tools])");
             } else {
                 packets = Long.parseLong(arg.replace("_", ""));
             }
@@ -111,6 +113,8 @@ public final class DecodeBenchmark {
 
     /** The stages to run, by letter (--stages=bfg): all by default. */
     private static String stages = "abcdefg";
+    /** A capture of someone else's to measure instead of the generated one (--file=PATH; every frame NTP). */
+    private static Path external;
 
     private static boolean stage(final char letter) {
         return stages.indexOf(letter) >= 0;
@@ -119,7 +123,7 @@ public final class DecodeBenchmark {
     static void run(final long packets, final int rounds, final int warmups, final Path data, final boolean tools)
         throws Exception {
         Files.createDirectories(data);
-        final Path file = ensureCapture(data, packets, MixedTraffic.DEFAULT_SEED);
+        final Path file = external != null ? external : ensureCapture(data, packets, MixedTraffic.DEFAULT_SEED);
         System.out.println(machineFacts());
         System.out.printf("capture: %s, %,d packets, %,d bytes, seed %d%n%n", file, packets, Files.size(file),
             MixedTraffic.DEFAULT_SEED);

@@ -47,8 +47,7 @@ public final class FlowCombiner implements PacketSink {
     private final int intervalMillis;
     private final int maxFlows;
     private final FlowSink sink;
-    private final byte[] clientScratch = new byte[DecodedPacket.IPV6_ADDRESS_LENGTH];
-    private final byte[] serverScratch = new byte[DecodedPacket.IPV6_ADDRESS_LENGTH];
+    private final PairKey key = new PairKey();
 
     /** Open addressing, linear probing; rebuilt at each flush (rows that stay are few). */
     private final FlowAccumulator[] slots;
@@ -109,14 +108,7 @@ public final class FlowCombiner implements PacketSink {
         final NtpMessage ntp = packet.ntp();
         final Role role = ntp.role();
         final boolean clientIsSource = NtpPacketMapper.clientIsSource(packet, ntp, role);
-        final int length;
-        if (clientIsSource) {
-            length = packet.source(clientScratch);
-            packet.destination(serverScratch);
-        } else {
-            length = packet.destination(clientScratch);
-            packet.source(serverScratch);
-        }
+        key.set(packet, clientIsSource);
         final long millis = Math.floorDiv(packet.timestampNanos(), 1_000_000L);
         final long interval = Math.floorDiv(millis, intervalMillis) * intervalMillis;
         if (interval > currentInterval) {
@@ -125,7 +117,7 @@ public final class FlowCombiner implements PacketSink {
             }
             currentInterval = interval;
         }
-        final FlowAccumulator flow = row(length, interval, millis);
+        final FlowAccumulator flow = row(interval, millis);
         flow.seen(millis);
         flow.clientPort(clientIsSource ? packet.sourcePort() : packet.destinationPort());
         count(flow, packet, ntp, role, millis);
@@ -202,11 +194,11 @@ public final class FlowCombiner implements PacketSink {
         return ntp.li() == 3 || header.stratum() == 0 || header.stratum() >= 16;
     }
 
-    private FlowAccumulator row(final int length, final long interval, final long millis) throws IOException {
-        final int hash = hash(length, interval);
+    private FlowAccumulator row(final long interval, final long millis) throws IOException {
+        final int hash = key.hash(interval);
         int slot = hash & mask;
         for (FlowAccumulator row = slots[slot]; row != null; row = slots[slot]) {
-            if (row.hash == hash && row.matches(clientScratch, serverScratch, length, interval)) {
+            if (row.hash == hash && row.matches(key, interval)) {
                 return row;
             }
             slot = (slot + 1) & mask;
@@ -217,22 +209,10 @@ public final class FlowCombiner implements PacketSink {
             slot = hash & mask;
         }
         final FlowAccumulator row = freeCount > 0 ? free[--freeCount] : new FlowAccumulator();
-        row.reset(clientScratch, serverScratch, length, interval, hash, millis);
+        row.reset(key, interval, hash, millis);
         slots[slot] = row;
         active[activeCount++] = row;
         return row;
-    }
-
-    private int hash(final int length, final long interval) {
-        int h = (int) (interval ^ (interval >>> 32));
-        for (int i = 0; i < length; i++) {
-            h = 31 * h + clientScratch[i];
-            h = 31 * h + serverScratch[i];
-        }
-        h ^= h >>> 16;
-        h *= 0x85EBCA6B;
-        h ^= h >>> 13;
-        return h;
     }
 
     /**
