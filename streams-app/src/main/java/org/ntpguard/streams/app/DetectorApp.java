@@ -50,8 +50,8 @@ public final class DetectorApp implements AutoCloseable {
     public static final int DEFAULT_PARTITIONS = 3;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_TASK_IDLE = Duration.ZERO;
-    static final int BUFFERED_RECORDS_PER_PARTITION = 20_000;
-    static final int MAX_POLL_RECORDS = 5_000;
+    static final int BUFFERED_RECORDS_PER_PARTITION = 1_000;
+    static final int MAX_POLL_RECORDS = 1_000;
 
     /**
      * @param kafka           extra Kafka Streams / client settings (SASL, TLS...), applied over ours
@@ -125,15 +125,14 @@ public final class DetectorApp implements AutoCloseable {
         // Exactly-once commits a transaction per interval and waits for it (tens of ms on a busy machine): 100 ms,
         // the exactly-once default, spent a third of a replay's time waiting. A second still alerts within seconds.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL.toMillis());
-        // A task reads a packets and a heartbeats partition, and may take a heartbeat before packets sent ahead of it
+        // A task reads a flows and a heartbeats partition, and may take a heartbeat before flows sent ahead of it
         // are fetched (the lag it goes by can be stale). Waiting for the other partition (2 s) kept the order but
         // cost two thirds of a replay's time, in waits re-armed again and again; the topology holds such a
         // heartbeat back itself (HeartbeatGate), so no task waits.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE.toMillis());
-        // Packet events are small and many: with the defaults (1,000 buffered records a partition, 1,000 a poll) the
-        // stream thread was found waiting on fetches in 11 of 27 stack samples while a replay's backlog sat on the
-        // broker. 1M packets end to end, median of 7 runs: 51 s with the defaults, 47 s with these (at most ~5 MB
-        // buffered a partition).
+        // A flow batch holds up to a few thousand flows (up to ~400 KB): the 20,000 buffered records a partition and
+        // 5,000 a poll that paid off for one small record per packet could hold gigabytes of batches now. Kafka's
+        // defaults bound a partition's buffer to 1,000 batches.
         props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, BUFFERED_RECORDS_PER_PARTITION);
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), MAX_POLL_RECORDS);
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
@@ -160,12 +159,12 @@ public final class DetectorApp implements AutoCloseable {
     public void start(final Duration timeout) throws InterruptedException {
         TopicSetup.ensure(admin, new TopicSetup.Plan(settings.topics(), settings.deadLetterTopic(),
                 settings.partitions(), TopicSetup.DEFAULT_RETENTION_BYTES));
-        final int packetPartitions = TopicSetup.partitions(admin, settings.topics().packets());
-        if (packetPartitions != settings.partitions()) {
-            // The per-server windows wait for the progress of every packets partition: they must know how many.
-            throw new TopicSetup.TopicSetupException(settings.topics().packets() + " has " + packetPartitions
+        final int flowPartitions = TopicSetup.partitions(admin, settings.topics().flows());
+        if (flowPartitions != settings.partitions()) {
+            // The per-server windows wait for the progress of every flows partition: they must know how many.
+            throw new TopicSetup.TopicSetupException(settings.topics().flows() + " has " + flowPartitions
                     + " partitions, the detector was configured for " + settings.partitions()
-                    + " (start it with --partitions " + packetPartitions + ")");
+                    + " (start it with --partitions " + flowPartitions + ")");
         }
         streams.start();
         final long deadline = System.nanoTime() + timeout.toNanos();

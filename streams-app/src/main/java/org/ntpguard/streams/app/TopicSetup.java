@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * Creates the detector's topics when they are missing and checks those that exist.
  *
  * <p>Replayed captures carry their capture time as record timestamp, often years old: every topic holding such
- * records (packets, heartbeats, alerts, dead letters) is created with {@code retention.ms=-1} and a size bound
- * instead, and with {@code message.timestamp.before.max.ms} at its maximum so that a broker configured to refuse old
- * timestamps still takes them. The blocklist is compacted: its consumers want the last entry per address.
+ * records (flows, the forensic packets feed, heartbeats, alerts, dead letters) is created with {@code retention.ms=-1}
+ * and a size bound instead, and with {@code message.timestamp.before.max.ms} at its maximum so that a broker
+ * configured to refuse old timestamps still takes them. The flows topic takes records of up to
+ * {@value #FLOW_BATCH_MAX_BYTES} bytes (a sensor's batch of a few thousand flows). The blocklist is compacted: its
+ * consumers want the last entry per address.
  */
 public final class TopicSetup {
 
@@ -36,9 +38,15 @@ public final class TopicSetup {
     /** Per partition: time never deletes a replayed record, size bounds the disk. */
     public static final long DEFAULT_RETENTION_BYTES = 1L << 30;
     private static final long TIMEOUT_SECONDS = 60;
+    /**
+     * {@code max.message.bytes} of the flows topic: the sensor's producer sends requests of up to 4 MiB; a batch of
+     * 4,096 flows is ~400 KB before compression, well under the broker's 1 MiB default, but a topic's own limit
+     * must not be what refuses a sensor's larger batch setting.
+     */
+    public static final int FLOW_BATCH_MAX_BYTES = 4 * 1024 * 1024 + 1024;
 
     /**
-     * @param partitions         partitions of a created topic; packets and heartbeats always get the same count
+     * @param partitions         partitions of a created topic; flows and heartbeats always get the same count
      * @param deadLetterTopic    where undecodable records go
      * @param retentionBytes     per-partition size bound of the time-unbounded topics
      */
@@ -74,6 +82,9 @@ public final class TopicSetup {
         configs.put(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
         // Capture time can also be ahead of the broker's clock (a sensor's clock skew): keep those records too.
         configs.put(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, String.valueOf(Long.MAX_VALUE));
+        if (topic.equals(plan.topics().flows())) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(FLOW_BATCH_MAX_BYTES));
+        }
         return configs;
     }
 
@@ -85,19 +96,19 @@ public final class TopicSetup {
      */
     public static List<String> ensure(final Admin admin, final Plan plan) {
         final TopicNames t = plan.topics();
-        final List<String> all = List.of(t.packets(), t.heartbeats(), t.alerts(), t.blocklist(),
+        final List<String> all = List.of(t.flows(), t.packets(), t.heartbeats(), t.alerts(), t.blocklist(),
                 plan.deadLetterTopic());
         final Set<String> existing = call(admin.listTopics().names());
         final Map<String, TopicDescription> described = existing.isEmpty() ? Map.of()
                 : call(admin.describeTopics(all.stream().filter(existing::contains).toList()).allTopicNames());
 
-        final Integer packetPartitions = partitions(described, t.packets());
+        final Integer flowPartitions = partitions(described, t.flows());
         final Integer heartbeatPartitions = partitions(described, t.heartbeats());
-        if (packetPartitions != null && heartbeatPartitions != null
-                && !packetPartitions.equals(heartbeatPartitions)) {
+        if (flowPartitions != null && heartbeatPartitions != null
+                && !flowPartitions.equals(heartbeatPartitions)) {
             throw new TopicSetupException(t.heartbeats() + " has " + heartbeatPartitions + " partitions and "
-                    + t.packets() + " " + packetPartitions + " (expected: the same count, heartbeats move event time"
-                    + " on every packets partition)");
+                    + t.flows() + " " + flowPartitions + " (expected: the same count, heartbeats move event time"
+                    + " on every flows partition)");
         }
         if (described.containsKey(t.blocklist())) {
             final String policy = config(admin, t.blocklist(), TopicConfig.CLEANUP_POLICY_CONFIG);
@@ -106,7 +117,7 @@ public final class TopicSetup {
                         + " (expected: compact; the blocklist keeps the last entry per address)");
             }
         }
-        for (final String topic : List.of(t.packets(), t.heartbeats())) {
+        for (final String topic : List.of(t.flows(), t.heartbeats())) {
             if (described.containsKey(topic)) {
                 final String retention = config(admin, topic, TopicConfig.RETENTION_MS_CONFIG);
                 if (!"-1".equals(retention)) {
@@ -120,10 +131,10 @@ public final class TopicSetup {
         for (final String topic : all) {
             if (!described.containsKey(topic) && !missing.containsKey(topic)) {
                 int partitions = plan.partitions();
-                if (topic.equals(t.packets()) && heartbeatPartitions != null) {
+                if (topic.equals(t.flows()) && heartbeatPartitions != null) {
                     partitions = heartbeatPartitions;
-                } else if (topic.equals(t.heartbeats()) && packetPartitions != null) {
-                    partitions = packetPartitions;
+                } else if (topic.equals(t.heartbeats()) && flowPartitions != null) {
+                    partitions = flowPartitions;
                 }
                 missing.put(topic, new NewTopic(topic, Optional.of(partitions), Optional.empty())
                         .configs(configs(plan, topic)));

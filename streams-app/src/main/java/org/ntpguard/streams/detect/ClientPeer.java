@@ -120,6 +120,38 @@ public final class ClientPeer {
         }
     }
 
+    /**
+     * Adds a flow with this peer's server, as its datagrams would have been added one by one: the flow's RATE KoD
+     * figures are those a peer of its own counted in capture order, merged as {@link #merge} does. When every
+     * datagram of the flow comes after this peer's earliest RATE KoD, all its requests count, as they would have
+     * one by one (its remembered request times are only the latest {@value #PENDING_REQUEST_TIMES}).
+     */
+    void add(final PairFlow f) {
+        requests += f.requests();
+        requestBytes += f.requestBytes();
+        responses += f.responses();
+        responseBytes += f.responseBytes();
+        kods += f.kods();
+        rateKods += f.rateKods();
+        mode6Requests += f.mode6Requests();
+        mode7Requests += f.mode7Requests();
+        monlistRequests += f.monlistRequests();
+        monlistResponses += f.monlistResponses();
+        if (f.firstSeen() > firstRateKod) {
+            requestsAfterRateKod += f.requests();
+            return;
+        }
+        requestsAfterRateKod += f.requestsAfterRateKod();
+        for (final long t : f.pendingRequestTimes()) {
+            if (t > firstRateKod) {
+                requestsAfterRateKod++;
+            } else {
+                remember(t);
+            }
+        }
+        earliestRateKod(f.firstRateKod());
+    }
+
     void merge(final ClientPeer other) {
         requests += other.requests;
         requestBytes += other.requestBytes;

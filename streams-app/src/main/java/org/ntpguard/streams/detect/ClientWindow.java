@@ -17,8 +17,13 @@ import java.util.Optional;
  * HLL sketches of about 2.6 KB each, {@value KissCodes#MAX_CODES} kiss codes and {@value Sensors#MAX} sensor names.
  * Totals (requests, responses, bytes, monlist) always count every packet.
  *
- * <p>Events may come in any order: every counter is a sum, min or max, and "requests after a RATE KoD" is
- * order-independent as {@link ClientPeer} explains.
+ * <p>Flows may come in any order: every counter is a sum, min or max, and "requests after a RATE KoD" is
+ * order-independent as {@link ClientPeer} explains. Adding a flow gives the window that adding its datagrams one by
+ * one gives, with two differences past the bounds only: a server enters a full peer table in the order of its
+ * flow's first datagram rather than its first request or response (the same unless the flow starts with a
+ * symmetric or broadcast datagram, and only the {@code peerTableCap + 1}st server on is concerned), and a sensor
+ * counts at most {@value org.ntpguard.streams.detect.ClientPeer#PENDING_REQUEST_TIMES} request times per flow for
+ * a RATE KoD of the same pair that another flow (another sensor, a late datagram) stamps earlier.
  */
 public final class ClientWindow {
 
@@ -67,80 +72,57 @@ public final class ClientWindow {
 
     /** Counts one packet of this client's traffic (the topology keys by {@code event.client()}). */
     public ClientWindow add(final PacketEvent e) {
-        firstSeen = Math.min(firstSeen, e.timestampMillis());
-        lastSeen = Math.max(lastSeen, e.timestampMillis());
-        sensors.add(e.sensor());
-        if (e.isRequest()) {
-            addRequest(e);
-        } else if (e.isResponse()) {
-            addResponse(e);
+        return add(PairFlow.of(e));
+    }
+
+    /**
+     * Counts one flow of this client's traffic: the same window as adding its datagrams one by one (see the class
+     * comment for where the peer table's admission order can differ).
+     */
+    public ClientWindow add(final PairFlow f) {
+        firstSeen = Math.min(firstSeen, f.firstSeen());
+        lastSeen = Math.max(lastSeen, f.lastSeen());
+        sensors.add(f.sensor());
+        if (f.requests() > 0) {
+            addRequests(f);
+        }
+        if (f.responses() > 0) {
+            addResponses(f);
+        }
+        if (f.requests() == 0 && f.responses() == 0) {
+            return this;
+        }
+        final ClientPeer peer = admit(f.server());
+        if (peer == null) {
+            overflowRequests += f.requests();
+            overflowResponses += f.responses();
+        } else {
+            peer.add(f);
         }
         return this;
     }
 
-    private void addRequest(final PacketEvent e) {
-        requests++;
-        requestBytes += e.ntpBytes();
-        serversAsked.add(e.server());
-        if (e.isControl()) {
-            controlServersAsked.add(e.server());
+    private void addRequests(final PairFlow f) {
+        requests += f.requests();
+        requestBytes += f.requestBytes();
+        serversAsked.add(f.server());
+        if (f.controlRequests() > 0) {
+            controlServersAsked.add(f.server());
         }
-        if (e.mode() == 6 && e.controlOpcode() >= 0 && e.controlOpcode() < 64) {
-            controlOpcodes |= 1L << e.controlOpcode();
-        }
-        if (e.mode() == 7 && e.requestCode() >= 0 && e.requestCode() < 128) {
-            if (e.requestCode() < 64) {
-                requestCodesLow |= 1L << e.requestCode();
-            } else {
-                requestCodesHigh |= 1L << (e.requestCode() - 64);
-            }
-        }
-        if (e.isMonlist()) {
-            monlistRequests++;
-            monlistRequestBytes += e.ntpBytes();
-        }
-        final ClientPeer peer = admit(e.server());
-        if (peer == null) {
-            overflowRequests++;
-            return;
-        }
-        peer.request(e.timestampMillis(), e.ntpBytes());
-        if (e.mode() == 6) {
-            peer.mode6Requests++;
-        } else if (e.mode() == 7) {
-            peer.mode7Requests++;
-        }
-        if (e.isMonlist()) {
-            peer.monlistRequests++;
-        }
+        controlOpcodes |= f.controlOpcodes();
+        requestCodesLow |= f.requestCodesLow();
+        requestCodesHigh |= f.requestCodesHigh();
+        monlistRequests += f.monlistRequests();
+        monlistRequestBytes += f.monlistRequestBytes();
     }
 
-    private void addResponse(final PacketEvent e) {
-        responses++;
-        responseBytes += e.ntpBytes();
-        serversAnswering.add(e.server());
-        if (e.isKissOfDeath()) {
-            kissCodes.add(e.kissCode(), 1);
-        }
-        if (e.isMonlist()) {
-            monlistResponses++;
-            monlistResponseBytes += e.ntpBytes();
-        }
-        final ClientPeer peer = admit(e.server());
-        if (peer == null) {
-            overflowResponses++;
-            return;
-        }
-        peer.response(e.ntpBytes());
-        if (e.isKissOfDeath()) {
-            peer.kods++;
-            if (KissCodes.RATE.equals(e.kissCode())) {
-                peer.rateKod(e.timestampMillis());
-            }
-        }
-        if (e.isMonlist()) {
-            peer.monlistResponses++;
-        }
+    private void addResponses(final PairFlow f) {
+        responses += f.responses();
+        responseBytes += f.responseBytes();
+        serversAnswering.add(f.server());
+        f.kissCodes().forEach(kissCodes::add);
+        monlistResponses += f.monlistResponses();
+        monlistResponseBytes += f.monlistResponseBytes();
     }
 
     /** The server's row, created while the table has room; null once it is full and the server is new. */

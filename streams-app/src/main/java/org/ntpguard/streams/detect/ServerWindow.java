@@ -15,6 +15,9 @@ import java.util.Optional;
  * <p>Configuration-free: whether a mode 6/7 client is trusted is decided by the detector from the peer table. The
  * table keeps the first {@code peerTableCap} clients exactly; later clients only reach the overflow counters and the
  * distinct-clients sketch, so control responses to them are counted but their clients' trust is unknown.
+ *
+ * <p>Adding a flow gives the window that adding its datagrams one by one gives; past a full peer table, a client
+ * enters in the order of its flow's first datagram rather than its first request or response.
  */
 public final class ServerWindow {
 
@@ -59,57 +62,41 @@ public final class ServerWindow {
 
     /** Counts one packet of this server's traffic (the topology keys by {@code event.server()}). */
     public ServerWindow add(final PacketEvent e) {
-        firstSeen = Math.min(firstSeen, e.timestampMillis());
-        lastSeen = Math.max(lastSeen, e.timestampMillis());
-        sensors.add(e.sensor());
-        if (!e.isRequest() && !e.isResponse()) {
+        return add(PairFlow.of(e));
+    }
+
+    /** Counts one flow of this server's traffic: the same window as adding its datagrams one by one. */
+    public ServerWindow add(final PairFlow f) {
+        firstSeen = Math.min(firstSeen, f.firstSeen());
+        lastSeen = Math.max(lastSeen, f.lastSeen());
+        sensors.add(f.sensor());
+        if (f.requests() == 0 && f.responses() == 0) {
             return this;
         }
-        clients.add(e.client());
-        final ServerPeer peer = admit(e.client());
-        if (e.isRequest()) {
-            requests++;
-            requestBytes += e.ntpBytes();
-            if (peer == null) {
-                overflowRequests++;
-            } else {
-                peer.requests++;
-                peer.requestBytes += e.ntpBytes();
-            }
-            return this;
-        }
-        responses++;
-        responseBytes += e.ntpBytes();
-        if (e.isKissOfDeath()) {
-            kissCodes.add(e.kissCode(), 1);
-        }
-        if (e.unsynchronized()) {
-            unsynchronizedResponses++;
-        }
-        if (e.isControl()) {
-            controlResponses++;
-        }
-        if (e.isMonlist()) {
-            monlistResponses++;
-            monlistResponseBytes += e.ntpBytes();
-        }
+        clients.add(f.client());
+        final ServerPeer peer = admit(f.client());
+        requests += f.requests();
+        requestBytes += f.requestBytes();
+        responses += f.responses();
+        responseBytes += f.responseBytes();
+        f.kissCodes().forEach(kissCodes::add);
+        unsynchronizedResponses += f.unsynchronizedResponses();
+        controlResponses += f.controlResponses();
+        monlistResponses += f.monlistResponses();
+        monlistResponseBytes += f.monlistResponseBytes();
         if (peer == null) {
-            overflowResponses++;
-            if (e.isControl()) {
-                overflowControlResponses++;
-            }
+            overflowRequests += f.requests();
+            overflowResponses += f.responses();
+            overflowControlResponses += f.controlResponses();
             return this;
         }
-        peer.responses++;
-        peer.responseBytes += e.ntpBytes();
-        if (e.mode() == 6) {
-            peer.mode6Responses++;
-        } else if (e.mode() == 7) {
-            peer.mode7Responses++;
-        }
-        if (e.isMonlist()) {
-            peer.monlistResponses++;
-        }
+        peer.requests += f.requests();
+        peer.requestBytes += f.requestBytes();
+        peer.responses += f.responses();
+        peer.responseBytes += f.responseBytes();
+        peer.mode6Responses += f.mode6Responses();
+        peer.mode7Responses += f.mode7Responses();
+        peer.monlistResponses += f.monlistResponses();
         return this;
     }
 

@@ -29,7 +29,14 @@ public final class DetectorMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final Counter[][] alerts = new Counter[AlertType.values().length][Severity.values().length];
     private final Counter[] alertUpdates = new Counter[AlertType.values().length];
+    /** The {@code side} tag of the per-client windows' meters. */
+    public static final String CLIENT_SIDE = "client";
+    /** The {@code side} tag of the per-server windows' meters. */
+    public static final String SERVER_SIDE = "server";
+
     private final Counter clientWindows;
+    private final Counter[] lateFlows = new Counter[2];
+    private final Counter[] latePackets = new Counter[2];
     private final Counter serverWindows;
     private final DistributionSummary byteRatio;
     private KafkaStreamsMetrics streamsMetrics;
@@ -49,8 +56,17 @@ public final class DetectorMetrics implements AutoCloseable {
             }
             alertUpdates[type.ordinal()] = updated(type);
         }
-        clientWindows = windowsClosed(registry, "client");
-        serverWindows = windowsClosed(registry, "server");
+        clientWindows = windowsClosed(registry, CLIENT_SIDE);
+        serverWindows = windowsClosed(registry, SERVER_SIDE);
+        for (final String side : new String[] {CLIENT_SIDE, SERVER_SIDE}) {
+            lateFlows[sideIndex(side)] = Counter.builder("ntpguard.late.flows")
+                    .description("Flows that arrived after their window had closed and were not counted, per side "
+                            + "(a flow late for its client's window is usually late for its server's too)")
+                    .tag("side", side).register(registry);
+            latePackets[sideIndex(side)] = Counter.builder("ntpguard.late.packets")
+                    .description("Datagrams in the flows counted by ntpguard.late.flows")
+                    .tag("side", side).register(registry);
+        }
         byteRatio = DistributionSummary.builder("ntpguard.client.byte.ratio")
                 .description("Response/request NTP byte ratio of each closed client window with request bytes")
                 .serviceLevelObjectives(BYTE_RATIO_BUCKETS).register(registry);
@@ -89,6 +105,20 @@ public final class DetectorMetrics implements AutoCloseable {
 
     public void serverWindowClosed() {
         serverWindows.increment();
+    }
+
+    /** A flow of {@code packets} datagrams came after its window on {@code side} had closed, and was dropped. */
+    public void lateFlow(final String side, final long packets) {
+        lateFlows[sideIndex(side)].increment();
+        latePackets[sideIndex(side)].increment(packets);
+    }
+
+    private static int sideIndex(final String side) {
+        return switch (side) {
+            case CLIENT_SIDE -> 0;
+            case SERVER_SIDE -> 1;
+            default -> throw new IllegalArgumentException("side: " + side + " (expected: client or server)");
+        };
     }
 
     /** An alert record left the alert tracker: a new alert ({@code updates} 0) or an update of one. */

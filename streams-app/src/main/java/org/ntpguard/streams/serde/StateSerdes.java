@@ -2,7 +2,8 @@ package org.ntpguard.streams.serde;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.ntpguard.streams.detect.ClientWindow;
-import org.ntpguard.streams.detect.PacketEvent;
+import java.util.List;
+import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerWindow;
 
 /** Serdes of the detector's internal records: repartition topics and state stores, never a public contract. */
@@ -11,8 +12,9 @@ public final class StateSerdes {
     private StateSerdes() {
     }
 
-    public static Serde<PacketEvent> packetEvent() {
-        return new CodecSerde<>("packet event", PacketEventCodec::encode, PacketEventCodec::decode);
+    /** The flows of one input batch bound for one partition of the repartition by server. */
+    public static Serde<List<PairFlow>> flowList() {
+        return new CodecSerde<>("flow list", FlowListCodec::encode, FlowListCodec::decode);
     }
 
     public static Serde<ClientWindow> clientWindow() {

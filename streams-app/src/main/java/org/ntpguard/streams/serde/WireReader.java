@@ -79,7 +79,19 @@ final class WireReader {
         if (length != 4 && length != 16) {
             throw fail(field + " length: " + length + " (expected: 4 or 16)");
         }
-        return IpAddress.of(take(length, field));
+        need(length, field);
+        final IpAddress address = length == 4 ? new IpAddress(0, word(position, 4), false)
+                : new IpAddress(word(position, 8), word(position + 8, 8), true);
+        position += length;
+        return address;
+    }
+
+    private long word(final int at, final int count) {
+        long v = 0;
+        for (int i = 0; i < count; i++) {
+            v = v << 8 | (bytes[at + i] & 0xFF);
+        }
+        return v;
     }
 
     /** Fails unless every byte was read: trailing garbage means the wrong format or a damaged record. */

@@ -14,46 +14,48 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.ntpguard.schema.SensorHeartbeat;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a heartbeat behind the packets it follows. A task reads a packets and a heartbeats partition, and Kafka
+ * Keeps a heartbeat behind the flows it follows. A task reads a flows and a heartbeats partition, and Kafka
  * Streams takes the next record by timestamp among those it has fetched: a heartbeat (one hour past the capture, at
- * the end of a replay) could be taken while packets sent before it were still unfetched, which closes every window
- * and makes those packets late. Waiting for the other partition ({@code max.task.idle.ms}) guards against that only
+ * the end of a replay) could be taken while flow batches sent before it were still unfetched, which closes every
+ * window and makes those flows late. Waiting for the other partition ({@code max.task.idle.ms}) guards against that only
  * by waiting, and waited often enough to cost two thirds of a replay's time.
  *
- * <p>Instead each heartbeat names the offset of the sensor's last packet on each packets partition (sent only once
- * they were acknowledged). Here a heartbeat goes on when this task has read its packets partition that far, else it
- * is held (in a changelogged store, so that a restart does not lose it) until a packet at or past that offset has
- * gone on. A heartbeat held for {@link #MAX_HOLD} is let go with a warning: its packets are not coming (deleted by
- * retention, or undecodable and sent to the dead-letter topic).
+ * <p>Instead each heartbeat names the offset of the sensor's last flow batch on each flows partition
+ * ({@code flowOffsets}, sent only once they were acknowledged). Here a heartbeat goes on when this task has read its
+ * flows partition that far, else it is held (in a changelogged store of heartbeat times, so that a restart does not
+ * lose it) until a batch at or past that offset has gone on. A heartbeat held for {@link #MAX_HOLD} is let go with a
+ * warning: its flows are not coming (deleted by retention, or undecodable and sent to the dead-letter topic). A
+ * heartbeat from a sensor before flowOffsets (none named) goes on as it comes.
  */
-final class HeartbeatGate implements Processor<Bytes, PacketEvent, Bytes, PacketEvent> {
+final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, List<PairFlow>> {
 
-    /** Header that {@link #stamp} puts on a heartbeat: the packets offset, 8 bytes big-endian, it waits for. */
-    static final String AWAITED_OFFSET = "ntpguard.awaited-packets-offset";
-    static final String STORE = "held-heartbeats";
+    /** Header that {@link #stamp} puts on a heartbeat: the flows offset, 8 bytes big-endian, it waits for. */
+    static final String AWAITED_OFFSET = "ntpguard.awaited-flows-offset";
+    /** Held heartbeats' times by awaited offset (the per-packet detector's store had other values, and its own name). */
+    static final String STORE = "held-flow-heartbeats";
     static final Duration MAX_HOLD = Duration.ofSeconds(30);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatGate.class);
 
-    private ProcessorContext<Bytes, PacketEvent> context;
-    private KeyValueStore<Long, PacketEvent> held;
+    private ProcessorContext<Bytes, List<PairFlow>> context;
+    private KeyValueStore<Long, Long> held;
     /** The held heartbeats by awaited offset, with the wall-clock time each was held since. */
     private final TreeMap<Long, Long> heldSince = new TreeMap<>();
-    private long lastPacketOffset = -1;
+    private long lastFlowOffset = -1;
 
     /**
-     * The heartbeat as an event, stamped with the offset it waits for on the packets partition of the task that
+     * The heartbeat as an event, stamped with the offset it waits for on the flows partition of the task that
      * reads it (the heartbeats partition's number): none when the sensor named none there.
      */
-    static Record<Bytes, PacketEvent> stamp(final Record<Bytes, SensorHeartbeat> heartbeat, final int partition) {
-        final Record<Bytes, PacketEvent> event = new Record<>(Bytes.wrap(PacketEvents.HEARTBEAT_KEY),
-                PacketEvents.from(heartbeat.value()), heartbeat.timestamp());
-        final List<Long> offsets = heartbeat.value().getPacketOffsets();
+    static Record<Bytes, List<PairFlow>> stamp(final Record<Bytes, SensorHeartbeat> heartbeat, final int partition) {
+        final Record<Bytes, List<PairFlow>> event = new Record<>(Bytes.wrap(FlowEvents.HEARTBEAT_KEY),
+                FlowEvents.NONE, heartbeat.timestamp());
+        final List<Long> offsets = heartbeat.value().getFlowOffsets();
         if (partition < offsets.size() && offsets.get(partition) >= 0) {
             event.headers().remove(AWAITED_OFFSET).add(AWAITED_OFFSET,
                     ByteBuffer.allocate(8).putLong(offsets.get(partition)).array());
@@ -62,14 +64,14 @@ final class HeartbeatGate implements Processor<Bytes, PacketEvent, Bytes, Packet
     }
 
     @Override
-    public void init(final ProcessorContext<Bytes, PacketEvent> context) {
+    public void init(final ProcessorContext<Bytes, List<PairFlow>> context) {
         this.context = context;
         this.held = context.getStateStore(STORE);
         // A revived task (same instance, input rewound) starts over from the store.
-        lastPacketOffset = -1;
+        lastFlowOffset = -1;
         heldSince.clear();
         final long now = System.currentTimeMillis();
-        try (KeyValueIterator<Long, PacketEvent> all = held.all()) {
+        try (KeyValueIterator<Long, Long> all = held.all()) {
             while (all.hasNext()) {
                 heldSince.put(all.next().key, now);
             }
@@ -78,20 +80,20 @@ final class HeartbeatGate implements Processor<Bytes, PacketEvent, Bytes, Packet
     }
 
     @Override
-    public void process(final Record<Bytes, PacketEvent> record) {
-        if (!PacketEvents.isHeartbeat(record.key().get())) {
-            context.recordMetadata().ifPresent(m -> lastPacketOffset = Math.max(lastPacketOffset, m.offset()));
+    public void process(final Record<Bytes, List<PairFlow>> record) {
+        if (!FlowEvents.isHeartbeat(record.key().get())) {
+            context.recordMetadata().ifPresent(m -> lastFlowOffset = Math.max(lastFlowOffset, m.offset()));
             context.forward(record);
-            if (!heldSince.isEmpty() && heldSince.firstKey() <= lastPacketOffset) {
-                releaseUpTo(lastPacketOffset);
+            if (!heldSince.isEmpty() && heldSince.firstKey() <= lastFlowOffset) {
+                releaseUpTo(lastFlowOffset);
             }
             return;
         }
         final long awaited = awaitedOffset(record.headers());
-        if (awaited <= lastPacketOffset) {
+        if (awaited <= lastFlowOffset) {
             context.forward(record);
         } else {
-            held.put(awaited, record.value());
+            held.put(awaited, record.timestamp());
             heldSince.putIfAbsent(awaited, System.currentTimeMillis());
         }
     }
@@ -109,19 +111,18 @@ final class HeartbeatGate implements Processor<Bytes, PacketEvent, Bytes, Packet
             if (now - heldSince.get(awaited) < MAX_HOLD.toMillis()) {
                 return;
             }
-            LOG.warn("task {}: a heartbeat waited {} s for packet offset {} (read so far: {}) and goes on without "
-                    + "it; packets after it may come late", context.taskId(), MAX_HOLD.toSeconds(), awaited,
-                    lastPacketOffset);
+            LOG.warn("task {}: a heartbeat waited {} s for flows offset {} (read so far: {}) and goes on without "
+                    + "it; flows after it may come late", context.taskId(), MAX_HOLD.toSeconds(), awaited,
+                    lastFlowOffset);
             heldSince.pollFirstEntry();
             release(awaited);
         }
     }
 
     private void release(final long awaited) {
-        final PacketEvent heartbeat = held.delete(awaited);
+        final Long heartbeat = held.delete(awaited);
         if (heartbeat != null) {
-            context.forward(new Record<>(Bytes.wrap(PacketEvents.HEARTBEAT_KEY), heartbeat,
-                    heartbeat.timestampMillis()));
+            context.forward(new Record<>(Bytes.wrap(FlowEvents.HEARTBEAT_KEY), FlowEvents.NONE, heartbeat));
         }
     }
 
@@ -131,17 +132,17 @@ final class HeartbeatGate implements Processor<Bytes, PacketEvent, Bytes, Packet
     }
 
     /** Turns the heartbeats of a task's heartbeats partition into events stamped for this gate. */
-    static final class Stamp implements Processor<Bytes, SensorHeartbeat, Bytes, PacketEvent> {
-        private ProcessorContext<Bytes, PacketEvent> context;
+    static final class Stamp implements Processor<Bytes, SensorHeartbeat, Bytes, List<PairFlow>> {
+        private ProcessorContext<Bytes, List<PairFlow>> context;
 
         @Override
-        public void init(final ProcessorContext<Bytes, PacketEvent> context) {
+        public void init(final ProcessorContext<Bytes, List<PairFlow>> context) {
             this.context = context;
         }
 
         @Override
         public void process(final Record<Bytes, SensorHeartbeat> heartbeat) {
-            // The task's number is its heartbeats partition's, and its packets partition's (co-partitioned).
+            // The task's number is its heartbeats partition's, and its flows partition's (co-partitioned).
             context.forward(stamp(heartbeat, context.taskId().partition()));
         }
     }

@@ -20,14 +20,13 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.StateSerdes;
@@ -36,20 +35,24 @@ import org.ntpguard.streams.serde.StateSerdes;
  * The detector's Kafka Streams topology, wiring only: every decision is in {@code detect}.
  *
  * <pre>
- * ntp.packets (key client) ──┬─ per client, tumbling event-time windows, emitted on close ── ClientDetector ─┐
- * ntp.heartbeats ────────────┤                                                                            │
- *                            └─ repartition by server (+ progress marks) ── per server windows ── ServerDetector ┤
- *                                                                                                         │
- *               repartition detections by TYPE/subject ── alert tracker (cool-down) ── ntp.alerts ───────┤
- *                                                                                                         │
- *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ┘
+ * ntp.flows (NtpFlowBatch: one sensor, partition, interval; a client's flows in one partition)
+ *     │                      ┌─ per client: every flow of a batch into its client's tumbling event-time window,
+ * ntp.heartbeats ── gate ────┤  emitted on close ── ClientDetector ─────────────────────────────────────────┐
+ *                            └─ a batch's flows grouped by their server's partition: one record per batch and │
+ *                               partition (+ progress marks) ── repartition flows-by-server ──                 │
+ *                               per server windows ── ServerDetector ─────────────────────────────────────────┤
+ *                                                                                                             │
+ *               repartition detections by TYPE/subject ── alert tracker (cool-down) ── ntp.alerts ───────────┤
+ *                                                                                                             │
+ *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ────┘
  * </pre>
  *
  * Windows close on event time only ({@link WindowAggregator}), so a capture replayed at full speed gives the alerts
- * live traffic gives. Heartbeats carry no packet; they move event time on every partition, once the packets they
- * follow have gone through ({@link HeartbeatGate}). Through the repartition
- * by server, each upstream partition sends {@link ProgressMarks} to every downstream partition, and the per-server
- * windows close on the slowest upstream partition.
+ * live traffic gives; a flow counts in the window of its first datagram, and one whose window has closed is counted
+ * as late and dropped. Heartbeats carry no flow; they move event time on every partition, once the flow batches they
+ * follow have gone through ({@link HeartbeatGate}). Through the repartition by server, each upstream partition
+ * sends {@link ProgressMarks} to every downstream partition, and the per-server windows close on the slowest
+ * upstream partition. {@code ntp.packets}, the sensors' optional per-packet feed, is not read.
  */
 public final class NtpTopology {
 
@@ -58,7 +61,7 @@ public final class NtpTopology {
     /** The open per-server windows. */
     public static final String SERVER_WINDOW_STORE = "server-open-windows";
     public static final String ALERT_STORE = AlertProcessor.STORE;
-    /** Heartbeats held back until their packets have gone through (see {@link HeartbeatGate}). */
+    /** Heartbeats held back until their flows have gone through (see {@link HeartbeatGate}). */
     public static final String HELD_HEARTBEAT_STORE = HeartbeatGate.STORE;
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
 
@@ -71,7 +74,7 @@ public final class NtpTopology {
     }
 
     /**
-     * @param upstreamPartitions how many partitions the packets and heartbeats topics have: the per-server windows
+     * @param upstreamPartitions how many partitions the flows and heartbeats topics have: the per-server windows
      *                           close when the slowest of them has moved past
      * @param wallClockExpiry    expire blocklist entries by the wall clock (live) rather than stream time (replay)
      */
@@ -81,30 +84,31 @@ public final class NtpTopology {
     }
 
     /**
-     * @param upstreamPartitions how many partitions the packets and heartbeats topics have
+     * @param upstreamPartitions how many partitions the flows and heartbeats topics have (and the repartition by
+     *                           server gets)
      * @param wallClockExpiry    expire blocklist entries by the wall clock (live) rather than stream time (replay)
-     * @param metrics            told where windows close and alerts are emitted
+     * @param metrics            told where windows close, flows come late and alerts are emitted
      */
     public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
                                  final boolean wallClockExpiry, final DetectorMetrics metrics) {
         final StreamsBuilder builder = new StreamsBuilder();
-        final Serde<PacketEvent> eventSerde = StateSerdes.packetEvent();
+        final Serde<List<PairFlow>> flowsSerde = StateSerdes.flowList();
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
 
-        final KStream<Bytes, PacketEvent> packets = builder
-                .stream(topics.packets(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.ntpPacket())
-                        .withName("packets"))
-                .filter((client, packet) -> client != null && packet != null, Named.as("drop-tombstones"))
-                .mapValues(PacketEvents::from, Named.as("packet-events"));
-        final KStream<Bytes, PacketEvent> heartbeats = builder
+        final KStream<Bytes, List<PairFlow>> flows = builder
+                .stream(topics.flows(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.ntpFlowBatch())
+                        .withName("flow-batches"))
+                .filter((sensor, batch) -> batch != null, Named.as("drop-tombstones"))
+                .process(FlowEvents.Read::new, Named.as("flow-events"));
+        final KStream<Bytes, List<PairFlow>> heartbeats = builder
                 .stream(topics.heartbeats(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.sensorHeartbeat())
                         .withName("heartbeats"))
                 .filter((key, heartbeat) -> heartbeat != null, Named.as("drop-empty-heartbeats"))
                 .process(HeartbeatGate.Stamp::new, Named.as("heartbeat-events"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HeartbeatGate.STORE),
-                Serdes.Long(), StateSerdes.packetEvent()));
-        final KStream<Bytes, PacketEvent> events = packets.merge(heartbeats, Named.as("events"))
-                .process(HeartbeatGate::new, Named.as("heartbeats-after-their-packets"), HeartbeatGate.STORE);
+                Serdes.Long(), Serdes.Long()));
+        final KStream<Bytes, List<PairFlow>> events = flows.merge(heartbeats, Named.as("events"))
+                .process(HeartbeatGate::new, Named.as("heartbeats-after-their-flows"), HeartbeatGate.STORE);
         final long size = config.windowSize().toMillis();
         final long grace = config.grace().toMillis();
 
@@ -117,10 +121,11 @@ public final class NtpTopology {
         final WindowSide<ServerWindow> servers = WindowSide.servers(config, metrics);
         builder.addStateStore(OpenWindowStore.builder(SERVER_WINDOW_STORE, servers));
         final KStream<String, NtpAlert> serverDetections = events
-                .process(ProgressMarks::new, Named.as("key-by-server"))
-                .repartition(Repartitioned.<Bytes, PacketEvent>as("events-by-server")
-                        .withKeySerde(Serdes.Bytes()).withValueSerde(eventSerde)
-                        .withStreamPartitioner(new MarksToEveryPartition()))
+                .process(() -> new ProgressMarks(upstreamPartitions), Named.as("group-by-server"))
+                .repartition(Repartitioned.<Bytes, List<PairFlow>>as("flows-by-server")
+                        .withKeySerde(Serdes.Bytes()).withValueSerde(flowsSerde)
+                        .withNumberOfPartitions(upstreamPartitions)
+                        .withStreamPartitioner(new ByServerPartition()))
                 .process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, size, grace,
                         () -> Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
                         SERVER_WINDOW_STORE);
@@ -172,15 +177,24 @@ public final class NtpTopology {
         return subject + "/" + (subject.ipv6() ? 128 : 32);
     }
 
-    /** Events go to their server's partition; a progress mark goes to every partition, to move time on in each. */
-    static final class MarksToEveryPartition implements StreamPartitioner<Bytes, PacketEvent> {
+    /**
+     * Flows go to the partition {@link ProgressMarks} grouped them for (their servers'); a progress mark goes to
+     * every partition, to move time on in each.
+     */
+    static final class ByServerPartition implements StreamPartitioner<Bytes, List<PairFlow>> {
         @Override
-        public Optional<Set<Integer>> partitions(final String topic, final Bytes key, final PacketEvent value,
+        public Optional<Set<Integer>> partitions(final String topic, final Bytes key, final List<PairFlow> value,
                                                  final int partitions) {
             if (ProgressMarks.isMark(key.get())) {
                 return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
             }
-            return Optional.empty(); // the default: by key hash
+            final int partition = ProgressMarks.downstreamPartition(key.get());
+            if (partition >= 0) {
+                // The topic has the partitions it was created with (withNumberOfPartitions): the modulo only
+                // keeps a server's flows together if it ever had fewer.
+                return Optional.of(Set.of(partition % partitions));
+            }
+            return Optional.empty();
         }
     }
 

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.Detection;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * the grace, then read by the side's detector.
  *
  * <p>Why not the DSL's windowed aggregate: it reads, re-encodes and writes the whole aggregate (peer tables and
- * sketches, kilobytes for a victim with a thousand reflectors) to RocksDB and its changelog for every packet. Here
+ * sketches, kilobytes for a victim with a thousand reflectors) to RocksDB and its changelog for every record. Here
  * the open windows are plain objects in an {@link OpenWindowStore}, which writes those that changed to its
  * changelog once per commit; when a task starts they are rebuilt from there. The changelog is compacted, never
  * time-based, so a replay of years-old captures keeps it whole.
  */
-final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String, NtpAlert> {
+final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, String, NtpAlert> {
 
     private static final Logger LOG = LoggerFactory.getLogger(WindowAggregator.class);
 
@@ -37,8 +37,8 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     private final boolean emitTicks;
     private ProcessorContext<String, NtpAlert> context;
     private OpenWindowStore<W> windows;
-    private long lateEvents;
-    /** The latest packet's timestamp: ticks never run further ahead of it than one window closing. */
+    private long lateFlows;
+    /** The latest flow batch's timestamp: ticks never run further ahead of it than one window closing. */
     private long lastEventTime = Long.MIN_VALUE;
 
     /**
@@ -77,32 +77,41 @@ final class WindowAggregator<W> implements Processor<Bytes, PacketEvent, String,
     }
 
     @Override
-    public void process(final Record<Bytes, PacketEvent> record) {
+    public void process(final Record<Bytes, List<PairFlow>> record) {
         final byte[] key = record.key().get();
         if (ProgressMarks.isMark(key)) {
             final int upstream = ProgressMarks.upstreamPartition(key);
             watermark.mark(upstream, record.timestamp());
             windows.mark(upstream, record.timestamp());
-        } else if (!PacketEvents.isHeartbeat(key)) {
+        } else if (!FlowEvents.isHeartbeat(key) && !record.value().isEmpty()) {
             lastEventTime = Math.max(lastEventTime, record.timestamp());
-            add(record.value());
+            for (final PairFlow flow : record.value()) {
+                add(flow);
+            }
         }
         watermark.observe(record.timestamp());
         closeUpTo(watermark.current());
     }
 
-    private void add(final PacketEvent event) {
-        final long start = Math.floorDiv(event.timestampMillis(), size) * size;
+    /**
+     * Counts a flow in the window of its first datagram: a flow never straddles windows (the sensors' intervals
+     * divide a minute, window sizes are whole multiples of them). A flow whose window has closed is counted as late
+     * (metrics) and dropped.
+     */
+    private void add(final PairFlow flow) {
+        final long start = Math.floorDiv(flow.firstSeen(), size) * size;
         if (start < windows.closedBefore()) {
-            lateEvents++;
-            if (Long.bitCount(lateEvents) == 1) { // 1, 2, 4, 8...: a trace of the problem, never a flood
-                LOG.warn("{} windows of task {}: {} event(s) arrived after their window closed and were not counted "
-                        + "(latest at {}, windows before {} are closed; grace is {} ms)", side.name(),
-                        context.taskId(), lateEvents, event.timestampMillis(), windows.closedBefore(), grace);
+            lateFlows++;
+            side.late().accept(flow);
+            if (Long.bitCount(lateFlows) == 1) { // 1, 2, 4, 8...: a trace of the problem, never a flood
+                LOG.warn("{} windows of task {}: {} flow(s) arrived after their window closed and were not counted "
+                        + "(latest first seen at {} from sensor {}, windows before {} are closed; grace is {} ms)",
+                        side.name(), context.taskId(), lateFlows, flow.firstSeen(), flow.sensor(),
+                        windows.closedBefore(), grace);
             }
             return;
         }
-        side.add().accept(windows.window(start, side.subject().apply(event)), event);
+        side.add().accept(windows.window(start, side.subject().apply(flow)), flow);
     }
 
     /** Closes every window whose end plus grace the watermark has reached: {@code start + size + grace <= mark}. */

@@ -10,7 +10,7 @@ import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.Detection;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerDetector;
 import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
@@ -18,13 +18,13 @@ import org.ntpguard.streams.serde.ClientWindowCodec;
 import org.ntpguard.streams.serde.ServerWindowCodec;
 
 /**
- * One side of the detector, per client or per server: whose window a packet counts in, the aggregate, and the
- * detector that reads a closed window, who is told a window closed (metrics), and the window's binary form for the
- * store that makes open windows survive a restart. {@link WindowAggregator} does the
+ * One side of the detector, per client or per server: whose window a flow counts in, the aggregate, and the
+ * detector that reads a closed window, who is told a window closed or a flow came too late (metrics), and the
+ * window's binary form for the store that makes open windows survive a restart. {@link WindowAggregator} does the
  * windowing for both.
  */
-record WindowSide<W>(String name, Function<PacketEvent, IpAddress> subject, Supplier<W> emptyWindow,
-                     BiConsumer<W, PacketEvent> add, Detector<W> detector, Consumer<W> closed,
+record WindowSide<W>(String name, Function<PairFlow, IpAddress> subject, Supplier<W> emptyWindow,
+                     BiConsumer<W, PairFlow> add, Detector<W> detector, Consumer<W> closed, Consumer<PairFlow> late,
                      Function<W, byte[]> encode, Function<byte[], W> decode) {
 
     /** Reads one closed window. */
@@ -33,16 +33,19 @@ record WindowSide<W>(String name, Function<PacketEvent, IpAddress> subject, Supp
     }
 
     static WindowSide<ClientWindow> clients(final DetectionConfig config, final DetectorMetrics metrics) {
-        return new WindowSide<>("client", PacketEvent::client, () -> new ClientWindow(config.peerTableCap()),
+        return new WindowSide<>("client", PairFlow::client, () -> new ClientWindow(config.peerTableCap()),
                 ClientWindow::add, (subject, start, end, window) ->
                         ClientDetector.evaluate(subject, start, end, window, config), metrics::clientWindowClosed,
-                ClientWindowCodec::encode, ClientWindowCodec::decode);
+                flow -> metrics.lateFlow(DetectorMetrics.CLIENT_SIDE, flow.packets()), ClientWindowCodec::encode,
+                ClientWindowCodec::decode);
     }
 
     static WindowSide<ServerWindow> servers(final DetectionConfig config, final DetectorMetrics metrics) {
-        return new WindowSide<>("server", PacketEvent::server, () -> new ServerWindow(config.peerTableCap()),
+        return new WindowSide<>("server", PairFlow::server, () -> new ServerWindow(config.peerTableCap()),
                 ServerWindow::add, (subject, start, end, window) ->
                         ServerDetector.evaluate(subject, start, end, window, config),
-                window -> metrics.serverWindowClosed(), ServerWindowCodec::encode, ServerWindowCodec::decode);
+                window -> metrics.serverWindowClosed(),
+                flow -> metrics.lateFlow(DetectorMetrics.SERVER_SIDE, flow.packets()), ServerWindowCodec::encode,
+                ServerWindowCodec::decode);
     }
 }

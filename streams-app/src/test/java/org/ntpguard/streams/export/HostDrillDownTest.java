@@ -55,9 +55,7 @@ class HostDrillDownTest {
             server.start();
             // No end-of-capture heartbeat: the attack's windows stay open, as they are while an attack goes on.
             try (KafkaProducer<byte[], byte[]> producer = TestTraffic.producer()) {
-                for (final NtpPacket packet : packets) {
-                    producer.send(TestTraffic.record(topics.packets(), packet));
-                }
+                TestTraffic.sendScenarioPrefix(producer, topics, "b_monlist_amplification.pcap", end);
             }
             assertThat(app.awaitCaughtUp(Duration.ofSeconds(120))).isTrue();
             final long victimRequests = packets.stream().filter(p -> TestTraffic.text(p.getClientAddr()).equals(VICTIM)

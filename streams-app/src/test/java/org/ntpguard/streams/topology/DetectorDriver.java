@@ -15,7 +15,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
+import org.ntpguard.capture.decode.DecodedPacket;
+import org.ntpguard.capture.decode.PacketDecoder;
+import org.ntpguard.capture.flow.FlowBatches;
+import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.schema.text.IpText;
@@ -24,8 +27,10 @@ import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 
 /**
- * The production topology in a TopologyTestDriver, with the production topic names, fed NtpPacket records as a
- * sensor publishes them (key client address, timestamp capture time).
+ * The production topology in a TopologyTestDriver, with the production topic names, fed NtpFlowBatch records as a
+ * sensor publishes them (key sensor name, timestamp the batch's latest lastSeen): batches made by the sensor's code
+ * ({@link SensorFlows}), or datagrams ({@link Packets}) that this driver's own sensor ("s1") combines into flows and
+ * sends on whenever an interval closes, and before every heartbeat and every look at outputs or stores.
  */
 final class DetectorDriver implements AutoCloseable {
 
@@ -34,13 +39,17 @@ final class DetectorDriver implements AutoCloseable {
     static final String DETECTIONS_TOPIC = "ntpguard-test-detections-by-subject-repartition";
 
     private final TopologyTestDriver driver;
-    private final TestInputTopic<Bytes, NtpPacket> packets;
+    private final TestInputTopic<Bytes, NtpFlowBatch> flows;
     private final TestInputTopic<Bytes, SensorHeartbeat> heartbeats;
     private final TestOutputTopic<String, NtpAlert> alerts;
     private final TestOutputTopic<String, BlocklistEntry> blocklist;
     private final TestOutputTopic<String, NtpAlert> detections;
     private final TestInputTopic<String, NtpAlert> detectionInput;
     private long lastTimestampMillis;
+    private final SensorFlows.Sensor sensor = new SensorFlows.Sensor("s1");
+    private final PacketDecoder decoder = new PacketDecoder();
+    private final DecodedPacket decoded = new DecodedPacket();
+    private long batchesPiped;
 
     DetectorDriver(final DetectionConfig config, final Path stateDir) {
         this(config, stateDir, DetectorMetrics.none());
@@ -52,8 +61,8 @@ final class DetectorDriver implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config, 1, false, metrics), props);
-        packets = driver.createInputTopic(TOPICS.packets(), Serdes.Bytes().serializer(),
-                SingleObjectSerde.ntpPacket().serializer());
+        flows = driver.createInputTopic(TOPICS.flows(), Serdes.Bytes().serializer(),
+                SingleObjectSerde.ntpFlowBatch().serializer());
         heartbeats = driver.createInputTopic(TOPICS.heartbeats(), Serdes.Bytes().serializer(),
                 SingleObjectSerde.sensorHeartbeat().serializer());
         alerts = driver.createOutputTopic(TOPICS.alerts(), Serdes.String().deserializer(),
@@ -66,20 +75,50 @@ final class DetectorDriver implements AutoCloseable {
                 SingleObjectSerde.ntpAlert().serializer());
     }
 
-    void pipe(final NtpPacket packet) {
-        final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
-        lastTimestampMillis = Math.max(lastTimestampMillis, millis);
-        packets.pipeInput(new TestRecord<Bytes, NtpPacket>(Bytes.wrap(bytes(packet.getClientAddr())), packet, java.time.Instant.ofEpochMilli(millis)));
+    /** One datagram, captured by this driver's sensor: its flow goes on when its interval closes. */
+    void pipe(final Packets.Datagram datagram) {
+        try {
+            sensor.accept(datagram.decode(decoder, decoded));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        pipeIntervals(sensor.take(false));
     }
 
-    void pipeAll(final List<NtpPacket> all) {
-        final List<TestRecord<Bytes, NtpPacket>> records = new ArrayList<>(all.size());
-        for (final NtpPacket packet : all) {
-            final long millis = Math.floorDiv(packet.getTs(), 1_000_000L);
-            lastTimestampMillis = Math.max(lastTimestampMillis, millis);
-            records.add(new TestRecord<Bytes, NtpPacket>(Bytes.wrap(bytes(packet.getClientAddr())), packet, java.time.Instant.ofEpochMilli(millis)));
+    /** Sends on the flows this driver's sensor holds. */
+    void flush() {
+        pipeIntervals(sensor.take(true));
+    }
+
+    /** Intervals of flows, as batches of a one-partition flows topic. */
+    void pipeIntervals(final List<SensorFlows.Interval> intervals) {
+        pipeAll(SensorFlows.batches(intervals));
+    }
+
+    void pipe(final NtpFlowBatch batch) {
+        flows.pipeInput(record(batch));
+    }
+
+    /** The batches in one go (a list of records, as a poll returns them). */
+    void pipeAll(final List<NtpFlowBatch> batches) {
+        final List<TestRecord<Bytes, NtpFlowBatch>> records = new ArrayList<>(batches.size());
+        for (final NtpFlowBatch batch : batches) {
+            records.add(record(batch));
         }
-        packets.pipeRecordList(records);
+        flows.pipeRecordList(records);
+    }
+
+    private TestRecord<Bytes, NtpFlowBatch> record(final NtpFlowBatch batch) {
+        final long millis = FlowBatches.timestamp(batch);
+        lastTimestampMillis = Math.max(lastTimestampMillis, millis);
+        batchesPiped++;
+        return new TestRecord<>(Bytes.wrap(batch.getSensor().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                batch, java.time.Instant.ofEpochMilli(millis));
+    }
+
+    /** Batches piped so far: the next one's offset. */
+    long batchesPiped() {
+        return batchesPiped;
     }
 
     /** A sensor heartbeat at {@code millis}: moves event time on so that windows before it close. */
@@ -87,20 +126,23 @@ final class DetectorDriver implements AutoCloseable {
         heartbeat(millis, List.of());
     }
 
-    /** A heartbeat that names the sensor's last packet offset on each packets partition. */
-    void heartbeat(final long millis, final List<Long> packetOffsets) {
+    /** A heartbeat that names the sensor's last batch offset on each flows partition. */
+    void heartbeat(final long millis, final List<Long> flowOffsets) {
+        flush();
         heartbeats.pipeInput(new TestRecord<Bytes, SensorHeartbeat>(Bytes.wrap(new byte[] {0}),
-                new SensorHeartbeat("test", millis * 1_000_000L, packetOffsets),
+                new SensorHeartbeat("test", millis * 1_000_000L, List.of(), flowOffsets),
                 java.time.Instant.ofEpochMilli(millis)));
     }
 
     /** A heartbeat one hour after the last packet: every window closes. */
     void endOfCapture() {
+        flush();
         heartbeat(lastTimestampMillis + 3_600_000L);
     }
 
     /** Every alert record published so far, in order. */
     List<NtpAlert> alertRecords() {
+        flush();
         return alerts.readValuesToList();
     }
 
@@ -111,6 +153,7 @@ final class DetectorDriver implements AutoCloseable {
 
     /** Applies the blocklist records published since the last read to {@code table}, as a compacted topic would. */
     Map<String, BlocklistEntry> blocklistInto(final Map<String, BlocklistEntry> table) {
+        flush();
         for (final TestRecord<String, BlocklistEntry> record : blocklist.readRecordsToList()) {
             if (record.value() == null) {
                 table.remove(record.key());
@@ -123,6 +166,7 @@ final class DetectorDriver implements AutoCloseable {
 
     /** The detections sent to the alert tracker so far (ticks included), as they crossed the repartition topic. */
     List<TestRecord<String, NtpAlert>> detectionRecords() {
+        flush();
         return detections.readRecordsToList();
     }
 
@@ -132,6 +176,7 @@ final class DetectorDriver implements AutoCloseable {
     }
 
     TopologyTestDriver driver() {
+        flush();
         return driver;
     }
 
@@ -142,11 +187,5 @@ final class DetectorDriver implements AutoCloseable {
 
     static String text(final java.nio.ByteBuffer address) {
         return IpText.append(new StringBuilder(), address).toString();
-    }
-
-    private static byte[] bytes(final java.nio.ByteBuffer buffer) {
-        final byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 }

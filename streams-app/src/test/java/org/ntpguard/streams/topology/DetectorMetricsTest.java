@@ -53,7 +53,7 @@ class DetectorMetricsTest {
                     .getKeyValueStore(NtpTopology.BLOCKLIST_STORE);
             metrics.bindBlocklistEntries(() -> count(store));
 
-            packets.forEach(driver::pipe);
+            driver.pipeAll(ScenarioTest.flows(scenario));
             driver.endOfCapture();
             alerts = driver.alertRecords();
             blocklist = driver.blocklist();
@@ -106,6 +106,8 @@ class DetectorMetricsTest {
         softly.assertThat(scrape.sum("ntpguard_client_byte_ratio_bucket", "le", "10.0")).isEqualTo(
                 withRequests.stream().filter(b -> (double) b[1] / b[0] <= 10).count());
         softly.assertThat(scrape.sum("ntpguard_blocklist_entries")).isEqualTo(blocklist.size());
+        softly.assertThat(scrape.sum("ntpguard_late_flows_total")).as("a replay in order has no late flow").isZero();
+        softly.assertThat(scrape.sum("ntpguard_late_packets_total")).isZero();
         softly.assertThat(scrape.types()).containsEntry("ntpguard_client_byte_ratio", "histogram")
                 .containsEntry("ntpguard_blocklist_entries", "gauge");
         softly.assertThat(scrape.allLabelValues()).noneMatch(value -> PrometheusText.ADDRESS.matcher(value).find());

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
+import org.ntpguard.schema.NtpFlowBatch;
 
 /**
  * The same input gives the same alerts and blocklist however it is fed: in one batch or one by one, and with
@@ -25,16 +24,16 @@ class DeterminismTest {
     private record Outcome(List<NtpAlert> alerts, Map<String, BlocklistEntry> blocklist) {
     }
 
-    private static List<NtpPacket> input() throws IOException {
-        // Scenario e then c, shifted: unsolicited reflection with KoDs, and a client ignoring KoD.
-        final List<NtpPacket> packets = new ArrayList<>(ScenarioTest.packets("e_unsolicited_responses.pcap"));
-        packets.addAll(ScenarioTest.packets("c_kod_storm.pcap"));
-        return packets.stream().sorted(java.util.Comparator.comparingLong(NtpPacket::getTs)).toList();
+    private static List<NtpFlowBatch> input() throws IOException {
+        // Scenarios e and c, two sensors' flows merged in time: unsolicited reflection with KoDs, and a client
+        // ignoring KoD.
+        return SensorFlows.batches(SensorFlows.byTime(ScenarioTest.intervals("e_unsolicited_responses.pcap"),
+                ScenarioTest.intervals("c_kod_storm.pcap")));
     }
 
-    private Outcome oneByOne(final List<NtpPacket> packets, final Path dir) {
+    private Outcome oneByOne(final List<NtpFlowBatch> batches, final Path dir) {
         try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), dir)) {
-            packets.forEach(driver::pipe);
+            batches.forEach(driver::pipe);
             driver.endOfCapture();
             return new Outcome(driver.alertRecords(), driver.blocklist());
         }
@@ -42,12 +41,12 @@ class DeterminismTest {
 
     @Test
     void shouldGiveTheSameAlertsInOneBatchAsOneByOne() throws IOException {
-        final List<NtpPacket> packets = input();
-        final Outcome single = oneByOne(packets, stateDir.resolve("single"));
+        final List<NtpFlowBatch> batches = input();
+        final Outcome single = oneByOne(batches, stateDir.resolve("single"));
 
         final Outcome batch;
         try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("batch"))) {
-            driver.pipeAll(packets);
+            driver.pipeAll(batches);
             driver.endOfCapture();
             batch = new Outcome(driver.alertRecords(), driver.blocklist());
         }
@@ -67,11 +66,11 @@ class DeterminismTest {
      */
     @Test
     void shouldCountADetectionDeliveredTwiceOnce() throws IOException {
-        final List<NtpPacket> packets = ScenarioTest.packets("c_kod_storm.pcap");
+        final List<NtpFlowBatch> batches = ScenarioTest.flows("c_kod_storm.pcap");
         final List<org.apache.kafka.streams.test.TestRecord<String, NtpAlert>> detections;
         final List<NtpAlert> once;
         try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("once"))) {
-            packets.forEach(driver::pipe);
+            driver.pipeAll(batches);
             driver.endOfCapture();
             once = driver.alertRecords();
             detections = driver.detectionRecords();

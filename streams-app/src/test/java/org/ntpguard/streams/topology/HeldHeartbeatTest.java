@@ -13,7 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
@@ -32,24 +31,22 @@ class HeldHeartbeatTest {
 
     @Test
     void shouldNotBeCaughtUpWhileAHeartbeatIsHeldAndLetItGoAfterTheHold() throws Exception {
-        final List<NtpPacket> packets = ScenarioTest.packets("b_monlist_amplification.pcap");
+        final List<SensorFlows.Interval> flows = ScenarioTest.intervals("b_monlist_amplification.pcap");
         final TopicNames topics = Replay.uniqueTopics();
         final DetectorApp.Settings settings = new DetectorApp.Settings(SharedBroker.bootstrapServers(),
                 "it-" + UUID.randomUUID(), stateDir, 1, topics, topics.packets() + ".dlq", 1, false, new Properties());
         final SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (DetectorApp app = new DetectorApp(settings, DetectionConfig.defaults(), registry)) {
             app.start(Duration.ofSeconds(60));
-            final long end = packets.stream().mapToLong(Replay::millis).max().orElseThrow() + 3_600_000L;
+            final long end = Replay.lastMillis(flows) + 3_600_000L;
             try (KafkaProducer<byte[], byte[]> producer = Replay.producer(SharedBroker.bootstrapServers())) {
-                for (final NtpPacket packet : packets) {
-                    producer.send(Replay.record(topics.packets(), packet));
-                }
+                Replay.send(producer, topics, flows);
                 producer.flush();
-                // Waits for an offset far past the last packet: as after a restart that forgot what it had read.
+                // Waits for an offset far past the last batch: as after a restart that forgot what it had read.
                 producer.send(new ProducerRecord<>(topics.heartbeats(), 0, end, new byte[] {0},
                         SingleObjectSerde.sensorHeartbeat().serializer().serialize(topics.heartbeats(),
-                                new SensorHeartbeat("test", end * 1_000_000L, List.of(packets.size() + 1_000L)))))
-                        .get();
+                                new SensorHeartbeat("test", end * 1_000_000L, List.of(),
+                                        List.of(flows.size() + 1_000L))))).get();
             }
             final long started = System.nanoTime();
 

@@ -87,10 +87,10 @@ class RealBrokerTest {
         return alerts;
     }
 
-    private List<NtpAlert> driverAlerts(final DetectionConfig config, final List<NtpPacket> packets,
+    private List<NtpAlert> driverAlerts(final DetectionConfig config, final List<SensorFlows.Interval> flows,
                                         final Path dir) {
         try (DetectorDriver driver = new DetectorDriver(config, dir)) {
-            packets.forEach(driver::pipe);
+            driver.pipeIntervals(flows);
             driver.endOfCapture();
             return driver.alertRecords();
         }
@@ -119,15 +119,18 @@ class RealBrokerTest {
             final List<String> created = TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(),
                     4, TopicSetup.DEFAULT_RETENTION_BYTES));
 
-            assertThat(created).containsExactlyInAnyOrder(topics.packets(), topics.heartbeats(), topics.alerts(),
-                    topics.blocklist(), "dlq-" + topics.alerts());
+            assertThat(created).containsExactlyInAnyOrder(topics.flows(), topics.packets(), topics.heartbeats(),
+                    topics.alerts(), topics.blocklist(), "dlq-" + topics.alerts());
             awaitListed(admin, created.toArray(String[]::new));
             final var described = admin.describeTopics(created).allTopicNames().get();
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(4));
-            final Config packets = config(admin, topics.packets());
-            assertThat(packets.get("retention.ms").value()).isEqualTo("-1");
-            assertThat(packets.get("message.timestamp.before.max.ms").value())
+            final Config flows = config(admin, topics.flows());
+            assertThat(flows.get("retention.ms").value()).isEqualTo("-1");
+            assertThat(flows.get("message.timestamp.before.max.ms").value())
                     .isEqualTo(String.valueOf(Long.MAX_VALUE));
+            assertThat(flows.get("max.message.bytes").value())
+                    .isEqualTo(String.valueOf(TopicSetup.FLOW_BATCH_MAX_BYTES));
+            assertThat(config(admin, topics.packets()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.heartbeats()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.alerts()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.blocklist()).get("cleanup.policy").value()).isEqualTo("compact");
@@ -137,11 +140,11 @@ class RealBrokerTest {
     }
 
     @Test
-    void shouldGiveHeartbeatsThePacketsPartitionCountWhenOnlyPacketsExists() throws Exception {
+    void shouldGiveHeartbeatsTheFlowsPartitionCountWhenOnlyFlowsExists() throws Exception {
         final TopicNames topics = Replay.uniqueTopics();
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topics.packets(), Optional.of(5), Optional.empty()))).all().get();
-            awaitListed(admin, topics.packets());
+            admin.createTopics(List.of(new NewTopic(topics.flows(), Optional.of(5), Optional.empty()))).all().get();
+            awaitListed(admin, topics.flows());
             TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(), 3, 1L << 20));
             awaitListed(admin, topics.heartbeats());
             assertThat(admin.describeTopics(List.of(topics.heartbeats())).allTopicNames().get()
@@ -153,14 +156,14 @@ class RealBrokerTest {
     void shouldRefuseHeartbeatsWithADifferentPartitionCount() throws Exception {
         final TopicNames topics = Replay.uniqueTopics();
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(new NewTopic(topics.packets(), Optional.of(3), Optional.empty()),
+            admin.createTopics(List.of(new NewTopic(topics.flows(), Optional.of(3), Optional.empty()),
                     new NewTopic(topics.heartbeats(), Optional.of(2), Optional.empty()))).all().get();
-            awaitListed(admin, topics.packets(), topics.heartbeats());
+            awaitListed(admin, topics.flows(), topics.heartbeats());
             assertThatThrownBy(() -> TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(),
                     3, 1L << 20)))
                     .isInstanceOf(TopicSetup.TopicSetupException.class)
-                    .hasMessage(topics.heartbeats() + " has 2 partitions and " + topics.packets() + " 3 (expected: the"
-                            + " same count, heartbeats move event time on every packets partition)");
+                    .hasMessage(topics.heartbeats() + " has 2 partitions and " + topics.flows() + " 3 (expected: the"
+                            + " same count, heartbeats move event time on every flows partition)");
         }
     }
 
@@ -188,15 +191,15 @@ class RealBrokerTest {
 
         final List<NtpAlert> real = replay(config, SharedMaterial.scenarios().resolve(file), packets.size());
 
-        assertThat(typeSubjectRole(real)).as(name)
-                .isEqualTo(typeSubjectRole(driverAlerts(config, packets, stateDir.resolve("driver"))));
+        assertThat(typeSubjectRole(real)).as(name).isEqualTo(typeSubjectRole(driverAlerts(config,
+                ScenarioTest.intervals(file), stateDir.resolve("driver"))));
     }
 
     @Test
     void shouldKeepAndProcessAYearsOldCapture() throws Exception {
         final Path file = SharedMaterial.captures().resolve("ndpi/NTPv2.pcap");
         final List<NtpPacket> packets = SharedMaterial.decode(file).packets();
-        assertThat(Replay.millis(packets.get(0))).as("captured in 2015").isLessThan(1_451_606_400_000L);
+        assertThat(packets.get(0).getTs() / 1_000_000L).as("captured in 2015").isLessThan(1_451_606_400_000L);
 
         final List<NtpAlert> real = replay(DetectionConfig.defaults(), file, packets.size());
 
@@ -206,23 +209,21 @@ class RealBrokerTest {
 
     @Test
     void shouldSendAnUndecodableRecordToTheDeadLetterTopicAndGoOn() throws Exception {
-        final List<NtpPacket> packets = ScenarioTest.packets("d_mode6_scan.pcap");
+        final List<SensorFlows.Interval> flows = ScenarioTest.intervals("d_mode6_scan.pcap");
         final DetectionConfig config = ScenarioTest.scenarioConfig();
         final TopicNames topics = Replay.uniqueTopics();
         final DetectorApp.Settings settings = settings(topics, stateDir.resolve("app"));
-        final byte[] garbage = "not an NtpPacket".getBytes(StandardCharsets.US_ASCII);
+        final byte[] garbage = "not an NtpFlowBatch".getBytes(StandardCharsets.US_ASCII);
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final PrometheusText scrape;
         try (DetectorApp app = new DetectorApp(settings, config, registry)) {
             app.start(Duration.ofSeconds(60));
             try (KafkaProducer<byte[], byte[]> producer = Replay.producer(SharedBroker.bootstrapServers())) {
-                producer.send(new ProducerRecord<>(topics.packets(), 0, Replay.millis(packets.get(0)),
-                        new byte[] {1, 2, 3, 4}, garbage)).get();
-                for (final NtpPacket packet : packets) {
-                    producer.send(Replay.record(topics.packets(), packet));
-                }
+                producer.send(new ProducerRecord<>(topics.flows(), 0,
+                        flows.get(0).flows().intervalStartMillis(), new byte[] {1, 2, 3, 4}, garbage)).get();
+                Replay.send(producer, topics, flows);
                 producer.flush();
-                Replay.endOfCapture(producer, topics, Replay.millis(packets.get(packets.size() - 1)));
+                Replay.endOfCapture(producer, topics, Replay.lastMillis(flows));
             }
             assertThat(app.awaitCaughtUp(CATCH_UP)).isTrue();
             assertThat(app.deadLetters()).isEqualTo(1);
@@ -233,14 +234,14 @@ class RealBrokerTest {
                 settings.deadLetterTopic());
         assertThat(dead).singleElement().satisfies(record -> {
             assertThat(record.value()).isEqualTo(garbage);
-            assertThat(header(record, "__streams.errors.topic")).isEqualTo(topics.packets());
+            assertThat(header(record, "__streams.errors.topic")).isEqualTo(topics.flows());
             assertThat(header(record, "__streams.errors.partition")).isEqualTo("0");
             assertThat(header(record, "__streams.errors.offset")).isEqualTo("0");
             assertThat(header(record, "__streams.errors.exception")).isNotBlank();
         });
         final List<NtpAlert> alerts = alerts(topics);
         assertThat(typeSubjectRole(alerts)).as("records after the bad one still raise alerts")
-                .isEqualTo(typeSubjectRole(driverAlerts(config, packets, stateDir.resolve("driver"))))
+                .isEqualTo(typeSubjectRole(driverAlerts(config, flows, stateDir.resolve("driver"))))
                 .isNotEmpty();
         // The running app's meters: its counters, the live blocklist stores and Kafka Streams' own.
         assertThat(scrape.sum("ntpguard_dead_letters_total")).isEqualTo(1);

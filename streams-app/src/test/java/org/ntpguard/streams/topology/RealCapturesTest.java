@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -14,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.Networks;
 
@@ -52,10 +50,9 @@ class RealCapturesTest {
     }
 
     private List<NtpAlert> alerts(final String file) throws IOException {
-        final List<NtpPacket> packets = SharedMaterial.decode(SharedMaterial.captures().resolve(file)).packets()
-                .stream().sorted(Comparator.comparingLong(NtpPacket::getTs)).toList();
+        final List<SensorFlows.Interval> flows = SensorFlows.capture(SharedMaterial.captures().resolve(file), "test");
         try (DetectorDriver driver = new DetectorDriver(CONFIG, stateDir)) {
-            packets.forEach(driver::pipe);
+            driver.pipeIntervals(flows);
             driver.endOfCapture();
             return driver.alertRecords();
         }

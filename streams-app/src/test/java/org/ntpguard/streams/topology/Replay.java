@@ -23,20 +23,22 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ntpguard.capture.pcap.CaptureFiles;
 import org.ntpguard.capture.pcap.CaptureReader;
-import org.ntpguard.capture.publish.PacketPublisher;
+import org.ntpguard.capture.flow.FlowBatches;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.ProblemLog;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.config.TopicNames;
 
 /**
- * Publishes capture files through the sensor's own code, or single records as a sensor does (key client address,
- * timestamp capture time), and reads topics back.
+ * Publishes capture files through the sensor's own code ({@link FlowPublisher}), or flow batches made by it
+ * ({@link SensorFlows}) as a sensor publishes them (key sensor name, partition by client, timestamp the batch's
+ * latest lastSeen), and reads topics back.
  */
 final class Replay {
 
@@ -45,8 +47,8 @@ final class Replay {
 
     static TopicNames uniqueTopics() {
         final String run = UUID.randomUUID().toString().substring(0, 8);
-        return new TopicNames("ntp.packets-" + run, "ntp.heartbeats-" + run, "ntp.alerts-" + run,
-                "ntp.blocklist-" + run);
+        return new TopicNames("ntp.flows-" + run, "ntp.packets-" + run, "ntp.heartbeats-" + run,
+                "ntp.alerts-" + run, "ntp.blocklist-" + run);
     }
 
     static KafkaProducer<byte[], byte[]> producer(final String bootstrap) {
@@ -54,26 +56,24 @@ final class Replay {
                 ProducerConfig.LINGER_MS_CONFIG, 5), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static ProducerRecord<byte[], byte[]> record(final String topic, final NtpPacket packet) {
-        return new ProducerRecord<>(topic, null, millis(packet), bytes(packet.getClientAddr()),
-                SingleObjectSerde.ntpPacket().serializer().serialize(topic, packet));
-    }
-
-    static long millis(final NtpPacket packet) {
-        return Math.floorDiv(packet.getTs(), 1_000_000L);
+    static ProducerRecord<byte[], byte[]> record(final String topic, final FlowBatches.Partitioned batch) {
+        return new ProducerRecord<>(topic, batch.partition(), FlowBatches.timestamp(batch.batch()),
+                batch.batch().getSensor().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                SingleObjectSerde.ntpFlowBatch().serializer().serialize(topic, batch.batch()));
     }
 
     /**
      * Replays a capture file into the topics as {@code ntpguard sensor --read} does: the capture module's session
-     * decodes it and its publisher sends every datagram, then the end-of-replay heartbeat.
+     * decodes it and its flow publisher sends the flow batches, then the end-of-replay heartbeat.
      */
     static PublishStats sensorReplay(final String bootstrap, final TopicNames topics, final Path file)
             throws IOException {
         final StringWriter problems = new StringWriter();
         final ProblemLog log = new ProblemLog(new PrintWriter(problems, true));
-        final PacketPublisher publisher = PacketPublisher.create(PacketPublisher.producerConfig(bootstrap,
-                        new Properties()), "test", new SensorTopics(topics.packets(), topics.heartbeats()),
-                PacketPublisher.DEFAULT_QUEUE_CAPACITY, PacketPublisher.Overflow.WAIT, null);
+        final FlowPublisher publisher = FlowPublisher.create(FlowPublisher.producerConfig(bootstrap,
+                        new Properties()), "test", new SensorTopics(topics.flows(), topics.packets(),
+                        topics.heartbeats()), FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null,
+                FlowOptions.defaults());
         try (CaptureReader reader = CaptureFiles.open(file, log)) {
             new CaptureSession(new DecodeStats(), log).run(reader, publisher, Long.MAX_VALUE);
             publisher.heartbeatAfterReplay();
@@ -84,33 +84,44 @@ final class Replay {
     }
 
     /**
-     * Publishes packets merged from several captures as a sensor would (key, timestamp), then a heartbeat one hour
-     * after the last on every heartbeat partition. For one capture file, {@link #sensorReplay} uses the sensor's code.
+     * Publishes the flows of one or several sensors (merged in time, see {@link SensorFlows#byTime}) as the
+     * sensors would, then a heartbeat one hour after the last on every heartbeat partition.
      */
-    static void publish(final String bootstrap, final TopicNames topics, final List<NtpPacket> packets)
+    static void publish(final String bootstrap, final TopicNames topics, final List<SensorFlows.Interval> flows)
             throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            for (final NtpPacket packet : packets) {
-                producer.send(record(topics.packets(), packet));
-            }
-            producer.flush();
-            endOfCapture(producer, topics, packets.stream().mapToLong(Replay::millis).max().orElse(0));
+            send(producer, topics, flows);
+            endOfCapture(producer, topics, lastMillis(flows));
         }
+    }
+
+    /** Sends the flows' batches, each to its client's partition. */
+    static void send(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                     final List<SensorFlows.Interval> flows) {
+        final int partitions = producer.partitionsFor(topics.flows()).size();
+        for (final FlowBatches.Partitioned batch : SensorFlows.batches(flows, partitions)) {
+            producer.send(record(topics.flows(), batch));
+        }
+    }
+
+    static long lastMillis(final List<SensorFlows.Interval> flows) {
+        return flows.stream().flatMap(i -> i.flows().flows().stream()).mapToLong(f -> f.getLastSeen()).max()
+                .orElse(0);
     }
 
     static void endOfCapture(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
                              final long lastMillis) throws Exception {
         final long end = lastMillis + 3_600_000L;
         producer.flush();
-        // As a sensor does: the last packet's offset on each packets partition (all acknowledged after the flush).
-        final List<Long> packetOffsets = new ArrayList<>();
-        for (final long endOffset : endOffsets(topics.packets())) {
-            packetOffsets.add(endOffset - 1);
+        // As a sensor does: the last batch's offset on each flows partition (all acknowledged after the flush).
+        final List<Long> flowOffsets = new ArrayList<>();
+        for (final long endOffset : endOffsets(topics.flows())) {
+            flowOffsets.add(endOffset - 1);
         }
         for (final PartitionInfo partition : producer.partitionsFor(topics.heartbeats())) {
             producer.send(new ProducerRecord<>(topics.heartbeats(), partition.partition(), end, new byte[] {0},
                     SingleObjectSerde.sensorHeartbeat().serializer().serialize(topics.heartbeats(),
-                            new SensorHeartbeat("test", end * 1_000_000L, packetOffsets)))).get();
+                            new SensorHeartbeat("test", end * 1_000_000L, List.of(), flowOffsets)))).get();
         }
     }
 
@@ -152,11 +163,5 @@ final class Replay {
 
     static Properties none() {
         return new Properties();
-    }
-
-    private static byte[] bytes(final java.nio.ByteBuffer buffer) {
-        final byte[] bytes = new byte[buffer.remaining()];
-        buffer.duplicate().get(bytes);
-        return bytes;
     }
 }

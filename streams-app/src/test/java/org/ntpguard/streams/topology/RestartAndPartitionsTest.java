@@ -22,7 +22,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.config.TopicNames;
@@ -42,12 +41,13 @@ class RestartAndPartitionsTest {
 
     private final DetectionConfig config = ScenarioTest.scenarioConfig();
 
-    /** Unsolicited reflection with KoDs, then a client ignoring KoD: alerts updated over several windows. */
-    private static List<NtpPacket> packets() throws Exception {
-        final List<NtpPacket> packets = new ArrayList<>(ScenarioTest.packets("e_unsolicited_responses.pcap"));
-        packets.addAll(ScenarioTest.packets("c_kod_storm.pcap"));
-        packets.sort(Comparator.comparingLong(NtpPacket::getTs));
-        return packets;
+    /**
+     * Unsolicited reflection with KoDs, then a client ignoring KoD: alerts updated over several windows. Two
+     * sensors' flows, merged in time.
+     */
+    private static List<SensorFlows.Interval> flows() throws Exception {
+        return SensorFlows.byTime(ScenarioTest.intervals("e_unsolicited_responses.pcap"),
+                ScenarioTest.intervals("c_kod_storm.pcap"));
     }
 
     private static DetectorApp.Settings settings(final TopicNames topics, final Path stateDir, final String appId,
@@ -60,36 +60,32 @@ class RestartAndPartitionsTest {
     @ValueSource(booleans = {true, false})
     void shouldLoseAndDuplicateNothingWhenRestartedInTheMiddleOfAReplay(final boolean keepLocalState)
             throws Exception {
-        final List<NtpPacket> packets = packets();
+        final List<SensorFlows.Interval> flows = flows();
         final TopicNames straight = Replay.uniqueTopics();
         try (DetectorApp app = new DetectorApp(settings(straight, stateDir.resolve("straight"),
                 "it-" + UUID.randomUUID(), 1), config)) {
             app.start(Duration.ofSeconds(60));
-            Replay.publish(SharedBroker.bootstrapServers(), straight, packets);
+            Replay.publish(SharedBroker.bootstrapServers(), straight, flows);
             assertThat(app.awaitCaughtUp(CATCH_UP)).as("caught up").isTrue();
         }
 
         final TopicNames restarted = Replay.uniqueTopics();
         final String appId = "it-" + UUID.randomUUID();
         final Path firstState = stateDir.resolve("first");
-        final int half = packets.size() / 2;
+        final int half = flows.size() / 2;
         try (KafkaProducer<byte[], byte[]> producer = Replay.producer(SharedBroker.bootstrapServers())) {
             try (DetectorApp first = new DetectorApp(settings(restarted, firstState, appId, 1), config)) {
                 first.start(Duration.ofSeconds(60));
-                for (final NtpPacket packet : packets.subList(0, half)) {
-                    producer.send(Replay.record(restarted.packets(), packet));
-                }
+                Replay.send(producer, restarted, flows.subList(0, half));
                 producer.flush();
                 assertThat(first.awaitCaughtUp(CATCH_UP)).as("first half caught up").isTrue();
             }
             final Path secondState = keepLocalState ? firstState : stateDir.resolve("second-empty");
             try (DetectorApp second = new DetectorApp(settings(restarted, secondState, appId, 1), config)) {
                 second.start(Duration.ofSeconds(60));
-                for (final NtpPacket packet : packets.subList(half, packets.size())) {
-                    producer.send(Replay.record(restarted.packets(), packet));
-                }
+                Replay.send(producer, restarted, flows.subList(half, flows.size()));
                 producer.flush();
-                Replay.endOfCapture(producer, restarted, Replay.millis(packets.get(packets.size() - 1)));
+                Replay.endOfCapture(producer, restarted, Replay.lastMillis(flows));
                 assertThat(second.awaitCaughtUp(CATCH_UP)).as("second half caught up").isTrue();
             }
             if (!keepLocalState) {
@@ -105,25 +101,22 @@ class RestartAndPartitionsTest {
 
     @Test
     void shouldFindOverThreePartitionsWhatOnePartitionFinds() throws Exception {
-        final List<NtpPacket> packets = new ArrayList<>();
-        for (final String scenario : List.of("b_monlist_amplification.pcap", "c_kod_storm.pcap",
-                "e_unsolicited_responses.pcap", "d_mode6_scan.pcap")) {
-            packets.addAll(ScenarioTest.packets(scenario));
-        }
-        packets.sort(Comparator.comparingLong(NtpPacket::getTs));
+        final List<SensorFlows.Interval> flows = SensorFlows.byTime(
+                ScenarioTest.intervals("b_monlist_amplification.pcap"), ScenarioTest.intervals("c_kod_storm.pcap"),
+                ScenarioTest.intervals("e_unsolicited_responses.pcap"), ScenarioTest.intervals("d_mode6_scan.pcap"));
 
         final TopicNames one = Replay.uniqueTopics();
         try (DetectorApp app = new DetectorApp(settings(one, stateDir.resolve("one"), "it-" + UUID.randomUUID(), 1),
                 config)) {
             app.start(Duration.ofSeconds(60));
-            Replay.publish(SharedBroker.bootstrapServers(), one, packets);
+            Replay.publish(SharedBroker.bootstrapServers(), one, flows);
             assertThat(app.awaitCaughtUp(CATCH_UP)).as("one partition caught up").isTrue();
         }
         final TopicNames three = Replay.uniqueTopics();
         try (DetectorApp app = new DetectorApp(settings(three, stateDir.resolve("three"),
                 "it-" + UUID.randomUUID(), 3), config)) {
             app.start(Duration.ofSeconds(60));
-            Replay.publish(SharedBroker.bootstrapServers(), three, packets);
+            Replay.publish(SharedBroker.bootstrapServers(), three, flows);
             assertThat(app.awaitCaughtUp(CATCH_UP)).as("three partitions caught up").isTrue();
         }
 

@@ -54,7 +54,17 @@ class ScenarioTest {
         return names.stream();
     }
 
-    /** Decoded in capture order, then fed in timestamp order as a sensor would publish it. */
+    /** The scenario's flow batches, as one sensor ("test") publishes them to a one-partition flows topic. */
+    static List<org.ntpguard.schema.NtpFlowBatch> flows(final String file) throws IOException {
+        return SensorFlows.batches(intervals(file));
+    }
+
+    /** The scenario's flows as one sensor ("test") makes them. */
+    static List<SensorFlows.Interval> intervals(final String file) throws IOException {
+        return SensorFlows.capture(SharedMaterial.scenarios().resolve(file), "test");
+    }
+
+    /** The scenario's packets, in timestamp order: what expectations are computed from. */
     static List<NtpPacket> packets(final String file) throws IOException {
         return SharedMaterial.decode(SharedMaterial.scenarios().resolve(file)).packets().stream()
                 .sorted(Comparator.comparingLong(NtpPacket::getTs)).toList();
@@ -96,7 +106,7 @@ class ScenarioTest {
         final JsonNode scenario = labels().get("scenarios").get(name);
         final List<NtpAlert> alerts;
         try (DetectorDriver driver = new DetectorDriver(scenarioConfig(), stateDir)) {
-            packets(scenario.get("file").asText()).forEach(driver::pipe);
+            driver.pipeAll(flows(scenario.get("file").asText()));
             driver.endOfCapture();
             alerts = driver.alertRecords();
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +14,6 @@ import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.simulate.Scenario;
 import org.ntpguard.capture.simulate.TrafficSimulator;
 import org.ntpguard.schema.NtpAlert;
-import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.streams.detect.DetectionConfig;
 
 /** What {@code ntpguard simulate} writes is detected as the scenario says, with the default configuration. */
@@ -45,7 +43,7 @@ class SimulatedScenarioTest {
         final SharedMaterial.Decoded decoded = SharedMaterial.decode(file);
         final List<NtpAlert> alerts;
         try (DetectorDriver driver = new DetectorDriver(DetectionConfig.defaults(), dir.resolve("state"))) {
-            decoded.packets().stream().sorted(Comparator.comparingLong(NtpPacket::getTs)).forEach(driver::pipe);
+            driver.pipeIntervals(SensorFlows.capture(file, "test"));
             driver.endOfCapture();
             alerts = driver.alertRecords();
         }

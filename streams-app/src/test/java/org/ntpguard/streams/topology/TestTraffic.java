@@ -2,7 +2,6 @@ package org.ntpguard.streams.topology;
 
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -17,8 +16,19 @@ public final class TestTraffic {
         return ScenarioTest.scenarioConfig();
     }
 
+    /** The scenario's packets in timestamp order: what expectations are computed from. */
     public static List<NtpPacket> scenario(final String file) throws java.io.IOException {
         return ScenarioTest.packets(file);
+    }
+
+    /**
+     * Sends the flows of the scenario's first {@code packets} datagrams as one sensor ("test") makes and publishes
+     * them, each batch to its client's partition; no heartbeat.
+     */
+    public static void sendScenarioPrefix(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                                          final String file, final long packets) throws java.io.IOException {
+        Replay.send(producer, topics, SensorFlows.prefix(org.ntpguard.capture.SharedMaterial.scenarios()
+                .resolve(file), "test", packets));
     }
 
     public static TopicNames uniqueTopics() {
@@ -33,9 +43,6 @@ public final class TestTraffic {
         return Replay.producer(SharedBroker.bootstrapServers());
     }
 
-    public static ProducerRecord<byte[], byte[]> record(final String topic, final NtpPacket packet) {
-        return Replay.record(topic, packet);
-    }
 
     public static String text(final java.nio.ByteBuffer address) {
         return org.ntpguard.streams.detect.IpAddress.of(address.duplicate()).toString();

@@ -71,8 +71,9 @@ class TopologyTest {
     @Test
     void shouldHoldAHeartbeatBackUntilThePacketsItFollowsHaveBeenRead() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
-            // The end-of-capture heartbeat fetched before the 200 packets sent ahead of it (offsets 0 to 199).
-            driver.heartbeat(T0 + 3_600_000L, List.of(199L));
+            // The end-of-capture heartbeat fetched before the flow batches sent ahead of it: the attack's 200
+            // datagrams span 4 s, five 1 s intervals of one sensor, offsets 0 to 4.
+            driver.heartbeat(T0 + 3_600_000L, List.of(4L));
             assertThat(driver.driver().<Long, Object>getKeyValueStore(HeartbeatGate.STORE).approximateNumEntries())
                     .isEqualTo(1);
 

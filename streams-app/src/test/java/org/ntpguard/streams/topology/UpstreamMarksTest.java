@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.DetectionConfig;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 
@@ -70,14 +70,14 @@ class UpstreamMarksTest {
     @Test
     void shouldCloseTheServerWindowsOfATaskStartedOverAfterAQuietPartitionsLastMark() throws Exception {
         final MockProcessorContext<String, NtpAlert> context = context();
-        final List<PacketEvent> events = ScenarioTest.packets("d_mode6_scan.pcap").stream()
-                .map(PacketEvents::from).toList();
-        final long first = events.stream().mapToLong(PacketEvent::timestampMillis).min().orElseThrow();
-        final long last = events.stream().mapToLong(PacketEvent::timestampMillis).max().orElseThrow();
+        final List<PairFlow> flows = PerPacket.flows(ScenarioTest.intervals("d_mode6_scan.pcap"));
+        final long first = flows.stream().mapToLong(PairFlow::firstSeen).min().orElseThrow();
+        final long last = flows.stream().mapToLong(PairFlow::lastSeen).max().orElseThrow();
         final WindowAggregator<ServerWindow> aggregator = aggregator();
         aggregator.init(context);
-        for (final PacketEvent event : events) {
-            aggregator.process(new Record<>(Bytes.wrap(event.server().toBytes()), event, event.timestampMillis()));
+        for (final PairFlow flow : flows) {
+            aggregator.process(new Record<>(Bytes.wrap(new byte[] {'P', 0, 0, 0, 0}), List.of(flow),
+                    flow.lastSeen()));
         }
         // Partition 2 is done (its end-of-replay heartbeat); 0 and 1 are still at the capture's start.
         aggregator.process(mark(2, last + 3_600_000));
@@ -114,7 +114,7 @@ class UpstreamMarksTest {
                 () -> Watermark.slowestOf(UPSTREAM_PARTITIONS), false);
     }
 
-    private static Record<Bytes, PacketEvent> mark(final int upstreamPartition, final long time) {
-        return new Record<>(ProgressMarks.markKey(upstreamPartition), PacketEvents.tick(time), time);
+    private static Record<Bytes, List<PairFlow>> mark(final int upstreamPartition, final long time) {
+        return new Record<>(ProgressMarks.markKey(upstreamPartition), FlowEvents.NONE, time);
     }
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.PacketEvent;
+import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 
 /**
@@ -45,12 +45,12 @@ class WindowSnapshotTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("client window");
     }
 
-    private static <W> void assertResumedEqualsWhole(final WindowSide<W> side, final List<PacketEvent> events) {
+    private static <W> void assertResumedEqualsWhole(final WindowSide<W> side, final List<PairFlow> events) {
         final Map<IpAddress, W> whole = new LinkedHashMap<>();
         final Map<IpAddress, W> firstHalf = new LinkedHashMap<>();
         final int half = events.size() / 2;
         for (int i = 0; i < events.size(); i++) {
-            final PacketEvent event = events.get(i);
+            final PairFlow event = events.get(i);
             final IpAddress subject = side.subject().apply(event);
             side.add().accept(whole.computeIfAbsent(subject, s -> side.emptyWindow().get()), event);
             if (i < half) {
@@ -59,7 +59,7 @@ class WindowSnapshotTest {
         }
         final Map<IpAddress, W> resumed = new LinkedHashMap<>();
         firstHalf.forEach((subject, window) -> resumed.put(subject, side.decode().apply(side.encode().apply(window))));
-        for (final PacketEvent event : events.subList(half, events.size())) {
+        for (final PairFlow event : events.subList(half, events.size())) {
             side.add().accept(resumed.computeIfAbsent(side.subject().apply(event), s -> side.emptyWindow().get()),
                     event);
         }
@@ -79,14 +79,14 @@ class WindowSnapshotTest {
         assertThat(detections[0]).as("detections compared").isPositive();
     }
 
-    private static <W> byte[] encodeFirst(final WindowSide<W> side, final List<PacketEvent> events) {
+    private static <W> byte[] encodeFirst(final WindowSide<W> side, final List<PairFlow> events) {
         final W window = side.emptyWindow().get();
         final IpAddress subject = side.subject().apply(events.get(0));
         events.stream().filter(e -> side.subject().apply(e).equals(subject)).forEach(e -> side.add().accept(window, e));
         return side.encode().apply(window);
     }
 
-    private static List<PacketEvent> events(final String scenario) throws Exception {
-        return ScenarioTest.packets(scenario).stream().map(PacketEvents::from).toList();
+    private static List<PairFlow> events(final String scenario) throws Exception {
+        return PerPacket.flows(ScenarioTest.intervals(scenario));
     }
 }

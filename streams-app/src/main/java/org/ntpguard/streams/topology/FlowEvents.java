@@ -1,0 +1,102 @@
+package org.ntpguard.streams.topology;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.ntpguard.schema.KissCount;
+import org.ntpguard.schema.NtpFlow;
+import org.ntpguard.schema.NtpFlowBatch;
+import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.PairFlow;
+
+/**
+ * Reduces the records on the input topics to what detection needs, and keys them for the topology: a flow batch's
+ * flows under {@link #FLOWS_KEY}, a heartbeat under {@link #HEARTBEAT_KEY} with no flow (its record timestamp is its
+ * time). The sensor's name, the batch's Kafka key, is no key here: it could look like a heartbeat's or a mark's.
+ */
+final class FlowEvents {
+
+    /** Where heartbeats are keyed: no address is empty, so no client's window is touched. */
+    static final byte[] HEARTBEAT_KEY = new byte[0];
+    /** Where the flows of a batch are keyed before the repartition (each names its client and server). */
+    static final byte[] FLOWS_KEY = {'F'};
+    /** The value of records that carry only time: heartbeats, ticks, progress marks. */
+    static final List<PairFlow> NONE = List.of();
+
+    private FlowEvents() {
+    }
+
+    static List<PairFlow> from(final NtpFlowBatch batch) {
+        final List<NtpFlow> flows = batch.getFlows();
+        final String sensor = batch.getSensor();
+        final List<PairFlow> out = new ArrayList<>(flows.size());
+        for (final NtpFlow flow : flows) {
+            out.add(from(flow, sensor));
+        }
+        return out;
+    }
+
+    static PairFlow from(final NtpFlow f, final String sensor) {
+        final List<Long> pending = f.getPendingRequestTimes();
+        final long[] times = new long[pending.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = pending.get(i);
+        }
+        return new PairFlow(IpAddress.of(f.getClient()), IpAddress.of(f.getServer()), sensor, f.getFirstSeen(),
+                f.getLastSeen(), f.getRequests(), f.getRequestBytes(), f.getResponses(), f.getResponseBytes(),
+                f.getOtherPackets(), f.getOtherBytes(), f.getMode6Requests(), f.getMode7Requests(),
+                f.getMode6Responses(), f.getMode7Responses(), f.getControlOpcodes(), f.getRequestCodesLow(),
+                f.getRequestCodesHigh(), f.getMonlistRequests(), f.getMonlistRequestBytes(), f.getMonlistResponses(),
+                f.getMonlistResponseBytes(), kissCodes(f.getKissCodes()), f.getRateKods(), f.getFirstRateKod(),
+                f.getRequestsAfterRateKod(), times, f.getUnsynchronizedResponses());
+    }
+
+    private static Map<String, Long> kissCodes(final List<KissCount> codes) {
+        if (codes.isEmpty()) {
+            return Map.of();
+        }
+        final Map<String, Long> map = new LinkedHashMap<>();
+        for (final KissCount code : codes) {
+            map.merge(code.getCode(), code.getCount(), Long::sum);
+        }
+        return map;
+    }
+
+    static boolean isHeartbeat(final byte[] key) {
+        return key.length == 0;
+    }
+
+    /** Datagrams in the flows. */
+    static long packets(final List<PairFlow> flows) {
+        long packets = 0;
+        for (final PairFlow flow : flows) {
+            packets += flow.packets();
+        }
+        return packets;
+    }
+
+    static Bytes flowsKey() {
+        return Bytes.wrap(FLOWS_KEY);
+    }
+
+    /** A batch's flows, keyed {@link #FLOWS_KEY}, at the batch's record timestamp. */
+    static final class Read implements Processor<Bytes, NtpFlowBatch, Bytes, List<PairFlow>> {
+        private ProcessorContext<Bytes, List<PairFlow>> context;
+
+        @Override
+        public void init(final ProcessorContext<Bytes, List<PairFlow>> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(final Record<Bytes, NtpFlowBatch> batch) {
+            // An empty batch goes on too: the heartbeat gate counts its offset as read.
+            context.forward(new Record<>(flowsKey(), from(batch.value()), batch.timestamp(), batch.headers()));
+        }
+    }
+}
