@@ -26,6 +26,7 @@ import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.config.TopicNames;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.export.FeedSettings;
 
@@ -174,6 +175,12 @@ final class EmbeddedPipeline implements AutoCloseable {
     /** Stops the detector and reads what it found: every alert update and the blocklist table as they stand. */
     AnalysisReport report(final Map<String, Long> counters) {
         detector.close();
+        // Flows that came after their window closed were not counted: a report that hid them would look complete.
+        final DetectorMetrics meters = detector.metrics();
+        counters.put("lateFlows", meters.lateFlows(DetectorMetrics.CLIENT_SIDE));
+        counters.put("latePackets", meters.latePackets(DetectorMetrics.CLIENT_SIDE));
+        counters.put("lateServerFlows", meters.lateFlows(DetectorMetrics.SERVER_SIDE));
+
         final List<NtpAlert> alerts = new ArrayList<>();
         for (final ConsumerRecord<String, NtpAlert> record : TopicReader.readAll(bootstrapServers(),
                 settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
@@ -201,6 +208,13 @@ final class EmbeddedPipeline implements AutoCloseable {
     static void write(final String command, final AnalysisReport report, final Path out, final FeedSettings feeds,
                       final PrintWriter err, final PrintWriter stdout) throws IOException {
         report.writeTo(out, feeds);
+        final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
+        if (late > 0) {
+            err.println("ntpguard " + command + ": " + report.counter("lateFlows") + " flow(s) with "
+                    + report.counter("latePackets") + " datagram(s) came after their client's window had closed, "
+                    + report.counter("lateServerFlows") + " after their server's, and were not counted (capture "
+                    + "time out of order, or a sensor's clock behind the others'); summary.json lists them");
+        }
         err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
                 + out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), "
                 + out.resolve("summary.json"));

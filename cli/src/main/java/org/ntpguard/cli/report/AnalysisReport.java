@@ -72,6 +72,11 @@ public final class AnalysisReport {
      * replaced atomically. A replayed capture's entries have expired by the wall clock: the ipset and nftables files
      * give them the full expiry of {@code feeds}, from now.
      */
+    /** A figure of the run, 0 when it has none. */
+    public long counter(final String name) {
+        return counters.getOrDefault(name, 0L);
+    }
+
     public void writeTo(final Path dir, final FeedSettings feeds) throws IOException {
         Files.createDirectories(dir);
         final StringBuilder jsonl = new StringBuilder();

@@ -336,6 +336,11 @@ public final class DetectorApp implements AutoCloseable {
         return true;
     }
 
+    /** The detector's meters, for what a report reads of them (late flows). */
+    public DetectorMetrics metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         close(Duration.ofSeconds(30));

@@ -37,6 +37,9 @@ public final class DetectorMetrics implements AutoCloseable {
     private final Counter clientWindows;
     private final Counter[] lateFlows = new Counter[2];
     private final Counter[] latePackets = new Counter[2];
+    /** The same counts, readable whatever the registry (a report needs them; a no-op registry counts nothing). */
+    private final AtomicLong[] lateFlowCounts = {new AtomicLong(), new AtomicLong()};
+    private final AtomicLong[] latePacketCounts = {new AtomicLong(), new AtomicLong()};
     private final Counter serverWindows;
     private final DistributionSummary byteRatio;
     private KafkaStreamsMetrics streamsMetrics;
@@ -111,6 +114,18 @@ public final class DetectorMetrics implements AutoCloseable {
     public void lateFlow(final String side, final long packets) {
         lateFlows[sideIndex(side)].increment();
         latePackets[sideIndex(side)].increment(packets);
+        lateFlowCounts[sideIndex(side)].incrementAndGet();
+        latePacketCounts[sideIndex(side)].addAndGet(packets);
+    }
+
+    /** Flows dropped as late on {@code side} since this instance started. */
+    public long lateFlows(final String side) {
+        return lateFlowCounts[sideIndex(side)].get();
+    }
+
+    /** Datagrams in those flows. */
+    public long latePackets(final String side) {
+        return latePacketCounts[sideIndex(side)].get();
     }
 
     private static int sideIndex(final String side) {
