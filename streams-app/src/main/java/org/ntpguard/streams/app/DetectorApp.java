@@ -77,6 +77,15 @@ public final class DetectorApp implements AutoCloseable {
                     count, wallClockExpiry, kafka);
         }
 
+        /** These settings with one more pass-through Kafka Streams setting. */
+        public Settings withKafka(final String key, final Object value) {
+            final Properties more = new Properties();
+            more.putAll(kafka);
+            more.put(key, value);
+            return new Settings(bootstrapServers, applicationId, stateDir, streamThreads, topics, deadLetterTopic,
+                    partitions, wallClockExpiry, more);
+        }
+
         public Settings withWallClockExpiry(final boolean wallClock) {
             return new Settings(bootstrapServers, applicationId, stateDir, streamThreads, topics, deadLetterTopic,
                     partitions, wallClock, kafka);
@@ -275,7 +284,7 @@ public final class DetectorApp implements AutoCloseable {
                         return true;
                     }
                     seenOnce = true;
-                    Thread.sleep(DEFAULT_COMMIT_INTERVAL.toMillis());
+                    Thread.sleep(commitInterval().toMillis());
                     continue;
                 }
                 seenOnce = false;
@@ -334,6 +343,12 @@ public final class DetectorApp implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** The commit interval in force: ours, or the user's {@code commit.interval.ms}. */
+    Duration commitInterval() {
+        return Duration.ofMillis(Long.parseLong(streamsConfig(settings)
+                .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
     }
 
     /** The detector's meters, for what a report reads of them (late flows). */
