@@ -18,6 +18,7 @@ import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,6 +82,9 @@ final class DecodeCommand implements Callable<Integer> {
                     + "GRE and VXLAN, which can carry NTP).")
     String filter;
 
+    @Mixin
+    LiveCaptureTuning tuning;
+
     @Override
     public Integer call() throws IOException {
         if (count != null && count < 1) {
@@ -88,6 +92,10 @@ final class DecodeCommand implements Callable<Integer> {
         }
         if (filter != null && input.files != null) {
             throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
+        if (tuning.given() && input.files != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--buffer-size and --immediate apply to live capture (--interface) only");
         }
         final PrintWriter err = spec.commandLine().getErr();
         final DecodeStats stats = new DecodeStats();
@@ -121,7 +129,7 @@ final class DecodeCommand implements Callable<Integer> {
 
     private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,
                            final PrintWriter err) throws IOException {
-        final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, err);
+        final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, tuning, err);
         if (reader == null) {
             return ExitCodes.FAILED;
         }

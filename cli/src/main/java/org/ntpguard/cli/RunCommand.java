@@ -70,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
             description = "BPF capture filter (default: as 'ntpguard decode').")
     String filter;
 
+    @Mixin
+    LiveCaptureTuning tuning;
+
     private volatile boolean detectorFailed;
     private volatile LiveCaptureReader capture;
 
@@ -83,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Opened first: a wrong interface is said at once, not after the broker's start.
-        final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, err);
+        final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, tuning, err);
         if (reader == null) {
             return ExitCodes.FAILED;
         }
