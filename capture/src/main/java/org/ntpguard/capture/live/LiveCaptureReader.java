@@ -15,6 +15,7 @@ import org.pcap4j.core.Pcaps;
 
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
@@ -100,13 +101,7 @@ public final class LiveCaptureReader implements CaptureReader {
      *                              exist (listing those that do), permission is lacking, or libpcap rejects the filter
      */
     public static LiveCaptureReader open(final LiveCaptureOptions options) throws LiveCaptureException {
-        PcapLibrary.load();
-        try {
-            PcapNative.bind();
-        } catch (final LinkageError e) {
-            throw new LiveCaptureException("Cannot bind pcap_next_ex in libpcap " + System.getProperty(
-                    PcapLibrary.PROPERTY) + ": " + e.getMessage() + " (expected: libpcap 1.0 or later).", e);
-        }
+        loadLibpcap();
         final String name = options.interfaceName();
         final PcapHandle handle;
         try {
@@ -130,6 +125,40 @@ public final class LiveCaptureReader implements CaptureReader {
         } catch (final LiveCaptureException | RuntimeException e) {
             handle.close();
             throw e;
+        }
+    }
+
+    /**
+     * A capture file read by libpcap through the same read loop as a live interface, to measure that loop without
+     * a live source (bench/). Frames come at the file's speed; {@link #next} returns false at its end, and
+     * {@link #stats()} fails, libpcap having no counters for files. For reading captures, use
+     * {@code CaptureFiles}, which is faster and reports damage.
+     *
+     * @throws LiveCaptureException when libpcap cannot be loaded or cannot read the file
+     */
+    public static LiveCaptureReader openFile(final Path file) throws LiveCaptureException {
+        loadLibpcap();
+        final PcapHandle handle;
+        try {
+            handle = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
+        } catch (final PcapNativeException e) {
+            throw new LiveCaptureException("Cannot read " + file + " with libpcap: " + e.getMessage() + ".", e);
+        }
+        try {
+            return new LiveCaptureReader(file.toString(), handle, LiveCaptureOptions.MAX_SNAPLEN, "");
+        } catch (final RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    private static void loadLibpcap() throws LiveCaptureException {
+        PcapLibrary.load();
+        try {
+            PcapNative.bind();
+        } catch (final LinkageError e) {
+            throw new LiveCaptureException("Cannot bind pcap_next_ex in libpcap " + System.getProperty(
+                    PcapLibrary.PROPERTY) + ": " + e.getMessage() + " (expected: libpcap 1.0 or later).", e);
         }
     }
 
@@ -180,7 +209,7 @@ public final class LiveCaptureReader implements CaptureReader {
                     continue;
                 }
                 if (result == PcapNative.NEXT_BREAK || closed) {
-                    // -2 only after pcap_breakloop, which only close() calls
+                    // -2 only after pcap_breakloop, which only close() calls, or at the end of a file
                     return false;
                 }
                 throw new LiveCaptureException("Capture on interface " + interfaceName + " failed: "
