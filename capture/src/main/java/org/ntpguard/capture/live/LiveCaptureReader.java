@@ -80,8 +80,8 @@ public final class LiveCaptureReader implements CaptureReader {
     /**
      * The {@code pcap_t*} pcap4j keeps in the private field {@code handle} of {@link PcapHandle}. pcap4j 1.8.2 offers
      * no accessor, and opening the handle with pcap4j keeps its option handling, error messages, filter compilation
-     * and statistics; only the read loop bypasses it. The field has had this name and type since pcap4j 1.0, and the
-     * dependency is pinned; a change fails here, at open, with a message, not while capturing.
+     * and statistics; only the read loop bypasses it. The dependency is pinned to 1.8.2; should another version
+     * rename the field, this fails at open with a message, not while capturing.
      */
     private static Pointer nativeHandle(final PcapHandle handle) {
         try {
