@@ -151,6 +151,9 @@ public final class DecodeBenchmark {
             final Pcap4jRead pcap4j = new Pcap4jRead();
             rows.add(measure("d. pcap4j raw + decode", pcap4j::run, prefix, prefixPackets, warmups, rounds)
                 .withNote(prefixNote + (prefixNote.isEmpty() ? "" : "; ") + "libpcap " + library));
+            final LibpcapRead libpcap = new LibpcapRead();
+            rows.add(measure("d2. LiveCaptureReader (pcap_next_ex) + decode", libpcap::run, file, packets, warmups,
+                rounds).withNote("libpcap " + library));
         }
         final SingleObjectSerde<NtpPacket> serde = SingleObjectSerde.ntpPacket();
         if (stage('e')) rows.add(measure("e. c + Kafka serde out and back", (f, limit) -> decode(f, limit, decoder, packet, mapper,

@@ -18,6 +18,7 @@ import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,6 +82,9 @@ final class DecodeCommand implements Callable<Integer> {
                     + "GRE and VXLAN, which can carry NTP).")
     String filter;
 
+    @Mixin
+    LiveCaptureTuning tuning;
+
     @Override
     public Integer call() throws IOException {
         if (count != null && count < 1) {
@@ -88,6 +92,10 @@ final class DecodeCommand implements Callable<Integer> {
         }
         if (filter != null && input.files != null) {
             throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
+        if (tuning.given() && input.files != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--buffer-size and --immediate apply to live capture (--interface) only");
         }
         final PrintWriter err = spec.commandLine().getErr();
         final DecodeStats stats = new DecodeStats();
@@ -99,9 +107,10 @@ final class DecodeCommand implements Callable<Integer> {
             final PacketSink sink = packet -> lines.write(mapper.map(packet));
             final CaptureSession session = new CaptureSession(stats, problems);
             final long limit = count == null ? Long.MAX_VALUE : count;
-            final int status = input.files != null
-                    ? decodeFiles(session, sink, limit, stats, problems, err)
-                    : decodeLive(session, sink, limit, err);
+            if (input.interfaceName != null) {
+                return decodeLive(session, sink, limit, out, stats, err);
+            }
+            final int status = decodeFiles(session, sink, limit, stats, problems, err);
             out.flush();
             err.println("ntpguard decode: " + stats.summary());
             err.flush();
@@ -119,9 +128,10 @@ final class DecodeCommand implements Callable<Integer> {
         return FileReplay.exitCode(stats, input.files.size());
     }
 
-    private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,
-                           final PrintWriter err) throws IOException {
-        final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, err);
+    /** Captures until Ctrl-C, SIGTERM or the count; the lines and the summary are out before the JVM may exit. */
+    private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit, final Writer out,
+                           final DecodeStats stats, final PrintWriter err) throws IOException {
+        final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, tuning, err);
         if (reader == null) {
             return ExitCodes.FAILED;
         }
@@ -133,6 +143,9 @@ final class DecodeCommand implements Callable<Integer> {
             final CaptureStats captured = reader.stats();
             err.println("ntpguard decode: libpcap received " + captured.received() + ", dropped by kernel "
                     + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
+            out.flush();
+            err.println("ntpguard decode: " + stats.summary());
+            err.flush();
         } finally {
             reader.close();
         }

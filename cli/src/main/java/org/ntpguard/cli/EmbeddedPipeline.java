@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -108,7 +109,8 @@ final class EmbeddedPipeline implements AutoCloseable {
             final DetectorApp.Settings settings = DetectorApp.Settings.of(broker.bootstrapServers(),
                             work.resolve("state")).withApplicationId(mode.applicationId).withPartitions(1)
                     .withWallClockExpiry(mode.wallClockExpiry)
-                    .withKafka(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, mode.commitInterval.toMillis());
+                    .withKafka(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, mode.commitInterval.toMillis())
+                    .withKafka(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
             detector = registry == null ? new DetectorApp(settings, detection)
                     : new DetectorApp(settings, detection, registry);
             if (onDetectorFailure != null) {

@@ -14,8 +14,8 @@ final class LiveInput {
 
     /** The open reader, or null after one line on stderr saying why it could not be opened. */
     static LiveCaptureReader open(final String command, final String interfaceName, final String filter,
-                                  final PrintWriter err) {
-        LiveCaptureOptions options = LiveCaptureOptions.of(interfaceName);
+                                  final LiveCaptureTuning tuning, final PrintWriter err) {
+        LiveCaptureOptions options = tuning.applyTo(LiveCaptureOptions.of(interfaceName));
         if (filter != null) {
             options = options.withFilter(filter);
         }

@@ -48,10 +48,10 @@ final class LiveSensor {
      * @return the sensor, or null after one line on stderr saying why the interface could not be opened
      */
     static LiveSensor open(final String command, final String interfaceName, final String filter,
-                           final Properties producerConfig, final String sensorName, final SensorTopics topics,
-                           final FlowOptions flowOptions, final int queue, final CaptureSession session,
-                           final DecodeStats stats, final PrintWriter err) {
-        final LiveCaptureReader reader = LiveInput.open(command, interfaceName, filter, err);
+                           final LiveCaptureTuning tuning, final Properties producerConfig, final String sensorName,
+                           final SensorTopics topics, final FlowOptions flowOptions, final int queue,
+                           final CaptureSession session, final DecodeStats stats, final PrintWriter err) {
+        final LiveCaptureReader reader = LiveInput.open(command, interfaceName, filter, tuning, err);
         return reader == null ? null
                 : publishing(command, reader, producerConfig, sensorName, topics, flowOptions, queue, session, stats);
     }

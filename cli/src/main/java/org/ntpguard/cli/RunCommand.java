@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.ntpguard.capture.live.CaptureStats;
+import org.ntpguard.capture.live.LiveCaptureException;
 import org.ntpguard.capture.live.LiveCaptureReader;
 import org.ntpguard.capture.publish.FlowOptions;
 import org.ntpguard.capture.publish.FlowPublisher;
@@ -74,6 +76,9 @@ final class RunCommand implements Callable<Integer> {
             description = "BPF capture filter (default: as 'ntpguard decode').")
     String filter;
 
+    @Mixin
+    LiveCaptureTuning tuning;
+
     private volatile boolean detectorFailed;
     private volatile LiveCaptureReader capture;
 
@@ -88,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Opened first: a wrong interface is said at once, not after the broker's start.
-        final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, err);
+        final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, tuning, err);
         if (reader == null) {
             return ExitCodes.FAILED;
         }
@@ -108,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
             final boolean caughtUp;
             try (LiveReport report = new LiveReport(pipeline.bootstrapServers(), pipeline.topics().alerts(),
                     pipeline.topics().blocklist(), options.out, feeds, stdout, err, "run",
-                    () -> liveCounters(stats, live.publisher().stats()), REWRITE_EVERY).start()) {
+                    () -> liveCounters(stats, live.publisher().stats(), reader), REWRITE_EVERY).start()) {
                 err.println("ntpguard run: " + live.describe() + "; alerts below as they come, report in "
                         + options.out + "; stop with Ctrl-C");
                 err.flush();
@@ -122,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
             } finally {
                 live.release();
             }
-            final Map<String, Long> counters = liveCounters(stats, live.publisher().stats());
+            final Map<String, Long> counters = liveCounters(stats, live.publisher().stats(), reader);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             final AnalysisReport report = pipeline.report(counters);
             EmbeddedPipeline.write("run", report, options.out, feeds, err, stdout);
@@ -160,9 +165,29 @@ final class RunCommand implements Callable<Integer> {
         stop();
     }
 
-    private static Map<String, Long> liveCounters(final DecodeStats stats, final PublishStats published) {
+    /**
+     * The figures of summary.json: {@code dropped} counts every packet lost on the way, in the kernel's buffer
+     * (libpcap's ps_drop), by the interface (ps_ifdrop) and in the queue to the producer; each is there on its own too.
+     */
+    private static Map<String, Long> liveCounters(final DecodeStats stats, final PublishStats published,
+                                                  final LiveCaptureReader reader) {
         final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
-        counters.put("dropped", published.dropped());
+        final CaptureStats captured = captureStats(reader);
+        counters.put("dropped", published.dropped() + Math.max(0, captured.droppedByKernel())
+                + Math.max(0, captured.droppedByInterface()));
+        counters.put("droppedQueueFull", published.dropped());
+        counters.put(AnalysisReport.CAPTURE_GROUP + ".received", captured.received());
+        counters.put(AnalysisReport.CAPTURE_GROUP + ".droppedByKernel", captured.droppedByKernel());
+        counters.put(AnalysisReport.CAPTURE_GROUP + ".droppedByInterface", captured.droppedByInterface());
         return counters;
+    }
+
+    /** libpcap's counters, or -1 each when libpcap cannot read them (as after a failed close). */
+    private static CaptureStats captureStats(final LiveCaptureReader reader) {
+        try {
+            return reader.stats();
+        } catch (LiveCaptureException e) {
+            return new CaptureStats(-1, -1, -1);
+        }
     }
 }

@@ -29,6 +29,7 @@ import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,6 +104,9 @@ final class SensorCommand implements Callable<Integer> {
             description = "Topic for NtpFlowBatch records, what detection reads (default: ${DEFAULT-VALUE}).")
     String flowsTopic;
 
+    @Mixin
+    LiveCaptureTuning tuning;
+
     @Option(names = "--packets-topic", paramLabel = "<topic>", defaultValue = "ntp.packets",
             description = "Topic for NtpPacket records, with --publish-packets (default: ${DEFAULT-VALUE}).")
     String packetsTopic;
@@ -145,6 +149,10 @@ final class SensorCommand implements Callable<Integer> {
         }
         if (filter != null && input.files != null) {
             throw new ParameterException(spec.commandLine(), "--filter applies to live capture (--interface) only");
+        }
+        if (tuning.given() && input.files != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--buffer-size and --immediate apply to live capture (--interface) only");
         }
         if (httpPort < 0 || httpPort > 65_535) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
@@ -252,8 +260,8 @@ final class SensorCommand implements Callable<Integer> {
     private int live(final Properties config, final SensorTopics topics, final FlowOptions flowOptions,
                      final CaptureSession session, final DecodeStats stats, final ProblemLog problems,
                      final PrintWriter err) throws IOException {
-        final LiveSensor opened = LiveSensor.open("sensor", input.interfaceName, filter, config, sensor, topics,
-                flowOptions, queue, session, stats, err);
+        final LiveSensor opened = LiveSensor.open("sensor", input.interfaceName, filter, tuning, config, sensor,
+                topics, flowOptions, queue, session, stats, err);
         if (opened == null) {
             return ExitCodes.FAILED;
         }

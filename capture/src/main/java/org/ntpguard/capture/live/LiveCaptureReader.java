@@ -1,5 +1,8 @@
 package org.ntpguard.capture.live;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.pcap.CapturedFrame;
 import org.pcap4j.core.BpfProgram;
@@ -10,20 +13,23 @@ import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
 
-import java.io.EOFException;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.sql.Timestamp;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
  * Frames from a live interface through libpcap (pcap4j 1.8.2), as raw bytes: pcap4j's packet parsing is never used.
  *
- * <p>Each frame is copied into one buffer this reader owns, so a {@link CapturedFrame} stays valid only until the next
- * call to {@link #next}. pcap4j itself still allocates per packet (the byte array, a {@link Timestamp}, two JNA
- * pointers); nothing here adds to that. Frame numbers count from 1; file offsets are -1.
+ * <p>pcap4j opens the handle, sets the filter and reads the counters; packets are read through our own binding of
+ * {@code pcap_next_ex} ({@link PcapNative}), which hands over frames straight from libpcap's buffer (on Linux the
+ * TPACKET_V3 ring, filled by the kernel a block of many frames at a time). Each frame is copied from there into one
+ * buffer this reader owns, through JNA pointer views re-pointed per packet, so the read loop allocates nothing per
+ * packet, and a {@link CapturedFrame} stays valid only until the next call to {@link #next}. Frame numbers count from
+ * 1; file offsets are -1.
  *
  * <p>Threads: one thread reads. {@link #close()} may be called from any thread, and a {@link #next} blocked waiting
  * for traffic then returns false: libpcap 1.10+ wakes the blocked poll on {@code pcap_breakloop}. (Older libpcap only
@@ -33,14 +39,26 @@ import java.util.stream.Collectors;
 public final class LiveCaptureReader implements CaptureReader {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    private static final long MILLIS_PER_SECOND = 1_000L;
+    private static final long NANOS_PER_MICRO = 1_000L;
 
     private final String interfaceName;
     private final String filter;
     private final PcapHandle handle;
+    /** The handle's {@code pcap_t*}, for {@link PcapNative}. */
+    private final Pointer pcap;
     private final int linkType;
     private final boolean nanosecondTimestamps;
+    private final long nanosPerFractionUnit;
     private final Object statsLock = new Object();
+    /** Held by {@link #next} while it is in libpcap, so that {@link #close()} never frees the handle under it. */
+    private final ReentrantLock reading = new ReentrantLock();
+    /** Where pcap_next_ex writes the header's address, then the data's. */
+    private final Memory nextOut = new Memory(2L * Native.POINTER_SIZE);
+    private final Pointer headerOut = nextOut.share(0L, Native.POINTER_SIZE);
+    private final Pointer dataOut = nextOut.share(Native.POINTER_SIZE, Native.POINTER_SIZE);
+    private final PcapNative.MovablePointer header = new PcapNative.MovablePointer();
+    private final PcapNative.MovablePointer data = new PcapNative.MovablePointer();
+    private byte[] bytes;
     private ByteBuffer buffer;
     private long frameNumber;
     private volatile boolean closed;
@@ -51,9 +69,29 @@ public final class LiveCaptureReader implements CaptureReader {
         this.interfaceName = interfaceName;
         this.filter = filter;
         this.handle = handle;
+        this.pcap = nativeHandle(handle);
         this.linkType = handle.getDlt().value();
         this.nanosecondTimestamps = handle.getTimestampPrecision() == PcapHandle.TimestampPrecision.NANO;
-        this.buffer = ByteBuffer.allocate(snaplen);
+        this.nanosPerFractionUnit = nanosecondTimestamps ? 1L : NANOS_PER_MICRO;
+        this.bytes = new byte[snaplen];
+        this.buffer = ByteBuffer.wrap(bytes);
+    }
+
+    /**
+     * The {@code pcap_t*} pcap4j keeps in the private field {@code handle} of {@link PcapHandle}. pcap4j 1.8.2 offers
+     * no accessor, and opening the handle with pcap4j keeps its option handling, error messages, filter compilation
+     * and statistics; only the read loop bypasses it. The dependency is pinned to 1.8.2; should another version
+     * rename the field, this fails at open with a message, not while capturing.
+     */
+    private static Pointer nativeHandle(final PcapHandle handle) {
+        try {
+            final Field field = PcapHandle.class.getDeclaredField("handle");
+            field.setAccessible(true);
+            return (Pointer) field.get(handle);
+        } catch (final ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("pcap4j's PcapHandle has no field 'handle' holding a Pointer (expected: "
+                    + "pcap4j 1.8.2): " + e, e);
+        }
     }
 
     /**
@@ -63,7 +101,7 @@ public final class LiveCaptureReader implements CaptureReader {
      *                              exist (listing those that do), permission is lacking, or libpcap rejects the filter
      */
     public static LiveCaptureReader open(final LiveCaptureOptions options) throws LiveCaptureException {
-        PcapLibrary.load();
+        loadLibpcap();
         final String name = options.interfaceName();
         final PcapHandle handle;
         try {
@@ -83,11 +121,45 @@ public final class LiveCaptureReader implements CaptureReader {
         final String filter;
         try {
             filter = applyFilter(handle, options.filter());
-        } catch (final LiveCaptureException e) {
+            return new LiveCaptureReader(name, handle, options.snaplen(), filter);
+        } catch (final LiveCaptureException | RuntimeException e) {
             handle.close();
             throw e;
         }
-        return new LiveCaptureReader(name, handle, options.snaplen(), filter);
+    }
+
+    /**
+     * A capture file read by libpcap through the same read loop as a live interface, to measure that loop without
+     * a live source (bench/). Frames come at the file's speed; {@link #next} returns false at its end, and
+     * {@link #stats()} fails, libpcap having no counters for files. For reading captures, use
+     * {@code CaptureFiles}, which is faster and reports damage.
+     *
+     * @throws LiveCaptureException when libpcap cannot be loaded or cannot read the file
+     */
+    public static LiveCaptureReader openFile(final Path file) throws LiveCaptureException {
+        loadLibpcap();
+        final PcapHandle handle;
+        try {
+            handle = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
+        } catch (final PcapNativeException e) {
+            throw new LiveCaptureException("Cannot read " + file + " with libpcap: " + e.getMessage() + ".", e);
+        }
+        try {
+            return new LiveCaptureReader(file.toString(), handle, LiveCaptureOptions.MAX_SNAPLEN, "");
+        } catch (final RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    private static void loadLibpcap() throws LiveCaptureException {
+        PcapLibrary.load();
+        try {
+            PcapNative.bind();
+        } catch (final LinkageError e) {
+            throw new LiveCaptureException("Cannot bind pcap_next_ex in libpcap " + System.getProperty(
+                    PcapLibrary.PROPERTY) + ": " + e.getMessage() + " (expected: libpcap 1.0 or later).", e);
+        }
     }
 
     /**
@@ -126,40 +198,46 @@ public final class LiveCaptureReader implements CaptureReader {
 
     @Override
     public boolean next(final CapturedFrame frame) throws LiveCaptureException {
-        while (!closed) {
-            final byte[] packet;
-            try {
-                packet = handle.getNextRawPacketEx();
-            } catch (final TimeoutException e) {
-                continue;
-            } catch (final EOFException | NotOpenException e) {
-                // pcap_next_ex returns -2 only after pcap_breakloop, which only close() calls
-                return false;
-            } catch (final PcapNativeException e) {
-                if (closed) {
+        reading.lock();
+        try {
+            while (!closed) {
+                final int result = PcapNative.pcap_next_ex(pcap, headerOut, dataOut);
+                if (result == PcapNative.NEXT_PACKET) {
+                    return take(frame);
+                }
+                if (result == PcapNative.NEXT_TIMEOUT) {
+                    continue;
+                }
+                if (result == PcapNative.NEXT_BREAK || closed) {
+                    // -2 only after pcap_breakloop, which only close() calls, or at the end of a file
                     return false;
                 }
                 throw new LiveCaptureException("Capture on interface " + interfaceName + " failed: "
-                        + e.getMessage() + ".", e);
+                        + PcapNative.pcap_geterr(pcap) + " (pcap_next_ex returned " + result + ").");
             }
-            final int length = packet.length;
-            if (length > buffer.capacity()) {
-                buffer = ByteBuffer.allocate(length);
-            }
-            buffer.put(0, packet);
-            final Integer originalLength = handle.getOriginalLength();
-            frameNumber++;
-            frame.set(buffer, 0, length, originalLength == null ? length : originalLength, linkType,
-                    timestampNanos(handle.getTimestamp()), frameNumber, -1L);
-            return true;
+            return false;
+        } finally {
+            reading.unlock();
         }
-        return false;
     }
 
-    /** The timestamp libpcap gave the last packet, as nanoseconds since the epoch, whatever its precision. */
-    private static long timestampNanos(final Timestamp timestamp) {
-        // getTime() folds the millisecond part of getNanos() in; getNanos() alone holds the whole fraction
-        return Math.floorDiv(timestamp.getTime(), MILLIS_PER_SECOND) * NANOS_PER_SECOND + timestamp.getNanos();
+    /** Copies the packet pcap_next_ex just gave out of libpcap's buffer and points {@code frame} at it. */
+    private boolean take(final CapturedFrame frame) {
+        header.moveTo(PcapNative.addressAt(nextOut, 0L));
+        data.moveTo(PcapNative.addressAt(nextOut, Native.POINTER_SIZE));
+        final int capturedLength = header.getInt(PcapNative.CAPLEN_OFFSET);
+        final int originalLength = header.getInt(PcapNative.LEN_OFFSET);
+        if (capturedLength > bytes.length) {
+            // libpcap never hands over more than the snap length; kept for a libpcap that would
+            bytes = new byte[capturedLength];
+            buffer = ByteBuffer.wrap(bytes);
+        }
+        data.read(0L, bytes, 0, capturedLength);
+        final long timestampNanos = header.getCLong(PcapNative.TV_SEC_OFFSET) * NANOS_PER_SECOND
+                + header.getCLong(PcapNative.TV_FRACTION_OFFSET) * nanosPerFractionUnit;
+        frameNumber++;
+        frame.set(buffer, 0, capturedLength, originalLength, linkType, timestampNanos, frameNumber, -1L);
+        return true;
     }
 
     @Override
@@ -235,8 +313,13 @@ public final class LiveCaptureReader implements CaptureReader {
         } catch (final NotOpenException e) {
             // already closed: nothing to wake
         }
-        // pcap4j waits here for a reading thread to leave pcap_next_ex before it calls pcap_close
-        handle.close();
+        // pcap4j's own lock does not cover our pcap_next_ex: wait for a reading thread to leave libpcap
+        reading.lock();
+        try {
+            handle.close();
+        } finally {
+            reading.unlock();
+        }
     }
 
     /** Why {@code name} could not be opened, in one sentence, with the interfaces that do exist. */

@@ -13,6 +13,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,6 +52,8 @@ class LiveCaptureReaderTest {
     private static final int LINKTYPE_LINUX_SLL2 = 276;
     private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final long NTP_TO_UNIX_SECONDS = 2_208_988_800L;
+    private static final int MANY_FRAMES = 3_000;
+    private static final long CLOCK_SLACK_NANOS = 1_000_000_000L;
 
     /** ntpdc's monlist probe: mode 7, implementation XNTPD (3), request REQ_MON_GETLIST_1 (42). */
     private static final byte[] MODE7_MONLIST_PROBE = {0x17, 0x00, 0x03, 0x2a, 0x00, 0x00, 0x00, 0x00};
@@ -115,6 +118,59 @@ class LiveCaptureReaderTest {
             assertThat(frame.payload(payloadOffset)).isEqualTo(clientRequest);
             assertFrameNumbersCountFromOne(seen);
             assertThat(reader.stats().received()).isGreaterThanOrEqualTo(seen.size());
+        }
+    }
+
+    @Test
+    void shouldReadEveryFrameWithItsBytesLengthAndNanosecondTimestampWhenManyAreSentOverIpv4AndIpv6()
+            throws Exception {
+        // given: more frames than one TPACKET_V3 block holds, of varied lengths, each numbered in its payload
+        final boolean ipv6 = ipv6LoopbackConfigured();
+        final InetAddress v4 = InetAddress.getByName("127.0.0.1");
+        final InetAddress v6 = InetAddress.getByName("::1");
+        try (DatagramSocket socket4 = new DatagramSocket(new InetSocketAddress(v4, 0));
+             DatagramSocket socket6 = ipv6 ? new DatagramSocket(new InetSocketAddress(v6, 0)) : null;
+             LiveCaptureReader reader = LiveCaptureReader.open(LiveCaptureOptions.of("lo").withFilter(
+                     "udp dst port 123 and (udp src port " + socket4.getLocalPort()
+                             + (ipv6 ? " or udp src port " + socket6.getLocalPort() : "") + ")"))) {
+            final List<byte[]> sent = new ArrayList<>();
+            final long sentFromNanos = epochNanos();
+
+            // when
+            for (int i = 0; i < MANY_FRAMES; i++) {
+                final byte[] payload = numberedPayload(i);
+                sent.add(payload);
+                if (ipv6 && i % 2 == 1) {
+                    send(socket6, payload, v6, NTP_PORT);
+                } else {
+                    send(socket4, payload, v4, NTP_PORT);
+                }
+            }
+            final long sentToNanos = epochNanos();
+            final List<Seen> seen = readUntil(reader, frames -> frames.size() >= MANY_FRAMES);
+
+            // then
+            assertThat(seen).hasSize(MANY_FRAMES);
+            for (int i = 0; i < MANY_FRAMES; i++) {
+                final Seen frame = seen.get(i);
+                final boolean overIpv6 = ipv6 && i % 2 == 1;
+                final int payloadOffset = ETHERNET_HEADER_LENGTH
+                        + (overIpv6 ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH) + UDP_HEADER_LENGTH;
+                assertThat(frame.etherType()).isEqualTo(overIpv6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
+                assertThat(frame.payload(payloadOffset)).as("payload of frame %d", i).isEqualTo(sent.get(i));
+                assertThat(frame.bytes()).hasSize(payloadOffset + sent.get(i).length);
+                assertThat(frame.originalLength()).isEqualTo(frame.bytes().length);
+                assertThat(frame.timestampNanos()).isBetween(sentFromNanos - CLOCK_SLACK_NANOS,
+                        sentToNanos + CLOCK_SLACK_NANOS);
+                if (i > 0) {
+                    assertThat(frame.timestampNanos()).isGreaterThanOrEqualTo(seen.get(i - 1).timestampNanos());
+                }
+            }
+            assertFrameNumbersCountFromOne(seen);
+            assertThat(reader.nanosecondTimestamps()).isTrue();
+            assertThat(seen).as("some timestamps not whole microseconds")
+                    .anyMatch(frame -> frame.timestampNanos() % 1_000L != 0);
+            assertThat(reader.stats().droppedByKernel()).isZero();
         }
     }
 
@@ -187,6 +243,22 @@ class LiveCaptureReaderTest {
         request.putInt(40, (int) (System.currentTimeMillis() / 1000L + NTP_TO_UNIX_SECONDS)); // xmt seconds
         request.putInt(44, ThreadLocalRandom.current().nextInt());                            // xmt fraction
         return request.array();
+    }
+
+    /** 48 to 111 bytes: an NTP client request whose first bytes after the header carry {@code number}. */
+    private static byte[] numberedPayload(final int number) {
+        final ByteBuffer payload = ByteBuffer.allocate(48 + number % 64);
+        payload.put(0, (byte) 0x23);                  // LI 0, VN 4, mode 3 (client)
+        payload.putInt(40, number);                   // xmt seconds: the frame's number
+        for (int i = 48; i < payload.capacity(); i++) {
+            payload.put(i, (byte) (number + i));      // extension-field room, varied bytes
+        }
+        return payload.array();
+    }
+
+    private static long epochNanos() {
+        final Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private static void send(final DatagramSocket socket, final byte[] payload, final InetAddress address,

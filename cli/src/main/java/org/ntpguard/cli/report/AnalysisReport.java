@@ -34,6 +34,9 @@ import org.ntpguard.streams.topology.AlertRecords;
  */
 public final class AnalysisReport {
 
+    /** The group of summary.json figures holding libpcap's counters: received, droppedByKernel, droppedByInterface. */
+    public static final String CAPTURE_GROUP = "capture";
+
     private final List<NtpAlert> alerts;
     private final List<BlocklistEntry> blocklist;
     private final Map<String, Long> counters;
@@ -41,7 +44,10 @@ public final class AnalysisReport {
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
      * @param blocklist    the blocklist table at the end
-     * @param counters     figures of the run for summary.json (frames, packets, seconds, ...), in display order
+     * @param counters     figures of the run for summary.json (frames, packets, seconds, ...), in display order; a
+     *                     name {@code group.name} goes into a nested object {@code "group": {"name": ...}}, placed
+     *                     where the group's first figure is ({@value #CAPTURE_GROUP}: libpcap's counters of a live
+     *                     capture, also printed by {@link #print})
      */
     public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
                           final Map<String, Long> counters) {
@@ -91,9 +97,25 @@ public final class AnalysisReport {
 
     String summaryJson() {
         final StringBuilder json = new StringBuilder("{");
-        counters.forEach((name, value) -> {
+        grouped().forEach((name, value) -> {
             JsonLines.appendString(json, name);
-            json.append(':').append(value).append(',');
+            json.append(':');
+            if (value instanceof Map<?, ?> group) {
+                json.append('{');
+                boolean first = true;
+                for (final Map.Entry<?, ?> figure : group.entrySet()) {
+                    if (!first) {
+                        json.append(',');
+                    }
+                    first = false;
+                    JsonLines.appendString(json, (String) figure.getKey());
+                    json.append(':').append(figure.getValue());
+                }
+                json.append('}');
+            } else {
+                json.append(value);
+            }
+            json.append(',');
         });
         json.append("\"alerts\":").append(alerts.size()).append(",\"alertsByType\":{");
         boolean first = true;
@@ -107,6 +129,23 @@ public final class AnalysisReport {
         }
         json.append("},\"blocklisted\":").append(blocklist.size()).append("}\n");
         return json.toString();
+    }
+
+    /** The counters with each {@code group.name} gathered into a map under {@code group}, in first-seen order. */
+    private Map<String, Object> grouped() {
+        final Map<String, Object> grouped = new LinkedHashMap<>();
+        counters.forEach((name, value) -> {
+            final int dot = name.indexOf('.');
+            if (dot < 0) {
+                grouped.put(name, value);
+            } else {
+                @SuppressWarnings("unchecked")
+                final Map<String, Long> group = (Map<String, Long>) grouped.computeIfAbsent(name.substring(0, dot),
+                        key -> new LinkedHashMap<String, Long>());
+                group.put(name.substring(dot + 1), value);
+            }
+        });
+        return grouped;
     }
 
     private Map<AlertType, Long> byType() {
@@ -139,6 +178,14 @@ public final class AnalysisReport {
         out.println("Blocklist: " + blocklist.size() + (blocklist.size() == 1 ? " entry" : " entries"));
         for (final BlocklistEntry entry : blocklist) {
             out.println("  " + text(entry.getAddress()) + "/" + entry.getPrefixLength() + "  " + entry.getReason());
+        }
+        final Long received = counters.get(CAPTURE_GROUP + ".received");
+        if (received != null) {
+            out.println();
+            out.println("Capture: libpcap received " + received + ", dropped by kernel "
+                    + counters.get(CAPTURE_GROUP + ".droppedByKernel") + ", dropped by interface "
+                    + counters.get(CAPTURE_GROUP + ".droppedByInterface") + "; dropped (queue full) "
+                    + counters.get("droppedQueueFull") + "; dropped in all " + counters.get("dropped"));
         }
         out.flush();
     }

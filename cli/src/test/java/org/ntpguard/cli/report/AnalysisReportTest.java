@@ -89,6 +89,31 @@ class AnalysisReportTest {
     }
 
     @Test
+    void shouldNestLibpcapCountersInSummaryJsonAndPrintThemWhenALiveCaptureGivesThem() throws IOException {
+        // given
+        final Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("frames", 635_347L);
+        counters.put("dropped", 364_653L);
+        counters.put("droppedQueueFull", 0L);
+        counters.put("capture.received", 1_000_000L);
+        counters.put("capture.droppedByKernel", 364_653L);
+        counters.put("capture.droppedByInterface", 0L);
+        final StringWriter out = new StringWriter();
+
+        // when
+        final AnalysisReport report = new AnalysisReport(List.of(), List.of(), counters);
+        report.writeTo(dir, feeds);
+        report.print(new PrintWriter(out));
+
+        // then
+        assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo("{\"frames\":635347,\"dropped\":364653,"
+                + "\"droppedQueueFull\":0,\"capture\":{\"received\":1000000,\"droppedByKernel\":364653,"
+                + "\"droppedByInterface\":0},\"alerts\":0,\"alertsByType\":{},\"blocklisted\":0}\n");
+        assertThat(out.toString()).contains("Capture: libpcap received 1000000, dropped by kernel 364653, dropped by "
+                + "interface 0; dropped (queue full) 0; dropped in all 364653");
+    }
+
+    @Test
     void shouldPrintTypesThenSubjectsWithTheirEvidence() {
         final StringWriter out = new StringWriter();
 
@@ -108,7 +133,7 @@ class AnalysisReportTest {
 
         new AnalysisReport(List.of(), List.of(), Map.of()).print(new PrintWriter(out));
 
-        assertThat(out.toString()).startsWith("No alert.").contains("Blocklist: 0 entries");
+        assertThat(out.toString()).startsWith("No alert.").contains("Blocklist: 0 entries").doesNotContain("Capture:");
     }
 
     @Test
