@@ -11,5 +11,5 @@ trap 'rm -f "$cp_file"' EXIT
 # fresh machine has none of them). Every module writes the file in turn; bench, built last, leaves its classpath.
 ./mvnw -q -B -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$cp_file"
 exec java ${BENCH_JAVA_OPTS:-} \
-  -cp "bench/target/classes:capture/target/classes:schemas/target/classes:$(cat "$cp_file")" \
+  -cp "bench/target/classes:capture/target/classes:schemas/target/classes:streams-app/target/classes:$(cat "$cp_file")" \
   org.ntpguard.bench.DecodeBenchmark "$@"

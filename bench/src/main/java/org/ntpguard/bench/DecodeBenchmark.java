@@ -48,7 +48,7 @@ public final class DecodeBenchmark {
     /** Written by every stage so that the JIT cannot drop the work. */
     static volatile long sink;
 
-    private static final CaptureProblems FAIL_ON_PROBLEM = problem -> {
+    static final CaptureProblems FAIL_ON_PROBLEM = problem -> {
         throw new IllegalStateException(problem.describe());
     };
 
@@ -112,7 +112,7 @@ public final class DecodeBenchmark {
     }
 
     /** The stages to run, by letter (--stages=bfg): all by default. */
-    private static String stages = "abcdefg";
+    private static String stages = "abcdefgh";
     /** A capture of someone else's to measure instead of the generated one (--file=PATH; every frame NTP). */
     private static Path external;
 
@@ -162,6 +162,11 @@ public final class DecodeBenchmark {
             packets, warmups, rounds).withNote("flows a packet: " + String.format("%.3f", flowsPerPacket)));
         if (stage('g')) rows.add(measure("g. f + flow batches, Kafka serde out and back", (f, limit) -> flows(f, limit, decoder, packet,
             true), file, packets, warmups, rounds));
+        if (stage('h')) {
+            final DetectorStage detector = new DetectorStage(file, packets);
+            rows.add(measure("h. detector topology on the flows (no broker)", (f, limit) -> detector.run(), file,
+                packets, Math.min(warmups, 1), rounds).withNote(String.format("%,d flows", detector.flows())));
+        }
         if (tools) {
             final ExternalTool tcpdump = new ExternalTool("tcpdump", "-r", "FILE", "-w", "/dev/null");
             tool(rows, tcpdump, file, packets, TOOL_ROUNDS, "");

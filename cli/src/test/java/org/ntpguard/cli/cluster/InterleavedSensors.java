@@ -18,9 +18,12 @@ import org.ntpguard.capture.session.ProblemLog;
 
 /**
  * Several sensors that see parts of the same traffic at the same time, as sensors on different mirror ports do: the
- * captures' datagrams are dealt out in turn, one to each sensor's own publisher, in capture order, so that every
- * sensor's capture clock moves on with the others'. At the end each sensor's flows are flushed and acknowledged
- * before any sensor's end-of-replay heartbeat, as with live sensors on synchronised clocks.
+ * captures' datagrams are dealt out in turn, one to each sensor's own publisher, in capture order. As live sensors
+ * on synchronised clocks do, they progress together: at each new second of capture time every sensor's flows so far
+ * are published and acknowledged before the next datagram is dealt. (At full replay speed a second of capture time
+ * passes in a millisecond, and sensors left to publish at their own pace drift apart by far more than the grace:
+ * the detector then counts the slower one's flows as late, as the README's "Event time" says.) At the end each
+ * sensor's flows are acknowledged before any sensor's end-of-replay heartbeat.
  */
 final class InterleavedSensors implements AutoCloseable {
 
@@ -40,9 +43,20 @@ final class InterleavedSensors implements AutoCloseable {
     InterleavedSensors replay(final Path... captures) throws IOException {
         final ProblemLog problems = new ProblemLog(new PrintWriter(new StringWriter(), true));
         final int[] next = {0};
+        final long[] second = {Long.MIN_VALUE};
         for (final Path capture : captures) {
             try (CaptureReader reader = CaptureFiles.open(capture, problems)) {
                 new CaptureSession(new DecodeStats(), problems).run(reader, packet -> {
+                    final long now = Math.floorDiv(packet.timestampNanos(), 1_000_000_000L);
+                    if (now != second[0]) {
+                        second[0] = now;
+                        try {
+                            flushOnly();
+                        } catch (final InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException("interrupted");
+                        }
+                    }
                     final int sensor = next[0]++ % sensors.size();
                     sensors.get(sensor).accept(packet);
                     dealt[sensor]++;

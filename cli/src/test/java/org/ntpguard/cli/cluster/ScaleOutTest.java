@@ -60,8 +60,10 @@ class ScaleOutTest {
         final List<Process> jvms = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (int i = 0; i < 2; i++) {
-                jvms.add(detectJvm(bootstrap, scaled, ports[i], dir.resolve("state-" + i), dir.resolve("jvm-" + i
-                        + ".log")));
+                // The JVMs' logs stay in target/ for a failure's post-mortem.
+                final Path logs = Files.createDirectories(Path.of("target", "scale-out-logs"));
+                jvms.add(detectJvm(bootstrap, scaled, ports[i], dir.resolve("state-" + i), logs.resolve(scaled
+                        + "-jvm-" + i + ".log")));
             }
             final TopicNames referenceTopics = TopicNames.defaults().inNamespace(reference);
             final DetectorApp.Settings settings = new DetectorApp.Settings(bootstrap, reference + "."
