@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.SharedMaterial;
 import org.ntpguard.capture.TestBroker;
+import org.ntpguard.capture.flow.Packets;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.schema.NtpAlert;
@@ -44,6 +47,8 @@ class ScaleOutTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int PARTITIONS = 4;
     private static final String APPLICATION_ID = "ntpguard-detector";
+    /** The last datagram of e_unsolicited_responses.pcap, the later of the two scenarios replayed. */
+    private static final long LAST_SCENARIO_PACKET_MILLIS = 1_740_844_893_009L;
 
     @TempDir
     Path dir;
@@ -106,14 +111,22 @@ class ScaleOutTest {
                 assertThat(group.members().stream().mapToInt(m -> sourcePartitions(m, scaled).size()).sum())
                         .isEqualTo(PARTITIONS);
 
-                // Open windows of one client, asked of each JVM: the one that does not own it asks the other.
-                try (InterleavedSensors sensor = new InterleavedSensors(bootstrap,
-                        sensorTopics.inNamespace(scaled), "s3")) {
-                    sensor.replay(SharedMaterial.scenarios().resolve("c_kod_storm.pcap")).flushOnly();
+                // Open windows of one client, asked of each JVM: the one that does not own it asks the other. Its
+                // requests come a minute after the end-of-replay heartbeats, and no heartbeat follows them.
+                try (FlowPublisher sensor = FlowPublisher.create(FlowPublisher.producerConfig(bootstrap,
+                        new Properties()), "s3", sensorTopics.inNamespace(scaled), FlowPublisher.DEFAULT_QUEUE_CAPACITY,
+                        FlowPublisher.Overflow.WAIT, null, FlowOptions.defaults())) {
+                    final Packets packets = new Packets();
+                    final long later = LAST_SCENARIO_PACKET_MILLIS + Duration.ofHours(1).plusMinutes(1).toMillis();
+                    for (int i = 0; i < 5; i++) {
+                        sensor.accept(packets.request("192.0.2.77", "198.51.100.123", later + 1_000L * i));
+                    }
+                    sensor.heartbeat(0); // closes its flows without moving event time
                 }
                 final String first = awaitHosts(ports[0], "192.0.2.77");
                 final String second = awaitHosts(ports[1], "192.0.2.77");
-                assertThat(first).isEqualTo(second).contains("\"address\":\"192.0.2.77\"").contains("\"requests\":");
+                assertThat(first).isEqualTo(second).contains("\"address\":\"192.0.2.77\"")
+                        .contains("\"requests\":5");
             }
         } finally {
             for (final Process jvm : jvms) {
