@@ -45,6 +45,9 @@ final class EmbeddedPipeline implements AutoCloseable {
     private static final Duration WAIT_STEP = Duration.ofSeconds(30);
 
     /** What feeds the pipeline. */
+    /** System properties with this prefix go to the embedded Kafka Streams (bench tuning). */
+    static final String STREAMS_PROPERTY_PREFIX = "ntpguard.streams.";
+
     enum Mode {
         /** Capture files at full speed: blocklist expiry follows stream time. */
         REPLAY("ntpguard-analyze", false, Duration.ofMillis(100)),
@@ -106,11 +109,18 @@ final class EmbeddedPipeline implements AutoCloseable {
             err.flush();
             // One partition: a replay at full speed must reach the per-server windows in event-time order, and one
             // sensor live gains nothing from more.
-            final DetectorApp.Settings settings = DetectorApp.Settings.of(broker.bootstrapServers(),
+            DetectorApp.Settings settings = DetectorApp.Settings.of(broker.bootstrapServers(),
                             work.resolve("state")).withApplicationId(mode.applicationId).withPartitions(1)
                     .withWallClockExpiry(mode.wallClockExpiry)
                     .withKafka(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, mode.commitInterval.toMillis())
                     .withKafka(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 10);
+            // Tuning for measurements: -Dntpguard.streams.KEY=VALUE passes KEY=VALUE to the embedded Kafka Streams.
+            for (final String key : System.getProperties().stringPropertyNames()) {
+                if (key.startsWith(STREAMS_PROPERTY_PREFIX)) {
+                    settings = settings.withKafka(key.substring(STREAMS_PROPERTY_PREFIX.length()),
+                            System.getProperty(key));
+                }
+            }
             detector = registry == null ? new DetectorApp(settings, detection)
                     : new DetectorApp(settings, detection, registry);
             if (onDetectorFailure != null) {
