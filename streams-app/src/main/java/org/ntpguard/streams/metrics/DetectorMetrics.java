@@ -37,6 +37,13 @@ public final class DetectorMetrics implements AutoCloseable {
     private final Counter clientWindows;
     private final Counter[] lateFlows = new Counter[2];
     private final Counter[] latePackets = new Counter[2];
+    /** Most sensors shown by name; records of further ones still count, under {@link #OTHER_SENSORS}. */
+    public static final int MAX_SENSORS = 256;
+    /** The {@code sensor} tag of sensors beyond {@link #MAX_SENSORS}. */
+    public static final String OTHER_SENSORS = "other";
+    /** By sensor name, the latest capture time (ms) its flows and heartbeats have brought this instance. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> sensorProgress =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The same counts, readable whatever the registry (a report needs them; a no-op registry counts nothing). */
     private final AtomicLong[] lateFlowCounts = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong[] latePacketCounts = {new AtomicLong(), new AtomicLong()};
@@ -116,6 +123,37 @@ public final class DetectorMetrics implements AutoCloseable {
         latePackets[sideIndex(side)].increment(packets);
         lateFlowCounts[sideIndex(side)].incrementAndGet();
         latePacketCounts[sideIndex(side)].addAndGet(packets);
+    }
+
+    /**
+     * A sensor's flows or heartbeat reached this instance, stamped with capture time {@code captureMillis}: its
+     * event-time progress, shown per sensor ({@code ntpguard_sensor_event_time_seconds}), so that a sensor whose
+     * clock is behind or ahead of the others, or a replay in the wrong namespace, can be seen.
+     */
+    public void sensorProgress(final String sensor, final long captureMillis) {
+        AtomicLong progress = sensorProgress.get(sensor);
+        if (progress == null) {
+            final String name = sensorProgress.size() < MAX_SENSORS ? sensor : OTHER_SENSORS;
+            progress = sensorProgress.computeIfAbsent(name, this::registerSensor);
+        }
+        progress.accumulateAndGet(captureMillis, Math::max);
+    }
+
+    private AtomicLong registerSensor(final String sensor) {
+        final AtomicLong progress = new AtomicLong(Long.MIN_VALUE);
+        Gauge.builder("ntpguard.sensor.event.time", progress,
+                        p -> p.get() == Long.MIN_VALUE ? Double.NaN : p.get() / 1000.0)
+                .description("Latest capture time a sensor's flows and heartbeats brought this instance (seconds "
+                        + "since the epoch): per sensor, so that a clock behind or ahead of the others shows")
+                .baseUnit("seconds").tag("sensor", sensor).register(registry);
+        return progress;
+    }
+
+    /** Each sensor's latest capture time (ms) seen by this instance. */
+    public java.util.Map<String, Long> sensorProgress() {
+        final java.util.Map<String, Long> copy = new java.util.TreeMap<>();
+        sensorProgress.forEach((sensor, progress) -> copy.put(sensor, progress.get()));
+        return copy;
     }
 
     /** Flows dropped as late on {@code side} since this instance started. */

@@ -13,6 +13,7 @@ import org.ntpguard.schema.NtpFlow;
 import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PairFlow;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 
 /**
  * Reduces the records on the input topics to what detection needs, and keys them for the topology: a flow batch's
@@ -86,7 +87,12 @@ final class FlowEvents {
 
     /** A batch's flows, keyed {@link #FLOWS_KEY}, at the batch's record timestamp. */
     static final class Read implements Processor<Bytes, NtpFlowBatch, Bytes, List<PairFlow>> {
+        private final DetectorMetrics metrics;
         private ProcessorContext<Bytes, List<PairFlow>> context;
+
+        Read(final DetectorMetrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void init(final ProcessorContext<Bytes, List<PairFlow>> context) {
@@ -95,6 +101,7 @@ final class FlowEvents {
 
         @Override
         public void process(final Record<Bytes, NtpFlowBatch> batch) {
+            metrics.sensorProgress(batch.value().getSensor(), batch.timestamp());
             // An empty batch goes on too: the heartbeat gate counts its offset as read.
             context.forward(new Record<>(flowsKey(), from(batch.value()), batch.timestamp(), batch.headers()));
         }

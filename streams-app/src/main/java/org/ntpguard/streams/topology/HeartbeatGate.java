@@ -15,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.streams.detect.PairFlow;
+import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +134,12 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
 
     /** Turns the heartbeats of a task's heartbeats partition into events stamped for this gate. */
     static final class Stamp implements Processor<Bytes, SensorHeartbeat, Bytes, List<PairFlow>> {
+        private final DetectorMetrics metrics;
         private ProcessorContext<Bytes, List<PairFlow>> context;
+
+        Stamp(final DetectorMetrics metrics) {
+            this.metrics = metrics;
+        }
 
         @Override
         public void init(final ProcessorContext<Bytes, List<PairFlow>> context) {
@@ -142,6 +148,7 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
 
         @Override
         public void process(final Record<Bytes, SensorHeartbeat> heartbeat) {
+            metrics.sensorProgress(heartbeat.value().getSensor(), heartbeat.timestamp());
             // The task's number is its heartbeats partition's, and its flows partition's (co-partitioned).
             context.forward(stamp(heartbeat, context.taskId().partition()));
         }

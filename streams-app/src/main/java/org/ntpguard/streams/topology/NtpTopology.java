@@ -99,12 +99,12 @@ public final class NtpTopology {
                 .stream(topics.flows(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.ntpFlowBatch())
                         .withName("flow-batches"))
                 .filter((sensor, batch) -> batch != null, Named.as("drop-tombstones"))
-                .process(FlowEvents.Read::new, Named.as("flow-events"));
+                .process(() -> new FlowEvents.Read(metrics), Named.as("flow-events"));
         final KStream<Bytes, List<PairFlow>> heartbeats = builder
                 .stream(topics.heartbeats(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.sensorHeartbeat())
                         .withName("heartbeats"))
                 .filter((key, heartbeat) -> heartbeat != null, Named.as("drop-empty-heartbeats"))
-                .process(HeartbeatGate.Stamp::new, Named.as("heartbeat-events"));
+                .process(() -> new HeartbeatGate.Stamp(metrics), Named.as("heartbeat-events"));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HeartbeatGate.STORE),
                 Serdes.Long(), Serdes.Long()));
         final KStream<Bytes, List<PairFlow>> events = flows.merge(heartbeats, Named.as("events"))

@@ -24,6 +24,7 @@ import org.ntpguard.capture.PrometheusText;
 import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.Role;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -147,5 +148,28 @@ class DetectorMetricsTest {
 
     private static ByteBuffer address(final ByteBuffer address) {
         return address.duplicate();
+    }
+
+    @Test
+    void shouldShowEachSensorsEventTimeProgress() throws IOException {
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final DetectorMetrics metrics = new DetectorMetrics(registry);
+        final List<NtpFlowBatch> flows = ScenarioTest.flows("c_kod_storm.pcap");
+        final long lastBatch = flows.stream().mapToLong(org.ntpguard.capture.flow.FlowBatches::timestamp).max()
+                .orElseThrow();
+        try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir, metrics)) {
+            driver.pipeAll(flows);
+            // The flows' sensor has reached its last batch.
+            assertThat(metrics.sensorProgress()).containsOnlyKeys(flows.get(0).getSensor())
+                    .containsEntry(flows.get(0).getSensor(), lastBatch);
+            driver.endOfCapture();
+        }
+        final PrometheusText scrape = PrometheusText.parse(registry.scrape());
+        // The end-of-capture heartbeat (sensor "test", an hour on) moves its sensor's progress.
+        assertThat(metrics.sensorProgress()).containsEntry("test", lastBatch + 3_600_000L);
+        assertThat(scrape.sum("ntpguard_sensor_event_time_seconds", "sensor", "test"))
+                .isEqualTo((lastBatch + 3_600_000L) / 1000.0);
+        assertThat(scrape.labelValues("ntpguard_sensor_event_time_seconds", "sensor"))
+                .isEqualTo(metrics.sensorProgress().keySet()).contains("test", flows.get(0).getSensor());
     }
 }
