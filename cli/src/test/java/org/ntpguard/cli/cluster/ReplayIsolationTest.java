@@ -60,7 +60,9 @@ class ReplayIsolationTest {
                  InterleavedSensors caseSensor = new InterleavedSensors(bootstrap,
                          SensorTopics.defaults().inNamespace(replayed), "case")) {
                 final Packets packets = new Packets();
-                final long now = System.currentTimeMillis();
+                // Stamped from the next 5 s window's start on, so that all of it falls in one window (the live
+                // heartbeats, on the wall clock, close it about 6 s later).
+                final long now = Math.floorDiv(System.currentTimeMillis(), 5_000L) * 5_000L + 5_000L;
                 // Live: a client that goes on asking after a RATE kiss, 20 times within two seconds.
                 liveSensor.accept(packets.request("192.0.2.50", "198.51.100.1", now));
                 liveSensor.accept(packets.rateKiss("198.51.100.1", "192.0.2.50", now + 10));
