@@ -12,15 +12,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.ntpguard.capture.decode.DecodeResult;
 import org.ntpguard.capture.decode.DecodedPacket;
 import org.ntpguard.capture.decode.PacketDecoder;
 import org.ntpguard.capture.flow.FlowBatches;
 import org.ntpguard.capture.flow.FlowCombiner;
 import org.ntpguard.capture.flow.FlowSink;
-import org.ntpguard.capture.pcap.CaptureFiles;
-import org.ntpguard.capture.pcap.CaptureReader;
-import org.ntpguard.capture.pcap.CapturedFrame;
 import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -55,18 +51,10 @@ final class DetectorStage {
         };
         final FlowCombiner combiner = new FlowCombiner(FlowCombiner.DEFAULT_INTERVAL, FlowCombiner.DEFAULT_MAX_FLOWS,
                 out);
-        final PacketDecoder decoder = new PacketDecoder();
-        final DecodedPacket packet = new DecodedPacket();
-        try (CaptureReader reader = CaptureFiles.open(file, DecodeBenchmark.FAIL_ON_PROBLEM)) {
-            final CapturedFrame frame = new CapturedFrame();
-            while (packets < limit && reader.next(frame)) {
-                if (decoder.decode(frame, packet) == DecodeResult.NTP) {
-                    packets++;
-                    lastMillis = Math.max(lastMillis, packet.timestampNanos() / 1_000_000L);
-                    combiner.accept(packet);
-                }
-            }
-        }
+        packets = DecodeBenchmark.decodeEach(file, limit, new PacketDecoder(), new DecodedPacket(), packet -> {
+            lastMillis = Math.max(lastMillis, packet.timestampNanos() / 1_000_000L);
+            combiner.accept(packet);
+        });
         combiner.flush(out);
     }
 

@@ -3,6 +3,7 @@ package org.ntpguard.capture.flow;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.ntpguard.capture.proto.KissCode;
 import org.ntpguard.schema.KissCount;
 import org.ntpguard.schema.NtpFlow;
 
@@ -23,8 +24,6 @@ final class FlowAccumulator {
     static final long NO_KOD = Long.MAX_VALUE;
     /** "RATE" as the four bytes of a reference id. */
     static final int RATE = 0x52415445;
-    /** Stands for every kiss code past the first {@link #MAX_KISS_CODES} of a flow. */
-    static final int OTHER_KISS_CODE = 0;
 
     /** Addresses as two big-endian longs each (IPv4 in the low 32 bits of {@code low}): no array to chase. */
     long clientHigh;
@@ -164,7 +163,7 @@ final class FlowAccumulator {
     }
 
     private void addKissCode(final int rawCode) {
-        for (int i = 0; i < kissCodeCount; i++) {
+        for (int i = 0; i < Math.min(kissCodeCount, MAX_KISS_CODES); i++) {
             if (kissCodes[i] == rawCode) {
                 kissCounts[i]++;
                 return;
@@ -176,7 +175,7 @@ final class FlowAccumulator {
             return;
         }
         if (kissCodeCount == MAX_KISS_CODES) {
-            kissCodes[kissCodeCount] = OTHER_KISS_CODE;
+            kissCodes[kissCodeCount] = 0;
             kissCounts[kissCodeCount++] = 0;
         }
         kissCounts[MAX_KISS_CODES]++;
@@ -221,21 +220,11 @@ final class FlowAccumulator {
         }
         final List<KissCount> codes = new ArrayList<>(kissCodeCount);
         for (int i = 0; i < kissCodeCount; i++) {
-            codes.add(new KissCount(kissCodeText(kissCodes[i]), kissCounts[i]));
+            // The last slot, once used, holds every code past the first MAX_KISS_CODES: told by its place, not by
+            // a code value (any four bytes are a possible code).
+            codes.add(new KissCount(i == MAX_KISS_CODES ? "OTHER" : KissCode.text(kissCodes[i]), kissCounts[i]));
         }
         return codes;
-    }
-
-    /** The four ASCII characters as sent, trimmed, as the per-packet record shows them. */
-    static String kissCodeText(final int raw) {
-        if (raw == OTHER_KISS_CODE) {
-            return "OTHER";
-        }
-        final char[] chars = new char[4];
-        for (int i = 0; i < 4; i++) {
-            chars[i] = (char) ((raw >>> (24 - 8 * i)) & 0xFF);
-        }
-        return new String(chars).trim();
     }
 
     private List<Long> pendingTimes() {

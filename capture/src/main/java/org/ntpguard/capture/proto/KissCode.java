@@ -60,6 +60,18 @@ public enum KissCode {
         return code;
     }
 
+    /**
+     * The four ASCII characters of a Kiss-o'-Death's Reference ID as sent, trimmed, so that codes no RFC lists are
+     * still shown.
+     */
+    public static String text(final int refId) {
+        final char[] chars = new char[4];
+        for (int i = 0; i < 4; i++) {
+            chars[i] = (char) ((refId >>> (24 - 8 * i)) & 0xFF);
+        }
+        return new String(chars).trim();
+    }
+
     /** The kiss code whose Reference ID is {@code refId}; {@link #UNKNOWN} for any other value. Allocation-free. */
     public static KissCode fromCode(final int refId) {
         for (final KissCode known : KNOWN) {

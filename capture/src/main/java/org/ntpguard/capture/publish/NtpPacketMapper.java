@@ -10,6 +10,7 @@ import org.ntpguard.capture.decode.NtpControlHeader;
 import org.ntpguard.capture.decode.NtpHeader;
 import org.ntpguard.capture.decode.NtpMessage;
 import org.ntpguard.capture.decode.NtpPrivateHeader;
+import org.ntpguard.capture.proto.KissCode;
 import org.ntpguard.capture.proto.Ports;
 import org.ntpguard.schema.MonlistEntry;
 import org.ntpguard.schema.NtpControl;
@@ -112,20 +113,11 @@ public final class NtpPacketMapper {
                 .setRootDelay(header.rootDelaySeconds())
                 .setRootDispersion(header.rootDispersionSeconds())
                 .setRefId(NtpHeader.appendHex(header.refId(), new StringBuilder(8)).toString())
-                .setKissCode(ntp.isKissOfDeath() ? kissCode(header.kissCodeRaw()) : null)
+                .setKissCode(ntp.isKissOfDeath() ? KissCode.text(header.kissCodeRaw()) : null)
                 .setRefTime(header.refTime())
                 .setOrgTime(header.orgTime())
                 .setRecTime(header.recTime())
                 .setXmtTime(header.xmtTime());
-    }
-
-    /** The four ASCII characters as sent, so that codes no RFC lists are still shown. */
-    private static String kissCode(final int raw) {
-        final char[] chars = new char[4];
-        for (int i = 0; i < 4; i++) {
-            chars[i] = (char) ((raw >>> (24 - 8 * i)) & 0xFF);
-        }
-        return new String(chars).trim();
     }
 
     private static NtpControl control(final NtpControlHeader control) {
