@@ -60,7 +60,6 @@ public final class FlowCombiner implements PacketSink {
     private long currentInterval = Long.MIN_VALUE;
 
     private long packets;
-    private long flowsClosed;
     private long earlyFlushes;
 
     /**
@@ -266,7 +265,6 @@ public final class FlowCombiner implements PacketSink {
                 }
                 slots[slot] = active[i];
             }
-            flowsClosed += closedRows;
         }
         closed.sort(java.util.Comparator.comparingLong(FlowInterval::intervalStartMillis));
         for (final FlowInterval interval : closed) {
@@ -288,11 +286,6 @@ public final class FlowCombiner implements PacketSink {
     /** Datagrams counted so far. */
     public synchronized long packets() {
         return packets;
-    }
-
-    /** Flows closed and handed on so far. */
-    public synchronized long flowsClosed() {
-        return flowsClosed;
     }
 
     /** Rows held now. */

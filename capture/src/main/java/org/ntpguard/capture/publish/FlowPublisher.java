@@ -384,8 +384,13 @@ public final class FlowPublisher implements PacketSink, AutoCloseable {
             sendHeartbeat(beat);
         } else if (item instanceof HeartbeatDue due) {
             // The flows of intervals that have ended go out first, straight from here; the heartbeat then claims
-            // only what is safe: nothing older than the earliest interval still open follows.
-            final long safe = combiner.flushBefore(due.wallClockNanos(), this::sendFlows);
+            // only what is safe: nothing older than the earliest interval still open follows. They are sent once the
+            // combiner's lock is let go: sending may wait for the broker, and the capture thread must not.
+            final List<FlowInterval> ended = new ArrayList<>(1);
+            final long safe = combiner.flushBefore(due.wallClockNanos(), ended::add);
+            for (final FlowInterval flows : ended) {
+                sendFlows(flows);
+            }
             sendHeartbeat(SensorHeartbeat.newBuilder().setSensor(sensor).setTs(safe).build());
         }
     }
