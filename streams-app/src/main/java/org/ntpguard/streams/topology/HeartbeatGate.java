@@ -29,9 +29,12 @@ import org.slf4j.LoggerFactory;
  * <p>Instead each heartbeat names the offset of the sensor's last flow batch on each flows partition
  * ({@code flowOffsets}, sent only once they were acknowledged). Here a heartbeat goes on when this task has read its
  * flows partition that far, else it is held (in a changelogged store of heartbeat times, so that a restart does not
- * lose it) until a batch at or past that offset has gone on. A heartbeat held for {@link #MAX_HOLD} is let go with a
- * warning: its flows are not coming (deleted by retention, or undecodable and sent to the dead-letter topic). A
- * heartbeat from a sensor before flowOffsets (none named) goes on as it comes.
+ * lose it) until a batch at or past that offset has gone on. A heartbeat held for {@link #MAX_HOLD} while no flow
+ * batch at all came is let go with a warning: its flows are not coming (deleted by retention, or undecodable and sent
+ * to the dead-letter topic). The hold counts from the last batch read, not from when the heartbeat came: a detector
+ * working through a backlog longer than the hold (a big replay) reads batches all the while, and letting the
+ * heartbeat go then would make every flow still behind it late. A heartbeat from a sensor before flowOffsets (none
+ * named) goes on as it comes.
  */
 final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, List<PairFlow>> {
 
@@ -48,6 +51,8 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
     /** The held heartbeats by awaited offset, with the wall-clock time each was held since. */
     private final TreeMap<Long, Long> heldSince = new TreeMap<>();
     private long lastFlowOffset = -1;
+    /** Wall-clock millis when the last flow batch was read: a backlog still draining is no reason to give up. */
+    private long lastFlowWallClock = Long.MIN_VALUE;
 
     /**
      * The heartbeat as an event, stamped with the offset it waits for on the flows partition of the task that
@@ -70,8 +75,9 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
         this.held = context.getStateStore(STORE);
         // A revived task (same instance, input rewound) starts over from the store.
         lastFlowOffset = -1;
+        lastFlowWallClock = Long.MIN_VALUE;
         heldSince.clear();
-        final long now = System.currentTimeMillis();
+        final long now = context.currentSystemTimeMs();
         try (KeyValueIterator<Long, Long> all = held.all()) {
             while (all.hasNext()) {
                 heldSince.put(all.next().key, now);
@@ -84,6 +90,7 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
     public void process(final Record<Bytes, List<PairFlow>> record) {
         if (!FlowEvents.isHeartbeat(record.key().get())) {
             context.recordMetadata().ifPresent(m -> lastFlowOffset = Math.max(lastFlowOffset, m.offset()));
+            lastFlowWallClock = context.currentSystemTimeMs();
             context.forward(record);
             if (!heldSince.isEmpty() && heldSince.firstKey() <= lastFlowOffset) {
                 releaseUpTo(lastFlowOffset);
@@ -95,7 +102,7 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
             context.forward(record);
         } else {
             held.put(awaited, record.timestamp());
-            heldSince.putIfAbsent(awaited, System.currentTimeMillis());
+            heldSince.putIfAbsent(awaited, context.currentSystemTimeMs());
         }
     }
 
@@ -109,12 +116,13 @@ final class HeartbeatGate implements Processor<Bytes, List<PairFlow>, Bytes, Lis
         while (!heldSince.isEmpty()) {
             // Held heartbeats go in offset order: a later one never overtakes an earlier one.
             final long awaited = heldSince.firstKey();
-            if (now - heldSince.get(awaited) < MAX_HOLD.toMillis()) {
+            final long waitingSince = Math.max(heldSince.get(awaited), lastFlowWallClock);
+            if (now - waitingSince < MAX_HOLD.toMillis()) {
                 return;
             }
-            LOG.warn("task {}: a heartbeat waited {} s for flows offset {} (read so far: {}) and goes on without "
-                    + "it; flows after it may come late", context.taskId(), MAX_HOLD.toSeconds(), awaited,
-                    lastFlowOffset);
+            LOG.warn("task {}: a heartbeat waited for flows offset {}, but no flow batch came for {} s (read so far: "
+                    + "offset {}); it goes on without them, and flows after it may come late", context.taskId(),
+                    awaited, MAX_HOLD.toSeconds(), lastFlowOffset);
             heldSince.pollFirstEntry();
             release(awaited);
         }

@@ -88,6 +88,32 @@ class TopologyTest {
     }
 
     @Test
+    void shouldHoldAHeartbeatWhileFlowBatchesKeepComingAndLetItGoOnlyOnceTheyStop() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            // A detector behind a long replay: the end-of-capture heartbeat waits for an offset that a backlog
+            // taking longer than the hold will reach (here never), and batches come all the while.
+            driver.heartbeat(T0 + 3_600_000L, List.of(1_000L));
+            monlistAttack(driver, T0);
+            for (int second = 5; second < 10; second++) {
+                driver.pipe(Packets.readvar(T0 + second * 1_000L, SCANNER, "198.18.1.1", false));
+                driver.flush();
+                driver.driver().advanceWallClockTime(HeartbeatGate.MAX_HOLD.dividedBy(2));
+            }
+            // 2.5 holds since the heartbeat came, but never a hold without a batch.
+            assertThat(driver.driver().<Long, Object>getKeyValueStore(HeartbeatGate.STORE).approximateNumEntries())
+                    .isEqualTo(1);
+            assertThat(driver.alertRecords()).isEmpty();
+
+            driver.driver().advanceWallClockTime(HeartbeatGate.MAX_HOLD.plusSeconds(1));
+
+            assertThat(driver.driver().<Long, Object>getKeyValueStore(HeartbeatGate.STORE).approximateNumEntries())
+                    .isZero();
+            assertThat(driver.alertRecords()).extracting(a -> a.getType() + "/" + DetectorDriver.text(a.getSubject()))
+                    .contains("AMPLIFICATION_VICTIM/" + VICTIM);
+        }
+    }
+
+    @Test
     void shouldTakeAHeartbeatThatNamesNoPacketsAsItComesAndDropLaterPacketsAsLate() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
             // What the gate prevents: a heartbeat of an older sensor (no offsets) taken first closes the windows.
