@@ -20,7 +20,9 @@ import org.ntpguard.streams.detect.DetectionConfig;
 /**
  * Keeps the blocklist: alerts of blocking types add or refresh entries (keyed by address/prefix, published to the
  * compacted blocklist topic), and entries with no new abuse for the expiry time are removed with a tombstone. Expiry
- * follows the wall clock when live and stream time in a replay, where the wall clock means nothing.
+ * follows the wall clock when live and event time in a replay, where the wall clock means nothing. That event time is
+ * this processor's own (the alerts' and ticks' times), not its task's stream time: in a one-task topology the task's
+ * stream time is the end-of-replay heartbeat's, an hour past the capture, which would expire every entry at once.
  */
 final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
 
@@ -37,6 +39,8 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     private KeyValueStore<String, BlocklistEntry> entries;
     /** The latest alert or tick time seen here: this processor's own stream time. */
     private long observedTime = Long.MIN_VALUE;
+    /** In event time, when expiry is next checked. */
+    private long nextExpiryCheck = Long.MIN_VALUE;
 
     BlocklistProcessor(final DetectionConfig config, final Clock clock) {
         this.config = config;
@@ -48,17 +52,25 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         this.context = context;
         this.entries = context.getStateStore(STORE);
         observedTime = Long.MIN_VALUE; // a revived task rewinds its input
-
-        context.schedule(EXPIRY_CHECK, clock == Clock.WALL_CLOCK ? PunctuationType.WALL_CLOCK_TIME
-                : PunctuationType.STREAM_TIME, this::expire);
+        nextExpiryCheck = Long.MIN_VALUE;
+        if (clock == Clock.WALL_CLOCK) {
+            context.schedule(EXPIRY_CHECK, PunctuationType.WALL_CLOCK_TIME, this::expire);
+        }
     }
 
     @Override
     public void process(final Record<String, NtpAlert> alert) {
         observedTime = Math.max(observedTime, alert.timestamp());
-        if (NtpTopology.isTick(alert.key())) {
-            return; // it moved stream time on, which is all it is for
+        if (!NtpTopology.isTick(alert.key())) {
+            add(alert);
         }
+        if (clock == Clock.STREAM_TIME && observedTime >= nextExpiryCheck) {
+            expire(observedTime);
+            nextExpiryCheck = observedTime + EXPIRY_CHECK.toMillis();
+        }
+    }
+
+    private void add(final Record<String, NtpAlert> alert) {
         final String key = alert.key();
         final BlocklistEntry stored = entries.get(key);
         final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),

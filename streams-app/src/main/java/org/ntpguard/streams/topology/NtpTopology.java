@@ -47,6 +47,11 @@ import org.ntpguard.streams.serde.StateSerdes;
  *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ────┘
  * </pre>
  *
+ * <p>That is the {@link Layout#REPARTITIONED} layout, for any number of flows partitions: the three repartition topics
+ * let several instances split the work. With one flows partition there is nothing to split, and {@link Layout#ONE_TASK}
+ * joins the same processors directly in one task: no repartition topic, no progress mark, no transaction between
+ * stages (each hop cost a record written, committed and fetched again).
+ *
  * Windows close on event time only ({@link WindowAggregator}), so a capture replayed at full speed gives the alerts
  * live traffic gives; a flow counts in the window of its first datagram, and one whose window has closed is counted
  * as late and dropped. Heartbeats carry no flow; they move event time on every partition, once the flow batches they
@@ -91,6 +96,31 @@ public final class NtpTopology {
      */
     public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
                                  final boolean wallClockExpiry, final DetectorMetrics metrics) {
+        return build(topics, config, upstreamPartitions, wallClockExpiry, metrics, Layout.forPartitions(upstreamPartitions));
+    }
+
+    /** How the stages are joined. */
+    public enum Layout {
+        /** Every stage in one task: one flows partition only. */
+        ONE_TASK,
+        /** Repartition topics between the stages: any number of flows partitions, split among instances. */
+        REPARTITIONED;
+
+        /** {@link #ONE_TASK} for one flows partition, else {@link #REPARTITIONED}. */
+        public static Layout forPartitions(final int flowsPartitions) {
+            return flowsPartitions == 1 ? ONE_TASK : REPARTITIONED;
+        }
+    }
+
+    /**
+     * @param layout {@link Layout#ONE_TASK} needs {@code upstreamPartitions == 1}
+     */
+    static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
+                          final boolean wallClockExpiry, final DetectorMetrics metrics, final Layout layout) {
+        if (layout == Layout.ONE_TASK && upstreamPartitions != 1) {
+            throw new IllegalArgumentException("one task reads one flows partition, not " + upstreamPartitions);
+        }
+        final boolean oneTask = layout == Layout.ONE_TASK;
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<List<PairFlow>> flowsSerde = StateSerdes.flowList();
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
@@ -120,8 +150,10 @@ public final class NtpTopology {
 
         final WindowSide<ServerWindow> servers = WindowSide.servers(config, metrics);
         builder.addStateStore(OpenWindowStore.builder(SERVER_WINDOW_STORE, servers));
-        final KStream<String, NtpAlert> serverDetections = events
-                .process(() -> new ProgressMarks(upstreamPartitions), Named.as("group-by-server"))
+        final KStream<String, NtpAlert> serverDetections = oneTask
+                ? events.process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, size, grace,
+                        Watermark::ownStreamTime, false), Named.as("server-windows"), SERVER_WINDOW_STORE)
+                : events.process(() -> new ProgressMarks(upstreamPartitions), Named.as("group-by-server"))
                 .repartition(Repartitioned.<Bytes, List<PairFlow>>as("flows-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(flowsSerde)
                         .withNumberOfPartitions(upstreamPartitions)
@@ -134,11 +166,11 @@ public final class NtpTopology {
                 Serdes.String(), alertSerde));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(
                 AlertProcessor.MERGED_STORE), Serdes.String(), Serdes.ByteArray()));
-        final KStream<String, NtpAlert> alerts = clientDetections
-                .merge(serverDetections, Named.as("detections"))
+        final KStream<String, NtpAlert> detections = clientDetections.merge(serverDetections, Named.as("detections"));
+        final KStream<String, NtpAlert> alerts = (oneTask ? detections : detections
                 .repartition(Repartitioned.<String, NtpAlert>as("detections-by-subject")
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
-                        .withStreamPartitioner(new TicksToEveryPartition()))
+                        .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new AlertProcessor(config.alertCooldown(), metrics), Named.as("alert-tracker"),
                         ALERT_STORE, AlertProcessor.MERGED_STORE);
         alerts.filter((key, alert) -> !isTick(key), Named.as("drop-ticks"))
@@ -146,10 +178,12 @@ public final class NtpTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKLIST_STORE),
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
-        alerts.selectKey((key, alert) -> isTick(key) ? key : blocklistKey(alert), Named.as("key-by-address"))
+        final KStream<String, NtpAlert> byAddress = alerts.selectKey(
+                (key, alert) -> isTick(key) ? key : blocklistKey(alert), Named.as("key-by-address"));
+        (oneTask ? byAddress : byAddress
                 .repartition(Repartitioned.<String, NtpAlert>as("alerts-by-address")
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
-                        .withStreamPartitioner(new TicksToEveryPartition()))
+                        .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new BlocklistProcessor(config, wallClockExpiry ? BlocklistProcessor.Clock.WALL_CLOCK
                         : BlocklistProcessor.Clock.STREAM_TIME), Named.as("blocklist"), BLOCKLIST_STORE)
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())

@@ -35,7 +35,7 @@ import org.ntpguard.streams.metrics.DetectorMetrics;
 final class DetectorDriver implements AutoCloseable {
 
     static final TopicNames TOPICS = TopicNames.defaults();
-    /** The repartition topic carrying detections to the alert tracker. */
+    /** The repartition topic carrying detections to the alert tracker ({@link NtpTopology.Layout#REPARTITIONED}). */
     static final String DETECTIONS_TOPIC = "ntpguard-test-detections-by-subject-repartition";
 
     private final TopologyTestDriver driver;
@@ -56,11 +56,21 @@ final class DetectorDriver implements AutoCloseable {
     }
 
     DetectorDriver(final DetectionConfig config, final Path stateDir, final DetectorMetrics metrics) {
+        this(config, stateDir, metrics, NtpTopology.Layout.ONE_TASK);
+    }
+
+    /** {@link NtpTopology.Layout#REPARTITIONED}: the detections go through {@link #DETECTIONS_TOPIC}. */
+    DetectorDriver(final DetectionConfig config, final Path stateDir, final NtpTopology.Layout layout) {
+        this(config, stateDir, DetectorMetrics.none(), layout);
+    }
+
+    private DetectorDriver(final DetectionConfig config, final Path stateDir, final DetectorMetrics metrics,
+                           final NtpTopology.Layout layout) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ntpguard-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config, 1, false, metrics), props);
+        driver = new TopologyTestDriver(NtpTopology.build(TOPICS, config, 1, false, metrics, layout), props);
         flows = driver.createInputTopic(TOPICS.flows(), Serdes.Bytes().serializer(),
                 SingleObjectSerde.ntpFlowBatch().serializer());
         heartbeats = driver.createInputTopic(TOPICS.heartbeats(), Serdes.Bytes().serializer(),

@@ -69,7 +69,8 @@ class DeterminismTest {
         final List<NtpFlowBatch> batches = ScenarioTest.flows("c_kod_storm.pcap");
         final List<org.apache.kafka.streams.test.TestRecord<String, NtpAlert>> detections;
         final List<NtpAlert> once;
-        try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("once"))) {
+        try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("once"),
+                NtpTopology.Layout.REPARTITIONED)) {
             driver.pipeAll(batches);
             driver.endOfCapture();
             once = driver.alertRecords();
@@ -78,7 +79,8 @@ class DeterminismTest {
         assertThat(detections).isNotEmpty();
 
         final List<NtpAlert> twice;
-        try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("twice"))) {
+        try (DetectorDriver driver = new DetectorDriver(ScenarioTest.scenarioConfig(), stateDir.resolve("twice"),
+                NtpTopology.Layout.REPARTITIONED)) {
             for (final org.apache.kafka.streams.test.TestRecord<String, NtpAlert> detection : detections) {
                 driver.pipeDetection(detection);
                 driver.pipeDetection(detection); // redelivered

@@ -210,9 +210,12 @@ class TopologyTest {
             driver.heartbeat(T0 + 60_000);
             assertThat(driver.blocklist()).containsKey(SCANNER + "/32");
 
-            // Heartbeats keep event time moving with no traffic: the entry expires after blocklistExpiry.
+            // Other traffic keeps event time moving, the scanner is quiet: the entry expires after blocklistExpiry.
+            // (Heartbeats alone would not do: they close windows, but move the blocklist's time no further than
+            // the last flow's window, so that the end-of-replay heartbeat, an hour on, expires nothing.)
             final long expiry = config.blocklistExpiry().toMillis();
             for (long t = T0 + 90_000; t <= T0 + 60_000 + expiry + 120_000; t += 30_000) {
+                driver.pipe(Packets.readvar(t, "192.0.2.10", "198.18.1.1", false));
                 driver.heartbeat(t);
             }
             final Map<String, BlocklistEntry> table = new java.util.LinkedHashMap<>();
