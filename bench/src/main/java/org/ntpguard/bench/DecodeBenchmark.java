@@ -25,6 +25,7 @@ import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.serde.FlowBatchReader;
 
 /**
  * Single-thread throughput of the capture path on a generated mixed capture ({@link MixedTraffic}), with tcpdump and
@@ -314,11 +315,12 @@ public final class DecodeBenchmark {
     /**
      * Stages f and g: decode every frame and combine it into its flow as the sensor does (1 s intervals); with
      * {@code serde}, split every closed interval into its batch records (one partition) and serialise and deserialise
-     * them as the sensor and the detector do.
+     * them as the sensor and the detector ({@link FlowBatchReader}) do.
      */
     static long flows(final Path file, final long limit, final PacketDecoder decoder, final DecodedPacket packet,
                       final boolean serde) throws IOException {
         final SingleObjectSerde<NtpFlowBatch> batches = SingleObjectSerde.ntpFlowBatch();
+        final FlowBatchReader detectorReader = new FlowBatchReader();
         final long[] flows = {0, 0};
         final FlowSink out = interval -> {
             flows[0] += interval.flows().size();
@@ -326,7 +328,7 @@ public final class DecodeBenchmark {
                 for (final FlowBatches.Partitioned batch : FlowBatches.split("bench", interval, 1,
                         FlowBatches.DEFAULT_MAX_FLOWS_PER_BATCH)) {
                     final byte[] bytes = batches.serializer().serialize(SERDE_TOPIC, batch.batch());
-                    flows[1] += bytes.length + batches.deserializer().deserialize(SERDE_TOPIC, bytes).getFlows().size();
+                    flows[1] += bytes.length + detectorReader.deserialize(SERDE_TOPIC, bytes).flows().size();
                 }
             }
         };

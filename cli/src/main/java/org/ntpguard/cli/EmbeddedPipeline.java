@@ -50,17 +50,16 @@ final class EmbeddedPipeline implements AutoCloseable {
 
     enum Mode {
         /** Capture files at full speed: blocklist expiry follows stream time. */
-        REPLAY("ntpguard-analyze", false, Duration.ofMillis(100)),
+        REPLAY("ntpguard-analyze", false, DetectorApp.DEFAULT_COMMIT_INTERVAL),
         /** A live interface: blocklist expiry follows the wall clock. */
         LIVE("ntpguard-run", true, DetectorApp.DEFAULT_COMMIT_INTERVAL);
 
         private final String applicationId;
         private final boolean wallClockExpiry;
         /**
-         * How often the detector commits. A replay's records are flow batches now, a few thousand a second: the
-         * per-commit cost that made a second worth it with a record per packet is gone, and each hop of the topology
-         * (repartitions, alerts, blocklist) waits for a commit before the next reads it, so a short interval is what
-         * makes the report come soon after the replay.
+         * How often the detector commits when no window closes (closing windows asks for a commit at once). Each
+         * commit writes a snapshot of every open window that changed since the last, which is most of a commit's
+         * cost; a second is also the live default.
          */
         private final Duration commitInterval;
 

@@ -12,10 +12,16 @@ public final class Sensors {
     public static final int MAX = 16;
 
     private final TreeSet<String> names = new TreeSet<>();
+    /** The name added last: a window's flows nearly all come from one sensor, and this spares two tree lookups. */
+    private String last;
 
     public void add(final String name) {
-        if (name != null && (names.size() < MAX || names.contains(name))) {
+        if (name == null || name.equals(last)) {
+            return;
+        }
+        if (names.size() < MAX || names.contains(name)) {
             names.add(name);
+            last = name;
         }
     }
 

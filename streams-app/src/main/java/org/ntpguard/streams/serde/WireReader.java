@@ -75,15 +75,29 @@ final class WireReader {
     }
 
     IpAddress readAddress(final String field) {
-        final int length = readByte(field + " length");
+        return address(readByte(field + " length"), field);
+    }
+
+    /** An address as Avro bytes: a variable-length length (4 or 16), then the address in network order. */
+    IpAddress readAddressBytes(final String field) {
+        return address(readLong(field + " length"), field);
+    }
+
+    private IpAddress address(final long length, final String field) {
         if (length != 4 && length != 16) {
             throw fail(field + " length: " + length + " (expected: 4 or 16)");
         }
-        need(length, field);
+        need((int) length, field);
         final IpAddress address = length == 4 ? new IpAddress(0, word(position, 4), false)
                 : new IpAddress(word(position, 8), word(position + 8, 8), true);
-        position += length;
+        position += (int) length;
         return address;
+    }
+
+    /** Skips bytes already checked by the caller (a header). */
+    void skip(final int count) {
+        need(count, "header");
+        position += count;
     }
 
     private long word(final int at, final int count) {

@@ -1,17 +1,11 @@
 package org.ntpguard.streams.topology;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.ntpguard.schema.KissCount;
-import org.ntpguard.schema.NtpFlow;
-import org.ntpguard.schema.NtpFlowBatch;
-import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.FlowBatch;
 import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 
@@ -32,42 +26,6 @@ final class FlowEvents {
     private FlowEvents() {
     }
 
-    static List<PairFlow> from(final NtpFlowBatch batch) {
-        final List<NtpFlow> flows = batch.getFlows();
-        final String sensor = batch.getSensor();
-        final List<PairFlow> out = new ArrayList<>(flows.size());
-        for (final NtpFlow flow : flows) {
-            out.add(from(flow, sensor));
-        }
-        return out;
-    }
-
-    static PairFlow from(final NtpFlow f, final String sensor) {
-        final List<Long> pending = f.getPendingRequestTimes();
-        final long[] times = new long[pending.size()];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = pending.get(i);
-        }
-        return new PairFlow(IpAddress.of(f.getClient()), IpAddress.of(f.getServer()), sensor, f.getFirstSeen(),
-                f.getLastSeen(), f.getRequests(), f.getRequestBytes(), f.getResponses(), f.getResponseBytes(),
-                f.getOtherPackets(), f.getOtherBytes(), f.getMode6Requests(), f.getMode7Requests(),
-                f.getMode6Responses(), f.getMode7Responses(), f.getControlOpcodes(), f.getRequestCodesLow(),
-                f.getRequestCodesHigh(), f.getMonlistRequests(), f.getMonlistRequestBytes(), f.getMonlistResponses(),
-                f.getMonlistResponseBytes(), kissCodes(f.getKissCodes()), f.getRateKods(), f.getFirstRateKod(),
-                f.getRequestsAfterRateKod(), times, f.getUnsynchronizedResponses());
-    }
-
-    private static Map<String, Long> kissCodes(final List<KissCount> codes) {
-        if (codes.isEmpty()) {
-            return Map.of();
-        }
-        final Map<String, Long> map = new LinkedHashMap<>();
-        for (final KissCount code : codes) {
-            map.merge(code.getCode(), code.getCount(), Long::sum);
-        }
-        return map;
-    }
-
     static boolean isHeartbeat(final byte[] key) {
         return key.length == 0;
     }
@@ -85,8 +43,8 @@ final class FlowEvents {
         return Bytes.wrap(FLOWS_KEY);
     }
 
-    /** A batch's flows, keyed {@link #FLOWS_KEY}, at the batch's record timestamp. */
-    static final class Read implements Processor<Bytes, NtpFlowBatch, Bytes, List<PairFlow>> {
+    /** A batch's flows (read by {@code FlowBatchReader}), keyed {@link #FLOWS_KEY}, at the batch's record timestamp. */
+    static final class Read implements Processor<Bytes, FlowBatch, Bytes, List<PairFlow>> {
         private final DetectorMetrics metrics;
         private ProcessorContext<Bytes, List<PairFlow>> context;
 
@@ -100,10 +58,10 @@ final class FlowEvents {
         }
 
         @Override
-        public void process(final Record<Bytes, NtpFlowBatch> batch) {
-            metrics.sensorProgress(batch.value().getSensor(), batch.timestamp());
+        public void process(final Record<Bytes, FlowBatch> batch) {
+            metrics.sensorProgress(batch.value().sensor(), batch.timestamp());
             // An empty batch goes on too: the heartbeat gate counts its offset as read.
-            context.forward(new Record<>(flowsKey(), from(batch.value()), batch.timestamp(), batch.headers()));
+            context.forward(new Record<>(flowsKey(), batch.value().flows(), batch.timestamp(), batch.headers()));
         }
     }
 }

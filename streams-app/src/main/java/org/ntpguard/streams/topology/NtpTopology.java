@@ -29,6 +29,7 @@ import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerWindow;
 import org.ntpguard.streams.metrics.DetectorMetrics;
+import org.ntpguard.streams.serde.FlowBatchReader;
 import org.ntpguard.streams.serde.StateSerdes;
 
 /**
@@ -126,7 +127,7 @@ public final class NtpTopology {
         final SingleObjectSerde<NtpAlert> alertSerde = SingleObjectSerde.ntpAlert();
 
         final KStream<Bytes, List<PairFlow>> flows = builder
-                .stream(topics.flows(), Consumed.with(Serdes.Bytes(), SingleObjectSerde.ntpFlowBatch())
+                .stream(topics.flows(), Consumed.with(Serdes.Bytes(), FlowBatchReader.serde())
                         .withName("flow-batches"))
                 .filter((sensor, batch) -> batch != null, Named.as("drop-tombstones"))
                 .process(() -> new FlowEvents.Read(metrics), Named.as("flow-events"));

@@ -125,6 +125,10 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
             return;
         }
         windows.closeBefore(newClosedBefore).forEach(this::emit);
+        // What just closed is news: ask for a commit now (the transaction makes the detections, alerts and
+        // blocklist entries visible) rather than at the end of the commit interval, which can then be long and
+        // cheap (each commit writes a snapshot of every window that changed).
+        context.commit();
         if (emitTicks) {
             // Time for the alert tracker and the blocklist, but no further than needed to close the last packet's
             // window: the end-of-replay heartbeat (an hour past the capture) must not expire the whole blocklist.

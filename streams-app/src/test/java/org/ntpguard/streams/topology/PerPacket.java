@@ -55,7 +55,7 @@ final class PerPacket {
         final List<PairFlow> flows = new ArrayList<>();
         for (final SensorFlows.Interval interval : intervals) {
             for (final NtpFlow flow : interval.flows().flows()) {
-                flows.add(FlowEvents.from(flow, interval.sensor()));
+                flows.add(org.ntpguard.streams.serde.FlowBatchReader.from(flow, interval.sensor()));
             }
         }
         return flows;
