@@ -88,7 +88,16 @@ class ComposeStackTest {
         // then
         assertThat(copy.find()).as("COPY of the jar from the build stage").isTrue();
         assertThat(copy.group(1)).isEqualTo("cli/target/" + finalName.group(1) + ".jar");
-        assertThat(dockerfile).contains("ENTRYPOINT [\"java\", \"-jar\", \"" + copy.group(2) + "\"]");
+        final Matcher entrypoint = Pattern.compile("ENTRYPOINT \\[(.*?)]", Pattern.DOTALL).matcher(dockerfile);
+        assertThat(entrypoint.find()).as("ENTRYPOINT").isTrue();
+        final List<String> command = Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1)).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(command).startsWith("java").endsWith("-jar", copy.group(2));
+        // The JVM options between them are the launcher's JIT thresholds, so that both run alike.
+        final List<String> launcherOptions = Pattern.compile("-XX:Tier4\\w+=\\d+")
+                .matcher(Files.readString(DeploymentFiles.file("ntpguard"))).results().map(m -> m.group()).toList();
+        assertThat(launcherOptions).hasSize(4);
+        assertThat(command.subList(1, command.size() - 2)).isEqualTo(launcherOptions);
     }
 
     @Test

@@ -282,22 +282,16 @@ public final class DetectorApp implements AutoCloseable {
         config.keySet().retainAll(ConsumerConfig.configNames());
         try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            // Confirmed once more a commit interval later: with transactions, the group's committed offsets can be
-            // readable an instant before the markers that make the same transaction's output readable downstream,
-            // and for that instant a downstream topic looks consumed to its end (seen in CI: a report read with 1
-            // of 72 alerts counted).
-            boolean seenOnce = false;
+            // With transactions, the group's committed offsets can be readable an instant before the markers that
+            // make the same transaction's output readable downstream, and for that instant a downstream topic looks
+            // consumed to its end (seen in CI: a report read with 1 of 72 alerts counted). So the topics written
+            // must also have no open transaction: every marker is down.
+            final List<String> written = writtenTopics();
             while (System.nanoTime() < deadline) {
-                if (caughtUp(topics, probe, deadline) && !holdsHeartbeats()) {
-                    if (seenOnce) {
-                        return true;
-                    }
-                    seenOnce = true;
-                    Thread.sleep(commitInterval().toMillis());
-                    continue;
+                if (caughtUp(topics, probe, deadline) && !holdsHeartbeats() && settled(written, deadline)) {
+                    return true;
                 }
-                seenOnce = false;
-                Thread.sleep(100);
+                Thread.sleep(20);
             }
             return false;
         } catch (final ExecutionException e) {
@@ -305,6 +299,46 @@ public final class DetectorApp implements AutoCloseable {
         } catch (final java.util.concurrent.TimeoutException e) {
             return false;
         }
+    }
+
+    /** The topics the app's sinks write: its outputs and its repartition topics. */
+    List<String> writtenTopics() {
+        final Set<String> topics = new LinkedHashSet<>();
+        for (final TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (final TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                    topics.add(sink.topic().endsWith("-repartition")
+                            ? settings.applicationId() + "-" + sink.topic() : sink.topic());
+                }
+            }
+        }
+        return new ArrayList<>(topics);
+    }
+
+    /**
+     * Whether no transaction is open on any partition of the topics: the last stable offset has reached the end
+     * of the log, so a read-committed reader sees everything written there.
+     */
+    private boolean settled(final List<String> topics, final long deadline)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        final long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (final var description : admin.describeTopics(topics).allTopicNames().get(wait, TimeUnit.MILLISECONDS)
+                .values()) {
+            for (int p = 0; p < description.partitions().size(); p++) {
+                latest.put(new TopicPartition(description.name(), p), OffsetSpec.latest());
+            }
+        }
+        final var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(wait, TimeUnit.MILLISECONDS);
+        final var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                .get(wait, TimeUnit.MILLISECONDS);
+        for (final var end : ends.entrySet()) {
+            if (stable.get(end.getKey()).offset() < end.getValue().offset()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean caughtUp(final List<String> topics, final KafkaConsumer<byte[], byte[]> probe,
@@ -352,12 +386,6 @@ public final class DetectorApp implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** The commit interval in force: ours, or the user's {@code commit.interval.ms}. */
-    Duration commitInterval() {
-        return Duration.ofMillis(Long.parseLong(streamsConfig(settings)
-                .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString()));
     }
 
     /** The detector's meters, for what a report reads of them (late flows). */

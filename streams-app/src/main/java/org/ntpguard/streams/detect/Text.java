@@ -8,8 +8,23 @@ final class Text {
     private Text() {
     }
 
+    /** {@code n} with its digits grouped by commas, as {@code %,d} in the root locale (without its parser). */
     static String count(final long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        final String digits = Long.toString(n);
+        final int sign = n < 0 ? 1 : 0;
+        final int length = digits.length() - sign;
+        if (length <= 3) {
+            return digits;
+        }
+        final StringBuilder grouped = new StringBuilder(digits.length() + length / 3);
+        grouped.append(digits, 0, sign);
+        for (int i = 0; i < length; i++) {
+            if (i > 0 && (length - i) % 3 == 0) {
+                grouped.append(',');
+            }
+            grouped.append(digits.charAt(sign + i));
+        }
+        return grouped.toString();
     }
 
     static String ratio(final double r) {
