@@ -106,6 +106,21 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        // Checked before the broker and the detector start (seconds), and the replay (minutes): a report that cannot
+        // be written, or inputs of which none is a capture, end here in a line each.
+        final String outProblem = Preflight.reportFolderProblem(options.out);
+        if (outProblem != null) {
+            err.println("ntpguard analyze: " + outProblem);
+            err.flush();
+            return ExitCodes.FAILED;
+        }
+        final List<String> unreadable = Preflight.inputProblems(files);
+        if (unreadable.size() == files.size()) {
+            unreadable.forEach(line -> err.println("ntpguard analyze: " + line));
+            err.println("ntpguard analyze: no input can be read as a capture; nothing was analysed, no report written");
+            err.flush();
+            return ExitCodes.FAILED;
+        }
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
         http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
         metrics = http == null ? null : new PrometheusMetrics();

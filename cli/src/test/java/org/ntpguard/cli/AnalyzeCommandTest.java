@@ -71,4 +71,41 @@ class AnalyzeCommandTest {
         assertThat(err.toString()).contains("ntpguard.victim.min.ratoi").doesNotContain("\tat ");
         assertThat(dir.resolve("r")).doesNotExist();
     }
+
+    @Test
+    void shouldRefuseAReportFolderThatIsAFileBeforeStartingAnything() throws IOException {
+        final Path notAFolder = Files.writeString(dir.resolve("report"), "an existing file\n");
+
+        final int status = run("analyze", "--out", notAFolder.toString(),
+                SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--out " + notAFolder + ": exists and is not a folder")
+                .doesNotContain("embedded Kafka broker").doesNotContain("\tat ");
+        assertThat(Files.readString(notAFolder)).isEqualTo("an existing file\n");
+    }
+
+    @Test
+    void shouldRefuseInputsOfWhichNoneIsACaptureBeforeStartingAnythingAndLeaveAnOldReportAlone() throws IOException {
+        final Path report = Files.createDirectories(dir.resolve("report"));
+        final Path oldFeed = Files.writeString(report.resolve("blocklist.nft"), "old feed\n");
+        final Path empty = Files.createFile(dir.resolve("empty.pcap"));
+        final Path text = Files.writeString(dir.resolve("notes.pcap"), "not a capture at all\n");
+        final Path folder = Files.createDirectories(dir.resolve("folder.pcap"));
+        final Path missing = dir.resolve("missing.pcap");
+
+        final int status = run("analyze", "--out", report.toString(), empty.toString(), text.toString(),
+                folder.toString(), missing.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString())
+                .contains(empty + ": offset 0: truncated file header")
+                .contains(text + ": offset 0: magic: 0x6e6f7420 (expected: pcap")
+                .contains(folder + ": cannot read")
+                .contains(missing + ": no such file")
+                .contains("nothing was analysed, no report written")
+                .doesNotContain("embedded Kafka broker").doesNotContain("\tat ");
+        assertThat(report.resolve("alerts.jsonl")).doesNotExist();
+        assertThat(Files.readString(oldFeed)).isEqualTo("old feed\n");
+    }
 }

@@ -1,0 +1,64 @@
+package org.ntpguard.cli;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ntpguard.capture.pcap.CaptureFiles;
+import org.ntpguard.capture.pcap.CaptureProblem;
+import org.ntpguard.capture.pcap.CaptureReader;
+
+/**
+ * What a report-writing command checks before it starts the broker and the detector (seconds of start-up, then
+ * minutes of replay): that the report folder can be written, and that at least one input opens as a capture. A
+ * failure is one line each, and nothing starts.
+ */
+final class Preflight {
+
+    private Preflight() {
+    }
+
+    /**
+     * Creates the report folder if needed and writes and deletes a file in it.
+     *
+     * @return why it cannot hold the report, or null when it can
+     */
+    static String reportFolderProblem(final Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            return "--out " + out + ": exists and is not a folder";
+        }
+        try {
+            Files.createDirectories(out);
+            Files.delete(Files.createTempFile(out, ".ntpguard-write-check-", ""));
+            return null;
+        } catch (IOException e) {
+            return "--out " + out + ": cannot write there: " + OneLineErrors.describe(e);
+        }
+    }
+
+    /**
+     * Opens each input as the replay will, up to its capture header.
+     *
+     * @return one line per input that cannot be read as a capture (missing, a folder, not a capture, a broken header)
+     */
+    static List<String> inputProblems(final List<Path> files) {
+        final List<String> problems = new ArrayList<>();
+        for (final Path file : files) {
+            final List<CaptureProblem> found = new ArrayList<>();
+            try (CaptureReader reader = CaptureFiles.open(file, found::add)) {
+                found.stream().filter(p -> p.kind().fatal()).findFirst()
+                        .ifPresent(p -> problems.add(p.describe()));
+            } catch (NoSuchFileException e) {
+                problems.add(file + ": no such file");
+            } catch (AccessDeniedException e) {
+                problems.add(file + ": permission denied");
+            } catch (IOException e) {
+                problems.add(file + ": cannot read: " + OneLineErrors.describe(e));
+            }
+        }
+        return problems;
+    }
+}
