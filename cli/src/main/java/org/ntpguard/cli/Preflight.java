@@ -12,9 +12,9 @@ import org.ntpguard.capture.pcap.CaptureProblem;
 import org.ntpguard.capture.pcap.CaptureReader;
 
 /**
- * What a report-writing command checks before it starts the broker and the detector (seconds of start-up, then
- * minutes of replay): that the report folder can be written, and that at least one input opens as a capture. A
- * failure is one line each, and nothing starts.
+ * What the report-writing commands ({@code analyze}, {@code run}) check before they start the broker and the
+ * detector (seconds of start-up, then minutes of replay or capture): that the report folder can be written, and for
+ * {@code analyze} that at least one input opens as a capture. A failure is one line each, and nothing starts.
  */
 final class Preflight {
 

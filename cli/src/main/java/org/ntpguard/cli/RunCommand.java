@@ -92,6 +92,13 @@ final class RunCommand implements Callable<Integer> {
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        // A report that could not be written would be found out only at the first alert, or at the stop.
+        final String outProblem = Preflight.reportFolderProblem(options.out);
+        if (outProblem != null) {
+            err.println("ntpguard run: " + outProblem);
+            err.flush();
+            return ExitCodes.FAILED;
+        }
         // Opened first: a wrong interface is said at once, not after the broker's start.
         final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, tuning, err);
         if (reader == null) {

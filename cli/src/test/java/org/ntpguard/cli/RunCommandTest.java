@@ -79,6 +79,19 @@ class RunCommandTest {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void shouldRefuseAReportFolderThatIsAFileBeforeOpeningTheInterface() throws IOException {
+        // An interface that does not exist either: the folder is checked first, and without the check the run ends
+        // on the interface (a real one would capture until stopped).
+        final Path notAFolder = Files.writeString(dir.resolve("r"), "x");
+
+        final int status = command.run("run", "-i", "no-such-interface0", "--out", notAFolder.toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(command.err.toString()).contains("ntpguard run: --out " + notAFolder + ": exists and is not a folder")
+                .doesNotContain("embedded Kafka broker").doesNotContain("\tat ");
+    }
+
     private static boolean holdsTheAlert(final Path report) {
         try {
             return Files.readAllLines(report.resolve("alerts.jsonl")).stream().anyMatch(line -> line.contains(
