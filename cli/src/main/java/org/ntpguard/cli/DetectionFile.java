@@ -12,6 +12,8 @@ import org.ntpguard.streams.detect.DetectionConfig;
 /** The {@code --config} file of the commands that run the detector in the process: {@code ntpguard.*} keys. */
 final class DetectionFile {
 
+    private static final String PREFIX = "ntpguard.";
+
     private DetectionFile() {
     }
 
@@ -26,6 +28,11 @@ final class DetectionFile {
         final Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
             properties.load(in);
+            // A typo in the prefix (ntpgard.x, or a key from another tool's file) would otherwise pass unnoticed.
+            properties.stringPropertyNames().stream().filter(key -> !key.startsWith(PREFIX)).sorted()
+                    .forEach(key -> err.println("ntpguard " + command + ": " + file + ": '" + key + "' ignored "
+                            + "(only " + PREFIX + "* keys are read)"));
+            err.flush();
             return DetectionConfig.fromProperties(properties);
         } catch (NoSuchFileException e) {
             err.println("ntpguard " + command + ": " + file + ": no such file");
