@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "analyze",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         header = "Replay captures through an embedded Kafka and the detector; write and print what was found.",
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "

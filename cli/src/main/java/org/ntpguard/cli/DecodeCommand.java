@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 /** {@code ntpguard decode}: one line per NTP datagram, from capture files or a live interface. */
 @Command(name = "decode",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         header = "Decode NTP from capture files or a live interface, one line per datagram.",
         description = {
             "Reads pcap and pcapng files (also gzip-compressed) or captures live with libpcap, follows every frame "

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
-@Command(name = "detect", mixinStandardHelpOptions = true,
+@Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts "
                 + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.",
         exitCodeListHeading = "%nExit codes:%n",

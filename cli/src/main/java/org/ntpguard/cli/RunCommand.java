@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         header = "Watch a live interface through an embedded Kafka and the detector; print alerts as they come.",
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder) and the detector on "

@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
 /** {@code ntpguard sensor}: decodes a live interface or capture files and publishes every NTP datagram to Kafka. */
 @Command(name = "sensor",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         header = "Publish the NTP datagrams of a live interface or of capture files to Kafka.",
         description = {
             "Decodes like 'ntpguard decode' and publishes one NtpPacket record per NTP datagram to ntp.packets "

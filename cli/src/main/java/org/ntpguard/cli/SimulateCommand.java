@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code ntpguard simulate}: writes realistic NTP traffic, normal and abusive, to a pcap file. */
 @Command(name = "simulate",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         header = "Write simulated NTP traffic (normal polling and attacks) to a pcap file.",
         description = {
             "Writes byte-exact NTP as ntpd, chrony, ntpq and ntpdc send it, over Ethernet, IPv4 and IPv6, with "
