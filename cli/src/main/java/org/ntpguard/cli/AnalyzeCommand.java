@@ -109,10 +109,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         // Checked before the broker and the detector start (seconds), and the replay (minutes): a report that cannot
         // be written, or inputs of which none is a capture, end here in a line each.
-        final String outProblem = Preflight.reportFolderProblem(options.out);
-        if (outProblem != null) {
-            err.println("ntpguard analyze: " + outProblem);
-            err.flush();
+        if (!Preflight.reportFolderWritable("analyze", options.out, err)) {
             return ExitCodes.FAILED;
         }
         final List<String> unreadable = Preflight.inputProblems(files);

@@ -46,16 +46,8 @@ final class FileReplay {
                 remaining -= session.run(reader, sink, remaining);
             } catch (Stopped e) {
                 break;
-            } catch (NoSuchFileException e) {
-                err.println(file + ": no such file");
-                stats.unreadableInput();
-                continue;
-            } catch (AccessDeniedException e) {
-                err.println(file + ": permission denied");
-                stats.unreadableInput();
-                continue;
             } catch (IOException e) {
-                err.println(file + ": cannot read: " + OneLineErrors.describe(e));
+                err.println(openProblem(file, e));
                 stats.unreadableInput();
                 continue;
             } finally {
@@ -70,6 +62,17 @@ final class FileReplay {
             }
         }
         return limit - remaining;
+    }
+
+    /** One line on why {@code file} could not be opened: missing, not allowed, or what the system said. */
+    static String openProblem(final Path file, final IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return file + ": no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return file + ": permission denied";
+        }
+        return file + ": cannot read: " + OneLineErrors.describe(e);
     }
 
     /** 0 when every file was read, 1 when some were damaged or unreadable, 2 when none could be read. */

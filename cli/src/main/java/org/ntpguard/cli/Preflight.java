@@ -1,9 +1,8 @@
 package org.ntpguard.cli;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,25 @@ final class Preflight {
     }
 
     /**
+     * Whether the report folder can be written; if not, says why in one line.
+     *
+     * @param command the command, for the line ("analyze", "run")
+     */
+    static boolean reportFolderWritable(final String command, final Path out, final PrintWriter err) {
+        final String problem = reportFolderProblem(out);
+        if (problem != null) {
+            err.println("ntpguard " + command + ": " + problem);
+            err.flush();
+        }
+        return problem == null;
+    }
+
+    /**
      * Creates the report folder if needed and writes and deletes a file in it.
      *
      * @return why it cannot hold the report, or null when it can
      */
-    static String reportFolderProblem(final Path out) {
+    private static String reportFolderProblem(final Path out) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             return "--out " + out + ": exists and is not a folder";
         }
@@ -51,12 +64,8 @@ final class Preflight {
             try (CaptureReader reader = CaptureFiles.open(file, found::add)) {
                 found.stream().filter(p -> p.kind().fatal()).findFirst()
                         .ifPresent(p -> problems.add(p.describe()));
-            } catch (NoSuchFileException e) {
-                problems.add(file + ": no such file");
-            } catch (AccessDeniedException e) {
-                problems.add(file + ": permission denied");
             } catch (IOException e) {
-                problems.add(file + ": cannot read: " + OneLineErrors.describe(e));
+                problems.add(FileReplay.openProblem(file, e));
             }
         }
         return problems;

@@ -94,10 +94,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // A report that could not be written would be found out only at the first alert, or at the stop.
-        final String outProblem = Preflight.reportFolderProblem(options.out);
-        if (outProblem != null) {
-            err.println("ntpguard run: " + outProblem);
-            err.flush();
+        if (!Preflight.reportFolderWritable("run", options.out, err)) {
             return ExitCodes.FAILED;
         }
         // Opened first: a wrong interface is said at once, not after the broker's start.

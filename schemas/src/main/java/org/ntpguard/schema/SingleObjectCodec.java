@@ -35,7 +35,7 @@ final class SingleObjectCodec<T extends SpecificRecordBase> {
 
     private static final byte MARKER_FIRST = (byte) 0xC3;
     private static final byte MARKER_VERSION = 0x01;
-    private static final int HEADER_LENGTH = 10;
+    static final int HEADER_LENGTH = 10;
     /** Most records are one NTP packet's event: a first buffer that fits them without growing. */
     private static final int INITIAL_BUFFER = 256;
 
@@ -70,6 +70,20 @@ final class SingleObjectCodec<T extends SpecificRecordBase> {
         return out.toByteArray();
     }
 
+    /** Whether the bytes start with the marker and this codec's own schema's fingerprint (not an older one). */
+    boolean writtenWithCurrentSchema(final byte[] bytes) {
+        return bytes.length >= HEADER_LENGTH && bytes[0] == MARKER_FIRST && bytes[1] == MARKER_VERSION
+                && writtenFingerprint(bytes) == fingerprint;
+    }
+
+    private static long writtenFingerprint(final byte[] bytes) {
+        long written = 0;
+        for (int i = Long.BYTES - 1; i >= 0; i--) {
+            written = written << 8 | (bytes[2 + i] & 0xFF);
+        }
+        return written;
+    }
+
     /**
      * @throws BadHeaderException     when the bytes do not start with the single-object marker
      * @throws MissingSchemaException when their writer schema is neither the current one nor in the schema store
@@ -80,10 +94,7 @@ final class SingleObjectCodec<T extends SpecificRecordBase> {
                     + HexFormat.ofDelimiter(" ").withPrefix("0x").withUpperCase()
                     .formatHex(bytes, 0, Math.min(2, bytes.length)));
         }
-        long written = 0;
-        for (int i = Long.BYTES - 1; i >= 0; i--) {
-            written = written << 8 | (bytes[2 + i] & 0xFF);
-        }
+        final long written = writtenFingerprint(bytes);
         final DatumReader<T> datumReader = written == fingerprint ? reader : olderReader(written);
         return datumReader.read(null, DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
                 bytes.length - HEADER_LENGTH, null));

@@ -21,6 +21,9 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
         TrustedPackages.declare();
     }
 
+    /** Bytes before the binary record: the marker and the writer schema's fingerprint. */
+    public static final int HEADER_LENGTH = SingleObjectCodec.HEADER_LENGTH;
+
     private final Class<T> type;
     private final SingleObjectCodec<T> codec;
 
@@ -62,6 +65,14 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
     /** Serde for {@link NtpPacket} that reads the current schema only. */
     public static SingleObjectSerde<NtpPacket> ntpPacket() {
         return ntpPacket(new SchemaStore.Cache());
+    }
+
+    /**
+     * Whether the bytes were written with this serde's own schema: then the binary record after
+     * {@link #HEADER_LENGTH} bytes is in exactly that schema's layout, for a reader that decodes it by hand.
+     */
+    public boolean writtenWithCurrentSchema(final byte[] bytes) {
+        return codec.writtenWithCurrentSchema(bytes);
     }
 
     @Override

@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -248,13 +250,23 @@ public final class DetectorApp implements AutoCloseable {
      * caused it, so checking in this order sees every consequence of what was checked before.
      */
     List<String> sourceTopics() {
+        return topologyTopics(node -> node instanceof TopologyDescription.Source source && source.topicSet() != null
+                ? source.topicSet() : Set.of());
+    }
+
+    /** The topics the app's sinks write: its outputs and its repartition topics. */
+    List<String> writtenTopics() {
+        return topologyTopics(node -> node instanceof TopologyDescription.Sink sink && sink.topic() != null
+                ? Set.of(sink.topic()) : Set.of());
+    }
+
+    /** The topics that nodes name, in topology order, repartition topics under their full (application id) name. */
+    private List<String> topologyTopics(final Function<TopologyDescription.Node, Set<String>> topicsOfNode) {
         final Set<String> topics = new LinkedHashSet<>();
         for (final TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
             for (final TopologyDescription.Node node : sub.nodes()) {
-                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
-                    for (final String topic : source.topicSet()) {
-                        topics.add(topic.endsWith("-repartition") ? settings.applicationId() + "-" + topic : topic);
-                    }
+                for (final String topic : topicsOfNode.apply(node)) {
+                    topics.add(topic.endsWith("-repartition") ? settings.applicationId() + "-" + topic : topic);
                 }
             }
         }
@@ -301,25 +313,25 @@ public final class DetectorApp implements AutoCloseable {
         }
     }
 
-    /** The topics the app's sinks write: its outputs and its repartition topics. */
-    List<String> writtenTopics() {
-        final Set<String> topics = new LinkedHashSet<>();
-        for (final TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
-            for (final TopologyDescription.Node node : sub.nodes()) {
-                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
-                    topics.add(sink.topic().endsWith("-repartition")
-                            ? settings.applicationId() + "-" + sink.topic() : sink.topic());
-                }
-            }
-        }
-        return new ArrayList<>(topics);
-    }
-
     /**
      * Whether no transaction is open on any partition of the topics: the last stable offset has reached the end
      * of the log, so a read-committed reader sees everything written there.
      */
     private boolean settled(final List<String> topics, final long deadline)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> stable =
+                endOffsets(topics, IsolationLevel.READ_COMMITTED, deadline);
+        for (final var end : endOffsets(topics, IsolationLevel.READ_UNCOMMITTED, deadline).entrySet()) {
+            if (stable.get(end.getKey()).offset() < end.getValue().offset()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every partition's end as a reader of that isolation level sees it: the last stable offset, or the log end. */
+    private Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> endOffsets(final List<String> topics,
+            final IsolationLevel isolation, final long deadline)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         final long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -329,16 +341,7 @@ public final class DetectorApp implements AutoCloseable {
                 latest.put(new TopicPartition(description.name(), p), OffsetSpec.latest());
             }
         }
-        final var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                .get(wait, TimeUnit.MILLISECONDS);
-        final var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
-                .get(wait, TimeUnit.MILLISECONDS);
-        for (final var end : ends.entrySet()) {
-            if (stable.get(end.getKey()).offset() < end.getValue().offset()) {
-                return false;
-            }
-        }
-        return true;
+        return admin.listOffsets(latest, new ListOffsetsOptions(isolation)).all().get(wait, TimeUnit.MILLISECONDS);
     }
 
     private boolean caughtUp(final List<String> topics, final KafkaConsumer<byte[], byte[]> probe,
@@ -349,15 +352,7 @@ public final class DetectorApp implements AutoCloseable {
                 .listConsumerGroupOffsets(settings.applicationId()).partitionsToOffsetAndMetadata()
                 .get(wait, TimeUnit.MILLISECONDS);
         for (final String topic : topics) {
-            final int partitions = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(wait, TimeUnit.MILLISECONDS).get(topic).partitions().size();
-            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            final var ends = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(wait, TimeUnit.MILLISECONDS);
-            for (final var end : ends.entrySet()) {
+            for (final var end : endOffsets(List.of(topic), IsolationLevel.READ_COMMITTED, deadline).entrySet()) {
                 final OffsetAndMetadata done = committed.get(end.getKey());
                 final long from = done == null ? 0 : done.offset();
                 if (from < end.getValue().offset() && hasRecords(probe, end.getKey(), from,

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -28,12 +27,15 @@ import org.ntpguard.streams.detect.PairFlow;
  */
 public final class FlowBatchReader implements Deserializer<FlowBatch> {
 
-    /** Avro's single-object marker, then the schema's CRC-64-AVRO fingerprint, little-endian. */
-    private static final byte[] HEADER = header(SchemaNormalization.parsingFingerprint64(NtpFlowBatch.getClassSchema()));
     private static final int MAX_SENSOR_LENGTH = 1 << 16;
     private static final int MAX_KISS_CODE_LENGTH = 64;
+    /** A flow batch holds at most this many flows (the sensor's split): a damaged count cannot size the list. */
+    private static final int MAX_PRESIZED_FLOWS = 4_096;
+    private static final long[] NO_TIMES = new long[0];
 
-    private final Deserializer<NtpFlowBatch> avro = SingleObjectSerde.ntpFlowBatch().deserializer();
+    /** Writes the header checked here, and decodes any other schema (thread-safe, shared). */
+    private static final SingleObjectSerde<NtpFlowBatch> AVRO = SingleObjectSerde.ntpFlowBatch();
+    private static final Deserializer<NtpFlowBatch> AVRO_DECODER = AVRO.deserializer();
 
     /** For the topology's source: it only reads (sensors write with {@link SingleObjectSerde#ntpFlowBatch()}). */
     public static Serde<FlowBatch> serde() {
@@ -48,7 +50,7 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
             return null;
         }
         if (!isCurrentSchema(bytes)) {
-            final NtpFlowBatch batch = avro.deserialize(topic, bytes);
+            final NtpFlowBatch batch = AVRO_DECODER.deserialize(topic, bytes);
             return batch == null ? null : from(batch);
         }
         try {
@@ -61,27 +63,20 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
 
     /** Whether the bytes carry this build's NtpFlowBatch schema, which is read directly. */
     public static boolean isCurrentSchema(final byte[] bytes) {
-        if (bytes.length < HEADER.length) {
-            return false;
-        }
-        for (int i = 0; i < HEADER.length; i++) {
-            if (bytes[i] != HEADER[i]) {
-                return false;
-            }
-        }
-        return true;
+        return AVRO.writtenWithCurrentSchema(bytes);
     }
 
     private static FlowBatch read(final WireReader in) {
-        in.skip(HEADER.length);
+        in.skip(SingleObjectSerde.HEADER_LENGTH);
         final String sensor = in.readText("sensor", MAX_SENSOR_LENGTH);
         if (sensor == null) {
             throw in.fail("sensor length: -1 (expected: 0+)");
         }
         in.readLong("intervalStart");
         in.readLong("intervalMillis");
-        final List<PairFlow> flows = new ArrayList<>();
-        for (long block = blockCount(in, "flows"); block != 0; block = blockCount(in, "flows")) {
+        long block = blockCount(in, "flows");
+        final List<PairFlow> flows = new ArrayList<>((int) Math.min(block, MAX_PRESIZED_FLOWS));
+        for (; block != 0; block = blockCount(in, "flows")) {
             for (long i = 0; i < block; i++) {
                 flows.add(readFlow(in, sensor));
             }
@@ -157,7 +152,7 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
     }
 
     private static long[] readPendingTimes(final WireReader in) {
-        long[] times = new long[0];
+        long[] times = NO_TIMES;
         for (long block = blockCount(in, "pendingRequestTimes"); block != 0;
              block = blockCount(in, "pendingRequestTimes")) {
             if (block > ClientPeer.PENDING_REQUEST_TIMES - times.length) {
@@ -224,15 +219,5 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
             map.merge(code.getCode(), code.getCount(), Long::sum);
         }
         return map;
-    }
-
-    private static byte[] header(final long fingerprint) {
-        final byte[] header = new byte[10];
-        header[0] = (byte) 0xC3;
-        header[1] = 0x01;
-        for (int i = 0; i < 8; i++) {
-            header[2 + i] = (byte) (fingerprint >>> (8 * i));
-        }
-        return header;
     }
 }
