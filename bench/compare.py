@@ -6,7 +6,8 @@ variants and recording the process's CPU time (user + system, every thread) is w
 
 usage: bench/compare.py [--rounds N] FILE LABEL=JAR[=JAVA OPTIONS] ...
   e.g. bench/compare.py --rounds 2 bench/data/mixed-10M.pcap before=/tmp/old.jar after=cli/target/ntpguard.jar
-Each variant runs with the launcher's JIT options (./ntpguard) unless its own options are given. Prints a line a
+Each variant runs with the launcher's JIT options (./ntpguard) unless its own options are given. An option
+java=PATH runs that variant on another JVM (e.g. java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java). Prints a line a
 run (processing = replay + detector after the replay, from analyze's time line), then the medians.
 """
 import argparse
@@ -28,9 +29,11 @@ def launcher_jit_options():
 
 
 def run(jar, options, capture):
+    java = next((o[len("java="):] for o in options if o.startswith("java=")), "java")
+    options = [o for o in options if not o.startswith("java=")]
     with tempfile.TemporaryDirectory(prefix="ntpguard-compare-") as out:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = subprocess.run(["java", *options, "-jar", jar, "analyze", str(capture), "--out", out + "/report"],
+        result = subprocess.run([java, *options, "-jar", jar, "analyze", str(capture), "--out", out + "/report"],
                                 capture_output=True, text=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
