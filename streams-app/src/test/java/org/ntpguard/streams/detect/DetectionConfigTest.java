@@ -118,4 +118,34 @@ class DetectionConfigTest {
         assertThatThrownBy(() -> DetectionConfig.defaults().toBuilder().victimMinRatio(0).build())
                 .hasMessage("victim min ratio: 0.0 (expected: > 0)");
     }
+
+    @Test
+    void shouldReadTheHomeNetworksUnderEitherNameButNotBoth() {
+        final Properties home = new Properties();
+        home.setProperty("ntpguard.home.networks", "192.0.2.0/24");
+        final Properties trusted = new Properties();
+        trusted.setProperty("ntpguard.trusted.networks", "192.0.2.0/24");
+        final Properties both = new Properties();
+        both.putAll(home);
+        both.putAll(trusted);
+
+        assertThat(DetectionConfig.fromProperties(home).trustedNetworks()).isEqualTo(Networks.parse("192.0.2.0/24"));
+        assertThat(DetectionConfig.fromProperties(home).homeNetworksConfigured()).isTrue();
+        assertThat(DetectionConfig.fromProperties(trusted).trustedNetworks())
+                .isEqualTo(DetectionConfig.fromProperties(home).trustedNetworks());
+        assertThat(DetectionConfig.defaults().homeNetworksConfigured()).isFalse();
+        assertThatThrownBy(() -> DetectionConfig.fromProperties(both))
+                .hasMessageContaining("one setting");
+    }
+
+    @Test
+    void shouldNotBlockHomeAddressesAndLimitNewEntriesByDefault() {
+        assertThat(DetectionConfig.defaults().blockHome()).isFalse();
+        assertThat(DetectionConfig.defaults().blocklistMaxNewPerWindow()).isEqualTo(10_000);
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.blocklist.home", "true");
+        p.setProperty("ntpguard.blocklist.max.new.per.window", "50");
+        assertThat(DetectionConfig.fromProperties(p).blockHome()).isTrue();
+        assertThat(DetectionConfig.fromProperties(p).blocklistMaxNewPerWindow()).isEqualTo(50);
+    }
 }
