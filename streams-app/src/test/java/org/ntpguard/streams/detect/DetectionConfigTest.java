@@ -148,4 +148,27 @@ class DetectionConfigTest {
         assertThat(DetectionConfig.fromProperties(p).blockHome()).isTrue();
         assertThat(DetectionConfig.fromProperties(p).blocklistMaxNewPerWindow()).isEqualTo(50);
     }
+
+    @Test
+    void shouldShipASampleFileWithEveryKeyAtItsDefault() throws java.io.IOException {
+        final java.nio.file.Path sample = java.nio.file.Path.of(System.getProperty("ntpguard.root"))
+                .resolve("samples/detection.properties");
+        final java.util.List<String> lines = java.nio.file.Files.readAllLines(sample);
+        for (final String key : DetectionConfig.propertyKeys()) {
+            if (key.equals(DetectionConfig.TRUSTED_NETWORKS)) {
+                continue; // the home networks' older name: named in a comment, not given twice
+            }
+            assertThat(lines).as(key).anyMatch(line -> line.startsWith(key + "=") || line.startsWith("#" + key + "="));
+        }
+        final Properties properties = new Properties();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(sample)) {
+            properties.load(reader);
+        }
+        assertThat(DetectionConfig.fromProperties(properties).toString())
+                .isEqualTo(DetectionConfig.defaults().toString());
+        final String home = lines.stream().filter(line -> line.startsWith("#" + DetectionConfig.HOME_NETWORKS + "="))
+                .findFirst().orElseThrow();
+        assertThat(Networks.parse(home.substring(home.indexOf('=') + 1)))
+                .isEqualTo(DetectionConfig.defaults().trustedNetworks());
+    }
 }
