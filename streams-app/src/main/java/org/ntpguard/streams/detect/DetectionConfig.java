@@ -43,6 +43,7 @@ public final class DetectionConfig {
     private final boolean homeNetworksConfigured;
     private final boolean blockHome;
     private final long blocklistMaxNewPerWindow;
+    private final Duration upstreamMemory;
     private final Networks allowlist;
     private final Set<AlertType> blockedTypes;
     private final boolean blockOnlyUnsolicitedReflectors;
@@ -69,6 +70,7 @@ public final class DetectionConfig {
         homeNetworksConfigured = b.homeNetworksConfigured;
         blockHome = b.blockHome;
         blocklistMaxNewPerWindow = atLeast("blocklist max new per window", b.blocklistMaxNewPerWindow, 1);
+        upstreamMemory = positive("upstream memory", b.upstreamMemory);
         allowlist = b.allowlist;
         blockedTypes = b.blockedTypes.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(b.blockedTypes));
@@ -172,6 +174,15 @@ public final class DetectionConfig {
      */
     public long blocklistMaxNewPerWindow() {
         return blocklistMaxNewPerWindow;
+    }
+
+    /**
+     * How long a server stays a learned upstream of the site ({@link SiteUpstreams}) after home clients last used
+     * it, and so off the blocklist. Default 1 d: a client polls every 64 s to 17 min; a day covers a weekend-quiet
+     * office's servers that still poll, and a forgotten upstream is only alerted on again, never lost.
+     */
+    public Duration upstreamMemory() {
+        return upstreamMemory;
     }
 
     /** Addresses and prefixes never blocklisted. Default empty. */
@@ -322,7 +333,7 @@ public final class DetectionConfig {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
                 + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
                 + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
-                + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow
+                + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow + ", upstreamMemory=" + upstreamMemory
                 + ", allowlist=[" + allowlist + "], blocked=" + blockedTypes
                 + ", onlyUnsolicitedReflectors=" + blockOnlyUnsolicitedReflectors
                 + ", victimMinResponseBytes=" + victimMinResponseBytes + ", victimMinRatio=" + victimMinRatio
@@ -379,6 +390,7 @@ public final class DetectionConfig {
         key("ntpguard.blocklist.home", "true or false", DetectionConfig::bool, Builder::blockHome);
         key("ntpguard.blocklist.max.new.per.window", "a whole number", DetectionConfig::whole,
                 Builder::blocklistMaxNewPerWindow);
+        key("ntpguard.upstream.memory", "a duration like 1d", DetectionConfig::duration, Builder::upstreamMemory);
         key("ntpguard.allowlist", "comma-separated addresses or CIDR prefixes", Networks::parse,
                 Builder::allowlist);
         key("ntpguard.blocklist.types", "comma-separated alert types " + EnumSet.allOf(AlertType.class),
@@ -479,6 +491,7 @@ public final class DetectionConfig {
         private boolean homeNetworksConfigured;
         private boolean blockHome;
         private long blocklistMaxNewPerWindow = 10_000;
+        private Duration upstreamMemory = Duration.ofDays(1);
         private Networks allowlist = Networks.empty();
         private Set<AlertType> blockedTypes = EnumSet.of(AlertType.SCANNER, AlertType.REFLECTOR,
                 AlertType.KOD_IGNORED);
@@ -509,6 +522,7 @@ public final class DetectionConfig {
             homeNetworksConfigured = c.homeNetworksConfigured;
             blockHome = c.blockHome;
             blocklistMaxNewPerWindow = c.blocklistMaxNewPerWindow;
+            upstreamMemory = c.upstreamMemory;
             allowlist = c.allowlist;
             blockedTypes = c.blockedTypes;
             blockOnlyUnsolicitedReflectors = c.blockOnlyUnsolicitedReflectors;
@@ -569,6 +583,11 @@ public final class DetectionConfig {
 
         public Builder blocklistMaxNewPerWindow(final long v) {
             blocklistMaxNewPerWindow = v;
+            return this;
+        }
+
+        public Builder upstreamMemory(final Duration v) {
+            upstreamMemory = v;
             return this;
         }
 
