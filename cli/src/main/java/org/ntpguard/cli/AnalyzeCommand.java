@@ -97,10 +97,10 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "inputs.")
     boolean evidence;
 
-    @Option(names = "--evidence-limit", paramLabel = "<packets>", defaultValue = "" + EvidenceCaptures.DEFAULT_LIMIT,
-            description = "The most packets in one alert's evidence capture; those beyond are counted in "
-                    + "alerts.jsonl (default: ${DEFAULT-VALUE}).")
-    int evidenceLimit;
+    @Option(names = "--evidence-limit", paramLabel = "<packets>",
+            description = "With --evidence: the most packets in one alert's evidence capture; those beyond are "
+                    + "counted in alerts.jsonl (default: " + EvidenceCaptures.DEFAULT_LIMIT + ").")
+    Integer evidenceLimit;
 
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
@@ -116,7 +116,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
-        if (evidenceLimit < 1) {
+        if (evidenceLimit != null && !evidence) {
+            throw new ParameterException(spec.commandLine(), "--evidence-limit goes with --evidence");
+        }
+        if (evidenceLimit != null && evidenceLimit < 1) {
             throw new ParameterException(spec.commandLine(), "--evidence-limit: " + evidenceLimit
                     + " (expected: 1 or more)");
         }
@@ -245,7 +248,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         err.flush();
         try {
             final Map<String, AlertEvidence> written = EvidenceCaptures.write(files, report.alerts(), options.out,
-                    evidenceLimit);
+                    evidenceLimit == null ? EvidenceCaptures.DEFAULT_LIMIT : evidenceLimit);
             err.println("ntpguard analyze: " + EvidenceCaptures.summary(written, options.out));
             final Map<String, String> json = new LinkedHashMap<>();
             written.forEach((id, capture) -> json.put(id, capture.json()));

@@ -127,6 +127,21 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void shouldRefuseAnEvidenceLimitWithoutEvidenceOrBelowOneBeforeStartingAnything() {
+        final String input = SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString();
+        final Path report = dir.resolve("report");
+
+        final int withoutEvidence = run("analyze", "--out", report.toString(), "--evidence-limit", "5", input);
+        final int zero = run("analyze", "--out", report.toString(), "--evidence", "--evidence-limit", "0", input);
+
+        assertThat(withoutEvidence).isEqualTo(ExitCodes.FAILED);
+        assertThat(zero).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--evidence-limit goes with --evidence",
+                "--evidence-limit: 0 (expected: 1 or more)").doesNotContain("embedded Kafka broker");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
     void shouldSayWhereTheTimeWentStageByStage() {
         final AnalyzeCommand.StageTimes stages = new AnalyzeCommand.StageTimes(1_500_000_000L, 2_000_000_000L,
                 3_000_000_000L, 250_000_000L);
