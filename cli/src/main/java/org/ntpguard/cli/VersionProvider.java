@@ -7,7 +7,12 @@ final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
+        return new String[] {"ntpguard " + version()};
+    }
+
+    /** The version alone, as reports record it. */
+    static String version() {
         final String version = NtpGuardCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"ntpguard " + (version == null ? "development" : version)};
+        return version == null ? "development" : version;
     }
 }
