@@ -65,14 +65,18 @@ final class FileReplay implements Closeable {
     private final MergedCaptureReader merged;
     private final DecodeStats stats;
     private final ProblemLog problems;
+    private final PrintWriter err;
+    /** True once a sink stopped the replay: the files' unread rest is not read for their hashes. */
+    private boolean stopped;
 
     private FileReplay(final List<Opened> opened, final boolean fingerprints, final MergedCaptureReader merged,
-                       final DecodeStats stats, final ProblemLog problems) {
+                       final DecodeStats stats, final ProblemLog problems, final PrintWriter err) {
         this.opened = opened;
         this.fingerprints = fingerprints;
         this.merged = merged;
         this.stats = stats;
         this.problems = problems;
+        this.err = err;
     }
 
     /**
@@ -99,7 +103,7 @@ final class FileReplay implements Closeable {
         problems.flush();
         return new FileReplay(opened, fingerprints, new MergedCaptureReader(readers,
                 (input, e) -> err.println(input.source() + ": cannot read: " + OneLineErrors.describe(e))), stats,
-                problems);
+                problems, err);
     }
 
     /**
@@ -113,7 +117,7 @@ final class FileReplay implements Closeable {
         try {
             emitted = session.run(merged, sink, limit);
         } catch (Stopped e) {
-            // what was read stays counted
+            stopped = true; // what was read stays counted
         } finally {
             problems.flush();
         }
@@ -155,10 +159,11 @@ final class FileReplay implements Closeable {
     }
 
     /**
-     * What was read of each file that could be opened, in the order given; its SHA-256 when opened with
-     * fingerprints (the part of a file left unread is read for it now), else null.
+     * What was read of each file that could be opened, in the order given. Its SHA-256 when opened with
+     * fingerprints (the part of a file left unread is read for it now), else null; null too after a stop, which
+     * must not wait for the rest of a large file, and when the file cannot be read again (said on stderr).
      */
-    List<InputFile> inputs() throws IOException {
+    List<InputFile> inputs() {
         final List<InputFile> inputs = new ArrayList<>();
         for (int i = 0; i < opened.size(); i++) {
             final Opened file = opened.get(i);
@@ -167,8 +172,15 @@ final class FileReplay implements Closeable {
             for (final int linkType : input.linkTypes()) {
                 linkTypes.add(linkType);
             }
-            inputs.add(new InputFile(file.file().toString(), Files.size(file.file()),
-                    fingerprints ? file.fingerprint().sha256() : null, linkTypes, input.frames(),
+            long size = -1;
+            String sha256 = null;
+            try {
+                size = Files.size(file.file());
+                sha256 = fingerprints && !stopped ? file.fingerprint().sha256() : null;
+            } catch (IOException e) {
+                err.println(file.file() + ": cannot read for its SHA-256: " + OneLineErrors.describe(e));
+            }
+            inputs.add(new InputFile(file.file().toString(), size, sha256, linkTypes, input.frames(),
                     input.frames() == 0 ? null : Instant.ofEpochSecond(0, input.firstNanos()),
                     input.frames() == 0 ? null : Instant.ofEpochSecond(0, input.lastNanos()), file.damage().damage));
         }

@@ -89,6 +89,23 @@ class FileReplayTest {
         }
     }
 
+    @Test
+    void shouldNotReadTheRestOfAStoppedReplaysFilesForTheirHashes() throws IOException {
+        final Path whole = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+
+        try (FileReplay replay = FileReplay.open(List.of(whole), true, stats, problems, err)) {
+            replay.run(new CaptureSession(stats, problems), packet -> {
+                throw new FileReplay.Stopped();
+            }, Long.MAX_VALUE);
+
+            assertThat(replay.inputs()).singleElement().satisfies(input -> {
+                assertThat(input.frames()).isEqualTo(1);
+                assertThat(input.sha256()).isNull();
+                assertThat(input.sizeBytes()).isEqualTo(Files.size(whole));
+            });
+        }
+    }
+
     private List<Seen> replay(final List<Path> files, final DecodeStats counts) {
         final List<Seen> seen = new ArrayList<>();
         FileReplay.read(files, new CaptureSession(counts, problems),

@@ -8,8 +8,8 @@ import java.util.List;
  * came from, and what of it was read.
  *
  * @param path        as the user gave it
- * @param sizeBytes   its size on disk (compressed, for a gzip file)
- * @param sha256      SHA-256 of its bytes on disk, lower-case hex; null when not computed
+ * @param sizeBytes   its size on disk (compressed, for a gzip file); -1 when it could not be read again
+ * @param sha256      SHA-256 of its bytes on disk, lower-case hex; null when not computed (a stopped replay)
  * @param linkTypes   pcap LINKTYPE_ values of its frames, in order of first appearance
  * @param frames      frames read from it
  * @param firstFrame  capture time of its earliest frame; null with no frame
