@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +26,8 @@ import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.evidence.AlertEvidence;
 import org.ntpguard.cli.evidence.EvidenceCaptures;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.InputFile;
+import org.ntpguard.cli.report.RunDescription;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
@@ -163,14 +166,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         final boolean caughtUp;
         final AnalysisReport report;
         final StageTimes stages;
+        final List<InputFile> inputs;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
-                err, null, metrics == null ? null : metrics.registry())) {
+                err, null, metrics == null ? null : metrics.registry());
+             FileReplay replay = FileReplay.open(files, true, stats, problems, err)) {
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
                 err.flush();
             }
             final long replayStarted = System.nanoTime();
-            published = replay(pipeline, flowOptions, stats, problems, err);
+            published = replay(pipeline, replay, flowOptions, stats, problems);
             final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
@@ -183,6 +188,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             report = pipeline.report(counters);
             stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
                     System.nanoTime() - detectorDone);
+            inputs = replay.inputs();
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: " + stages.summary(stats.frames()));
@@ -192,27 +198,45 @@ final class AnalyzeCommand implements Callable<Integer> {
             err.println("ntpguard analyze: " + homeNetworksHint);
         }
         final AnalysisReport withEvidence = evidence ? withEvidence(report, err) : report;
-        EmbeddedPipeline.write("analyze", withEvidence == null ? report : withEvidence, options.out,
+        final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
+        final int detectionStatus = status(FileReplay.exitCode(stats, files.size()), caughtUp, published, stats,
+                late);
+        // Evidence that could not be written leaves a report without it: results, but not all of them.
+        final int status = withEvidence == null ? Math.max(detectionStatus, ExitCodes.PARTIAL) : detectionStatus;
+        final Map<String, Long> problemCounts = new LinkedHashMap<>();
+        problems.counts().forEach((kind, count) -> problemCounts.put(kind.name(), count));
+        EmbeddedPipeline.write("analyze", (withEvidence == null ? report : withEvidence).describing(
+                        new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
+                                stages.byName(), status)), options.out,
                 new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
-        final int replayStatus = FileReplay.exitCode(stats, files.size());
-        final int status = withEvidence == null ? Math.max(replayStatus, ExitCodes.PARTIAL) : replayStatus;
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
                     + "what it found until then");
-            err.flush();
-            return Math.max(status, ExitCodes.PARTIAL);
         }
         if (published.published() < stats.ntpDatagrams()) {
             err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
                     + " datagrams did not reach the broker; the report misses them");
-            err.flush();
-            return published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
         }
+        err.flush();
         return status;
     }
 
-    private PublishStats replay(final EmbeddedPipeline pipeline, final FlowOptions flowOptions,
-                                final DecodeStats stats, final ProblemLog problems, final PrintWriter err)
+    /**
+     * The exit status: the inputs' (0 read, 1 damaged, 2 none readable), raised to 1 when results are incomplete
+     * (the detector stopped early, datagrams did not reach the broker, events came after their window closed), and
+     * 2 when not one datagram was published.
+     */
+    private static int status(final int inputs, final boolean caughtUp, final PublishStats published,
+                              final DecodeStats stats, final long late) {
+        if (published.published() < stats.ntpDatagrams() && published.published() == 0) {
+            return ExitCodes.FAILED;
+        }
+        final boolean incomplete = !caughtUp || published.published() < stats.ntpDatagrams() || late > 0;
+        return incomplete ? Math.max(inputs, ExitCodes.PARTIAL) : inputs;
+    }
+
+    private PublishStats replay(final EmbeddedPipeline pipeline, final FileReplay replay,
+                                final FlowOptions flowOptions, final DecodeStats stats, final ProblemLog problems)
             throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(
                 FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
@@ -222,17 +246,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }
         try {
-            final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
-            final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset
+            final ReplayProgress progress = ReplayProgress.onStderr(spec.commandLine().getErr(), totalSize());
             final PacketSink sink = packet -> {
                 publisher.accept(packet);
-                if (packet.fileOffset() < position[2]) { // the next file started
-                    position[1] += size(files.get((int) Math.min(position[0]++, files.size() - 1)));
-                }
-                position[2] = packet.fileOffset();
-                progress.update(stats.frames(), position[1] + packet.fileOffset());
+                progress.update(stats.frames(), replay.bytesRead());
             };
-            FileReplay.read(files, new CaptureSession(stats, problems), sink, Long.MAX_VALUE, stats, problems, err);
+            replay.run(new CaptureSession(stats, problems), sink, Long.MAX_VALUE);
             progress.finish();
             publisher.heartbeatAfterReplay();
         } finally {
@@ -271,6 +290,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " detector after the replay %.1f s, report %.1f s; %.1f s in all", start / 1e9, replaySeconds,
                     replaySeconds > 0 ? frames / replaySeconds : 0.0, detectorAfterReplay / 1e9, report / 1e9,
                     (start + replay + detectorAfterReplay + report) / 1e9);
+        }
+
+        /** The stages by name, in the order they ran, as summary.json records them. */
+        Map<String, Duration> byName() {
+            final Map<String, Duration> stages = new LinkedHashMap<>();
+            stages.put("start", Duration.ofNanos(start));
+            stages.put("replay", Duration.ofNanos(replay));
+            stages.put("detectorAfterReplay", Duration.ofNanos(detectorAfterReplay));
+            stages.put("report", Duration.ofNanos(report));
+            return stages;
         }
     }
 

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.SharedMaterial;
@@ -139,6 +141,60 @@ class AnalyzeCommandTest {
         assertThat(err.toString()).contains("--evidence-limit goes with --evidence",
                 "--evidence-limit: 0 (expected: 1 or more)").doesNotContain("embedded Kafka broker");
         assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void shouldFindInRotatedPartsGivenInReverseWhatItFindsInTheWholeCaptureWithNoLateEvent() throws IOException {
+        final Path whole = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+        final List<Path> parts = SplitCapture.split(whole, dir.resolve("cap1.pcap"), dir.resolve("cap2.pcap"));
+        final Path wholeReport = dir.resolve("whole");
+        final Path partsReport = dir.resolve("parts");
+        assertThat(run("analyze", "--out", wholeReport.toString(), whole.toString())).as(err.toString())
+                .isEqualTo(ExitCodes.OK);
+        err.getBuffer().setLength(0);
+
+        final int status = run("analyze", "--out", partsReport.toString(), parts.get(1).toString(),
+                parts.get(0).toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(err.toString()).doesNotContain("after their window", "after their client's window");
+        assertThat(Files.readAllLines(partsReport.resolve("alerts.jsonl"))).isNotEmpty()
+                .containsExactlyElementsOf(Files.readAllLines(wholeReport.resolve("alerts.jsonl")));
+        assertThat(Files.readString(partsReport.resolve("blocklist.txt"))).isNotEmpty()
+                .isEqualTo(Files.readString(wholeReport.resolve("blocklist.txt")));
+        final JsonNode summary = new ObjectMapper().readTree(partsReport.resolve("summary.json").toFile());
+        assertThat(summary.get("lateFlows").asLong()).isZero();
+        assertThat(summary.get("lateServerFlows").asLong()).isZero();
+        assertThat(summary.get("exitStatus").asInt()).isEqualTo(ExitCodes.OK);
+        assertThat(summary.get("inputs")).extracting(input -> input.get("path").asText())
+                .containsExactly(parts.get(1).toString(), parts.get(0).toString());
+        final JsonNode second = summary.get("inputs").get(1);
+        assertThat(second.get("sha256").asText()).hasSize(64);
+        assertThat(second.get("sizeBytes").asLong()).isEqualTo(Files.size(parts.get(0)));
+        assertThat(second.get("lastFrame").asText())
+                .isLessThan(summary.get("inputs").get(0).get("firstFrame").asText());
+        assertThat(summary.get("settings").get("ntpguard.trusted.networks").asText()).contains("10.0.0.0/8");
+        assertThat(summary.get("stageSeconds").fieldNames()).toIterable()
+                .containsExactly("start", "replay", "detectorAfterReplay", "report");
+    }
+
+    @Test
+    void shouldCountShowAndExitOneForEventsThatCameAfterTheirWindowClosed() throws IOException {
+        final Path whole = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+        final List<Path> parts = SplitCapture.split(whole, dir.resolve("cap1.pcap"), dir.resolve("cap2.pcap"));
+        // One file whose second half was captured first: no merge can put it in order.
+        final Path outOfOrder = SplitCapture.concatenate(List.of(parts.get(1), parts.get(0)),
+                dir.resolve("out-of-order.pcap"));
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--out", report.toString(), outOfOrder.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
+        final JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+        assertThat(summary.get("lateFlows").asLong()).isPositive();
+        assertThat(summary.get("exitStatus").asInt()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(err.toString()).contains(summary.get("lateFlows").asLong() + " flow(s) with ",
+                "came after their client's window had closed");
     }
 
     @Test

@@ -42,6 +42,8 @@ public final class AnalysisReport {
     private final Map<String, Long> counters;
     /** Each alert's evidence capture (analyze --evidence): a JSON object by alert id; empty without. */
     private final Map<String, String> evidence;
+    /** How the run was made, for summary.json; null when not told. */
+    private final RunDescription run;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -57,18 +59,26 @@ public final class AnalysisReport {
         this.blocklist = List.copyOf(blocklist);
         this.counters = new LinkedHashMap<>(counters);
         this.evidence = Map.of();
+        this.run = null;
     }
 
-    private AnalysisReport(final AnalysisReport report, final Map<String, String> evidence) {
+    private AnalysisReport(final AnalysisReport report, final Map<String, String> evidence,
+                           final RunDescription run) {
         this.alerts = report.alerts;
         this.blocklist = report.blocklist;
         this.counters = report.counters;
         this.evidence = Map.copyOf(evidence);
+        this.run = run;
     }
 
     /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
     public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
-        return new AnalysisReport(this, evidenceByAlertId);
+        return new AnalysisReport(this, evidenceByAlertId, run);
+    }
+
+    /** This report with how its run was made, which summary.json then records. */
+    public AnalysisReport describing(final RunDescription description) {
+        return new AnalysisReport(this, evidence, description);
     }
 
     /** The latest version of each alert, most severe first, then by type and subject. */
@@ -148,8 +158,60 @@ public final class AnalysisReport {
             JsonLines.appendString(json, entry.getKey().name());
             json.append(':').append(entry.getValue());
         }
-        json.append("},\"blocklisted\":").append(blocklist.size()).append("}\n");
-        return json.toString();
+        json.append("},\"blocklisted\":").append(blocklist.size());
+        if (run != null) {
+            appendRun(json);
+        }
+        return json.append("}\n").toString();
+    }
+
+    private void appendRun(final StringBuilder json) {
+        json.append(",\"exitStatus\":").append(run.exitStatus()).append(",\"ntpguardVersion\":");
+        JsonLines.appendString(json, run.version());
+        json.append(",\"inputs\":[");
+        for (int i = 0; i < run.inputs().size(); i++) {
+            final InputFile input = run.inputs().get(i);
+            json.append(i == 0 ? "{" : ",{").append("\"path\":");
+            JsonLines.appendString(json, input.path());
+            json.append(",\"sizeBytes\":").append(input.sizeBytes()).append(",\"sha256\":");
+            appendStringOrNull(json, input.sha256());
+            json.append(",\"linkTypes\":").append(input.linkTypes().toString().replace(" ", ""))
+                    .append(",\"frames\":").append(input.frames()).append(",\"firstFrame\":");
+            appendStringOrNull(json, input.firstFrame() == null ? null : input.firstFrame().toString());
+            json.append(",\"lastFrame\":");
+            appendStringOrNull(json, input.lastFrame() == null ? null : input.lastFrame().toString());
+            json.append(",\"damage\":").append(input.damage()).append('}');
+        }
+        json.append("],\"problems\":{");
+        appendEntries(json, run.problems(), value -> json.append(value));
+        json.append("},\"settings\":{");
+        appendEntries(json, run.settings(), value -> JsonLines.appendString(json, value));
+        json.append("},\"stageSeconds\":{");
+        appendEntries(json, run.stages(), value -> json.append(String.format(Locale.ROOT, "%.3f",
+                value.toNanos() / 1e9)));
+        json.append('}');
+    }
+
+    private static <V> void appendEntries(final StringBuilder json, final Map<String, V> entries,
+                                          final java.util.function.Consumer<V> value) {
+        boolean first = true;
+        for (final Map.Entry<String, V> entry : entries.entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            JsonLines.appendString(json, entry.getKey());
+            json.append(':');
+            value.accept(entry.getValue());
+        }
+    }
+
+    private static void appendStringOrNull(final StringBuilder json, final String text) {
+        if (text == null) {
+            json.append("null");
+        } else {
+            JsonLines.appendString(json, text);
+        }
     }
 
     /** The counters with each {@code group.name} gathered into a map under {@code group}, in first-seen order. */

@@ -89,6 +89,49 @@ class AnalysisReportTest {
     }
 
     @Test
+    void shouldRecordInSummaryJsonTheInputsSettingsStagesAndExitStatusOfTheRun() throws IOException {
+        final Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("frames", 2L);
+        counters.put("lateFlows", 16L);
+        final Map<String, Duration> stages = new java.util.LinkedHashMap<>();
+        stages.put("start", Duration.ofMillis(1_500));
+        stages.put("replay", Duration.ofMillis(250));
+        final RunDescription run = new RunDescription("1.2.3", List.of(
+                new InputFile("cap \"2\".pcap", 4096, "ab".repeat(32), List.of(1, 0), 2,
+                        Instant.parse("2026-12-03T10:00:00Z"), Instant.parse("2026-12-03T10:00:30.000123456Z"), 0),
+                new InputFile("empty.pcap", 24, null, List.of(), 0, null, null, 1)),
+                Map.of("TRUNCATED_RECORD", 1L), Map.of("ntpguard.trusted.networks", "10.0.0.0/8, 192.0.2.0/24"),
+                stages, 1);
+
+        new AnalysisReport(updates, blocklist, counters).describing(run).writeTo(dir, feeds);
+
+        final com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("summary.json").toFile());
+        assertThat(summary.get("frames").asLong()).isEqualTo(2);
+        assertThat(summary.get("lateFlows").asLong()).isEqualTo(16);
+        assertThat(summary.get("alerts").asInt()).isEqualTo(2);
+        assertThat(summary.get("exitStatus").asInt()).isEqualTo(1);
+        assertThat(summary.get("ntpguardVersion").asText()).isEqualTo("1.2.3");
+        final com.fasterxml.jackson.databind.JsonNode first = summary.get("inputs").get(0);
+        assertThat(first.get("path").asText()).isEqualTo("cap \"2\".pcap");
+        assertThat(first.get("sizeBytes").asLong()).isEqualTo(4096);
+        assertThat(first.get("sha256").asText()).isEqualTo("ab".repeat(32));
+        assertThat(first.get("linkTypes").toString()).isEqualTo("[1,0]");
+        assertThat(first.get("frames").asLong()).isEqualTo(2);
+        assertThat(first.get("firstFrame").asText()).isEqualTo("2026-12-03T10:00:00Z");
+        assertThat(first.get("lastFrame").asText()).isEqualTo("2026-12-03T10:00:30.000123456Z");
+        final com.fasterxml.jackson.databind.JsonNode empty = summary.get("inputs").get(1);
+        assertThat(empty.get("sha256").isNull()).isTrue();
+        assertThat(empty.get("firstFrame").isNull()).isTrue();
+        assertThat(empty.get("damage").asLong()).isEqualTo(1);
+        assertThat(summary.get("problems").get("TRUNCATED_RECORD").asLong()).isEqualTo(1);
+        assertThat(summary.get("settings").get("ntpguard.trusted.networks").asText())
+                .isEqualTo("10.0.0.0/8, 192.0.2.0/24");
+        assertThat(summary.get("stageSeconds").get("start").asDouble()).isEqualTo(1.5);
+        assertThat(summary.get("stageSeconds").get("replay").asDouble()).isEqualTo(0.25);
+    }
+
+    @Test
     void shouldNestLibpcapCountersInSummaryJsonAndPrintThemWhenALiveCaptureGivesThem() throws IOException {
         // given
         final Map<String, Long> counters = new java.util.LinkedHashMap<>();
