@@ -120,8 +120,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), ratio, 1,
-                        List.of(new PeerEvidence(client, p.requests(), p.requestBytes(), p.responses(),
-                                p.responseBytes())),
+                        List.of(p.serverSideEvidence(client)),
                         kisses(p));
                 out.add(detection(AlertType.REFLECTOR, Severity.HIGH, p.server(), AlertRole.REFLECTOR,
                         p.unsolicited(), evidence, summary));
@@ -199,7 +198,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), Evidence.ratio(p.responseBytes(), p.requestBytes()), 1,
-                        List.of(p.evidence()), kisses(p));
+                        List.of(p.serverSideEvidence(client)), kisses(p));
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }

@@ -201,6 +201,23 @@ class ClientDetectorTest {
         });
     }
 
+    @Test
+    void shouldNameTheClientAsTheTopPeerOfTheKissingServer() {
+        // given: a client polling on after a RATE KoD
+        final Traffic traffic = new Traffic();
+        kodThenRequests(traffic, 5);
+
+        // when
+        final Detection server = ClientDetector.evaluate(ip(CLIENT), T0, WINDOW_END, traffic.clientWindow(CLIENT),
+                DetectionConfig.defaults()).stream().filter(d -> d.role() == AlertRole.SERVER).findFirst()
+                .orElseThrow();
+
+        // then: the server's alert names its client, never the server itself
+        assertThat(server.subject()).isEqualTo(ip(OWN_SERVER));
+        assertThat(server.evidence().topPeers()).extracting(PeerEvidence::peer).containsExactly(ip(CLIENT));
+        assertThat(server.evidence().topPeers().get(0).requests()).isEqualTo(server.evidence().requests());
+    }
+
     // ---- traffic shapes --------------------------------------------------------------------------------------
 
     /** {@code bytes} of responses spread over {@code servers} servers, each asked once (48 bytes). */
