@@ -87,6 +87,16 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
+    @Option(names = "--top", paramLabel = "<n>", defaultValue = "20",
+            description = "List the N most severe alerts and blocklist entries on the console, and count the rest in "
+                    + "a line; 0 lists every one. The report files always hold them all (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--quiet",
+            description = "Print only the alert counts by type, the blocklist's size, the final figures, where the "
+                    + "report went, and problems: no start-up or progress lines, no lists of alerts or entries.")
+    boolean quiet;
+
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
@@ -100,6 +110,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
+        }
+        if (top < 0) {
+            throw new ParameterException(spec.commandLine(), "--top: " + top + " (expected: 0 for all, or more)");
         }
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
@@ -137,12 +150,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final long started = System.nanoTime();
+        final PrintWriter chatter = chatter(err);
         final PublishStats published;
         final boolean caughtUp;
         final AnalysisReport report;
         final StageTimes stages;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
-                err, null, metrics == null ? null : metrics.registry())) {
+                chatter, null, metrics == null ? null : metrics.registry())) {
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
                 err.flush();
@@ -150,8 +164,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             final long replayStarted = System.nanoTime();
             published = replay(pipeline, flowOptions, stats, problems, err);
             final long replayEnded = System.nanoTime();
-            err.println("ntpguard analyze: waiting for the detector to process every record ...");
-            err.flush();
+            chatter.println("ntpguard analyze: waiting for the detector to process every record ...");
+            chatter.flush();
             // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
             caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
             final long detectorDone = System.nanoTime();
@@ -163,14 +177,15 @@ final class AnalyzeCommand implements Callable<Integer> {
                     System.nanoTime() - detectorDone);
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
-        err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        err.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
+        chatter.println("ntpguard analyze: " + stages.summary(stats.frames()));
+        chatter.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
         final String homeNetworksHint = HomeNetworksLine.hint(detection, stats);
         if (homeNetworksHint != null) {
             err.println("ntpguard analyze: " + homeNetworksHint);
         }
-        EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
-                spec.commandLine().getOut());
+        final int listed = quiet ? 0 : top == 0 ? Integer.MAX_VALUE : top;
+        EmbeddedPipeline.write("analyze", report.listing(listed), options.out,
+                new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
         final int status = FileReplay.exitCode(stats, files.size());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
@@ -198,7 +213,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }
         try {
-            final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
+            final ReplayProgress progress = ReplayProgress.onStderr(chatter(err), totalSize());
             final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset
             final PacketSink sink = packet -> {
                 publisher.accept(packet);
@@ -215,6 +230,11 @@ final class AnalyzeCommand implements Callable<Integer> {
             publisher.close();
         }
         return publisher.stats();
+    }
+
+    /** Where lines that only show the run going on go: nowhere with --quiet (problems and errors still go to err). */
+    private PrintWriter chatter(final PrintWriter err) {
+        return quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
     }
 
     /** Where a run's time went, in nanoseconds: what a slow analysis is asked first. */
