@@ -85,7 +85,10 @@ public final class AnalysisReport {
         return List.copyOf(sorted);
     }
 
-    /** The latest version of each alert, most severe first, then by type and subject. */
+    /**
+     * The latest version of each alert, most severe first, then by type, then the most response bytes (what makes
+     * one reflector or victim worse than another of its kind: the first ones listed by --top), then by subject.
+     */
     public List<NtpAlert> alerts() {
         return alerts;
     }
@@ -98,6 +101,7 @@ public final class AnalysisReport {
         final List<NtpAlert> sorted = new ArrayList<>(latest.values());
         sorted.sort(Comparator.comparing((NtpAlert a) -> a.getSeverity().ordinal()).reversed()
                 .thenComparing(a -> a.getType().ordinal())
+                .thenComparing(Comparator.comparingLong(NtpAlert::getResponseBytes).reversed())
                 .thenComparing(a -> text(a.getSubject())));
         return List.copyOf(sorted);
     }

@@ -62,6 +62,16 @@ class AnalysisReportTest {
     }
 
     @Test
+    void shouldPutTheAlertWithTheMostResponseBytesFirstAmongThoseOfOneSeverityAndType() {
+        final NtpAlert small = alert("s", AlertType.REFLECTOR, Severity.HIGH, ip(198, 18, 0, 1), AlertRole.REFLECTOR, 0);
+        final NtpAlert large = alert("l", AlertType.REFLECTOR, Severity.HIGH, ip(198, 18, 0, 2), AlertRole.REFLECTOR, 0);
+        large.setResponseBytes(small.getResponseBytes() + 1);
+
+        assertThat(new AnalysisReport(List.of(small, large), List.of(), Map.of()).alerts())
+                .extracting(NtpAlert::getId).containsExactly("l", "s");
+    }
+
+    @Test
     void shouldWriteAlertsSummaryAndTheBlocklistInEveryFeedFormat() throws IOException {
         final Map<String, Long> counters = new java.util.LinkedHashMap<>();
         counters.put("frames", 6974L);
