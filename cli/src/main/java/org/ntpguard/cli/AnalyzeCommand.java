@@ -105,6 +105,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "counted in alerts.jsonl (default: " + EvidenceCaptures.DEFAULT_LIMIT + ").")
     Integer evidenceLimit;
 
+    @Option(names = "--top", paramLabel = "<n>", defaultValue = "20",
+            description = "List the N most severe alerts and blocklist entries on the console, and count the rest in "
+                    + "a line; 0 lists every one. The report files always hold them all (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--quiet",
+            description = "Print only the alert counts by type, the blocklist's size, the final figures, where the "
+                    + "report went, and problems: no start-up or progress lines, no lists of alerts or entries.")
+    boolean quiet;
+
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
@@ -125,6 +135,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (evidenceLimit != null && evidenceLimit < 1) {
             throw new ParameterException(spec.commandLine(), "--evidence-limit: " + evidenceLimit
                     + " (expected: 1 or more)");
+        }
+        if (top < 0) {
+            throw new ParameterException(spec.commandLine(), "--top: " + top + " (expected: 0 for all, or more)");
         }
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
@@ -162,13 +175,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final long started = System.nanoTime();
+        final PrintWriter chatter = chatter(err);
         final PublishStats published;
         final boolean caughtUp;
         final AnalysisReport report;
         final StageTimes stages;
         final List<InputFile> inputs;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
-                err, null, metrics == null ? null : metrics.registry());
+                chatter, null, metrics == null ? null : metrics.registry());
              FileReplay replay = FileReplay.open(files, true, stats, problems, err)) {
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
@@ -177,8 +191,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             final long replayStarted = System.nanoTime();
             published = replay(pipeline, replay, flowOptions, stats, problems);
             final long replayEnded = System.nanoTime();
-            err.println("ntpguard analyze: waiting for the detector to process every record ...");
-            err.flush();
+            chatter.println("ntpguard analyze: waiting for the detector to process every record ...");
+            chatter.flush();
             // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
             caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
             final long detectorDone = System.nanoTime();
@@ -191,8 +205,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             inputs = replay.inputs();
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
-        err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        err.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
+        chatter.println("ntpguard analyze: " + stages.summary(stats.frames()));
+        chatter.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
         final String homeNetworksHint = HomeNetworksLine.hint(detection, stats);
         if (homeNetworksHint != null) {
             err.println("ntpguard analyze: " + homeNetworksHint);
@@ -205,9 +219,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         final int status = withEvidence == null ? Math.max(detectionStatus, ExitCodes.PARTIAL) : detectionStatus;
         final Map<String, Long> problemCounts = new LinkedHashMap<>();
         problems.counts().forEach((kind, count) -> problemCounts.put(kind.name(), count));
+        final int listed = quiet ? 0 : top == 0 ? Integer.MAX_VALUE : top;
         EmbeddedPipeline.write("analyze", (withEvidence == null ? report : withEvidence).describing(
                         new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
-                                stages.byName(), status)), options.out,
+                                stages.byName(), status)).listing(listed), options.out,
                 new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
@@ -246,7 +261,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }
         try {
-            final ReplayProgress progress = ReplayProgress.onStderr(spec.commandLine().getErr(), totalSize());
+            final ReplayProgress progress = ReplayProgress.onStderr(chatter(spec.commandLine().getErr()), totalSize());
             final PacketSink sink = packet -> {
                 publisher.accept(packet);
                 progress.update(stats.frames(), replay.bytesRead());
@@ -279,6 +294,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         } finally {
             err.flush();
         }
+    }
+
+    /** Where lines that only show the run going on go: nowhere with --quiet (problems and errors still go to err). */
+    private PrintWriter chatter(final PrintWriter err) {
+        return quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
     }
 
     /** Where a run's time went, in nanoseconds: what a slow analysis is asked first. */

@@ -198,6 +198,43 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void shouldListOnlyTheTopAlertsOnTheConsoleAndKeepThemAllInTheReportWhenTopIsGiven() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--top", "3", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("e_unsolicited_responses.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final long alerts = Files.readAllLines(report.resolve("alerts.jsonl")).size();
+        final long entries = Files.readAllLines(report.resolve("blocklist.txt")).size();
+        assertThat(alerts).isGreaterThan(3);
+        final List<String> lines = out.toString().lines().toList();
+        assertThat(lines.stream().filter(line -> line.matches("  [A-Z]+ +[A-Z_]+ +[0-9a-f.:]+ +[a-z]+ *"))).hasSize(3);
+        assertThat(lines).contains("  ... and " + (alerts - 3) + " more in alerts.jsonl",
+                "Blocklist: " + entries + " entries");
+        if (entries > 3) {
+            assertThat(lines).contains("  ... and " + (entries - 3) + " more in blocklist.txt");
+        }
+        assertThat(lines).hasSizeLessThan(40);
+    }
+
+    @Test
+    void shouldPrintOnlyTheCountsTheFinalLinesAndProblemsWhenQuiet() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--quiet", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("Alerts by type:", "KOD_IGNORED", "Blocklist: 1 entry")
+                .doesNotContain("Subjects", "192.0.2.77", "more in");
+        assertThat(err.toString()).contains("ntpguard analyze: frames ", "ntpguard analyze: wrote ")
+                .doesNotContain("broker at", "waiting for the detector", "time: broker", "replay: ");
+        assertThat(err.toString().lines()).hasSize(2);
+        assertThat(Files.readString(report.resolve("alerts.jsonl"))).contains("\"subject\":\"192.0.2.77\"");
+    }
+
+    @Test
     void shouldSayWhereTheTimeWentStageByStage() {
         final AnalyzeCommand.StageTimes stages = new AnalyzeCommand.StageTimes(1_500_000_000L, 2_000_000_000L,
                 3_000_000_000L, 250_000_000L);

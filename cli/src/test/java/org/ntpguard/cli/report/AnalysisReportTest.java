@@ -62,6 +62,16 @@ class AnalysisReportTest {
     }
 
     @Test
+    void shouldPutTheAlertWithTheMostResponseBytesFirstAmongThoseOfOneSeverityAndType() {
+        final NtpAlert small = alert("s", AlertType.REFLECTOR, Severity.HIGH, ip(198, 18, 0, 1), AlertRole.REFLECTOR, 0);
+        final NtpAlert large = alert("l", AlertType.REFLECTOR, Severity.HIGH, ip(198, 18, 0, 2), AlertRole.REFLECTOR, 0);
+        large.setResponseBytes(small.getResponseBytes() + 1);
+
+        assertThat(new AnalysisReport(List.of(small, large), List.of(), Map.of()).alerts())
+                .extracting(NtpAlert::getId).containsExactly("l", "s");
+    }
+
+    @Test
     void shouldWriteAlertsSummaryAndTheBlocklistInEveryFeedFormat() throws IOException {
         final Map<String, Long> counters = new java.util.LinkedHashMap<>();
         counters.put("frames", 6974L);
@@ -71,7 +81,9 @@ class AnalysisReportTest {
 
         assertThat(Files.readAllLines(dir.resolve("alerts.jsonl"))).hasSize(2)
                 .first().asString().startsWith("{\"id\":\"b\",\"type\":\"AMPLIFICATION_VICTIM\"")
-                .contains("\"subject\":\"203.0.113.66\"", "\"updates\":1", "\"windowStart\":1.000");
+                .contains("\"subject\":\"203.0.113.66\"", "\"updates\":1",
+                        "\"windowStart\":\"1970-01-01T00:00:01.000Z\",\"windowStartNanos\":\"1000000000\"",
+                        "\"lastSeen\":\"1970-01-01T00:00:29.000Z\",\"lastSeenNanos\":\"29000000000\"");
         assertThat(Files.readString(dir.resolve("blocklist.txt"))).isEqualTo("203.0.113.200\n");
         // The entry expired long ago by the wall clock, so the timeouts do not depend on when the files were written.
         final BlocklistSnapshot snapshot = BlocklistSnapshot.of(List.of(AlertRecords.toBlockEntry(blocklist.get(0))));
@@ -164,8 +176,11 @@ class AnalysisReportTest {
 
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM        1", "SCANNER                     1",
                 "HIGH     AMPLIFICATION_VICTIM   203.0.113.66", "victim", "AMPLIFICATION_VICTIM summary 1",
+                "first seen 1970-01-01T00:00:01.500Z, last seen 1970-01-01T00:00:29.000Z",
                 "top peer 198.18.0.1: 10 requests (80 B), 100 responses (44000 B)", "Blocklist: 1 entry",
-                "203.0.113.200/32  SCANNER: mode 6 to 250 servers");
+                "203.0.113.200/32  last seen 1970-01-01T00:00:29.000Z, expires 1970-01-01T01:00:29.000Z  "
+                        + "SCANNER: mode 6 to 250 servers")
+                .doesNotContain("more in");
         assertThat(out.toString().indexOf("HIGH     AMPLIFICATION_VICTIM"))
                 .isLessThan(out.toString().indexOf("MEDIUM   SCANNER"));
     }
@@ -181,9 +196,32 @@ class AnalysisReportTest {
 
     @Test
     void shouldPutOneAlertRecordInOneLineSayingWhichUpdateItIs() {
-        assertThat(AnalysisReport.line(updates.get(2))).isEqualTo("HIGH     AMPLIFICATION_VICTIM   203.0.113.66 "
-                + "victim: AMPLIFICATION_VICTIM summary 1 (update 1)");
-        assertThat(AnalysisReport.line(updates.get(0))).isEqualTo("MEDIUM   SCANNER                203.0.113.200 "
-                + "scanner: SCANNER summary 0");
+        assertThat(AnalysisReport.line(updates.get(2))).isEqualTo("1970-01-01T00:00:29.000Z HIGH     "
+                + "AMPLIFICATION_VICTIM   203.0.113.66 victim: AMPLIFICATION_VICTIM summary 1 (update 1)");
+        assertThat(AnalysisReport.line(updates.get(0))).isEqualTo("1970-01-01T00:00:29.000Z MEDIUM   "
+                + "SCANNER                203.0.113.200 scanner: SCANNER summary 0");
+    }
+
+    @Test
+    void shouldListOnlyTheMostSevereAndCountTheRestWhenListingIsCut() {
+        // given: three alerts, two blocklist entries, the MEDIUM one listed first in the table
+        final List<NtpAlert> three = List.of(updates.get(0), updates.get(2),
+                alert("c", AlertType.KOD_IGNORED, Severity.INFO, ip(198, 51, 100, 123), AlertRole.SERVER, 0));
+        final List<BlocklistEntry> two = List.of(blocklist.get(0), new BlocklistEntry(ip(198, 18, 0, 9), 32,
+                "REFLECTOR: unsolicited", List.of("d"), 1_500L, 29_000L, 3_629_000L, Severity.HIGH));
+        final StringWriter top1 = new StringWriter();
+        final StringWriter none = new StringWriter();
+
+        // when
+        new AnalysisReport(three, two, Map.of()).listing(1).print(new PrintWriter(top1));
+        new AnalysisReport(three, two, Map.of()).listing(0).print(new PrintWriter(none));
+
+        // then: the most severe of each list, and how many more the files hold
+        assertThat(top1.toString()).contains("Alerts by type:", "KOD_IGNORED", "HIGH     AMPLIFICATION_VICTIM",
+                        "  ... and 2 more in alerts.jsonl", "Blocklist: 2 entries", "198.18.0.9/32",
+                        "  ... and 1 more in blocklist.txt")
+                .doesNotContain("MEDIUM   SCANNER", "198.51.100.123 ", "203.0.113.200/32");
+        assertThat(none.toString()).contains("Alerts by type:", "SCANNER                     1", "Blocklist: 2 entries")
+                .doesNotContain("Subjects", "AMPLIFICATION_VICTIM   203.0.113.66", "/32", "more in");
     }
 }
