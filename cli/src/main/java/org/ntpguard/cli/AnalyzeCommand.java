@@ -23,6 +23,7 @@ import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
@@ -141,6 +142,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final boolean caughtUp;
         final AnalysisReport report;
         final StageTimes stages;
+        final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
                 err, null, metrics == null ? null : metrics.registry())) {
             if (http != null) {
@@ -148,7 +150,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 err.flush();
             }
             final long replayStarted = System.nanoTime();
-            published = replay(pipeline, flowOptions, stats, problems, err);
+            published = replay(pipeline, flowOptions, traffic, stats, problems, err);
             final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
@@ -164,8 +166,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
-                spec.commandLine().getOut());
+        EmbeddedPipeline.write("analyze", report, traffic, files.stream().map(Path::toString).toList(), options.out,
+                new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
         final int status = FileReplay.exitCode(stats, files.size());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
@@ -183,12 +185,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private PublishStats replay(final EmbeddedPipeline pipeline, final FlowOptions flowOptions,
-                                final DecodeStats stats, final ProblemLog problems, final PrintWriter err)
-            throws IOException {
+                                final TrafficOverview traffic, final DecodeStats stats, final ProblemLog problems,
+                                final PrintWriter err) throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(
                 FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
         final FlowPublisher publisher = new FlowPublisher(producer, "analyze", pipeline.sensorTopics(),
                 FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null, flowOptions);
+        publisher.observeFlows(traffic);
         if (metrics != null) {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }
