@@ -162,7 +162,7 @@ public final class HtmlReport {
                 .append(server ? "<th>distinct clients</th>" : "").append("</tr>\n");
         for (final TopAddresses.Totals row : rows) {
             html.append("<tr><td>");
-            address(html, text(row.address));
+            address(html, row.text());
             html.append("</td><td>").append(row.requests).append("</td><td>").append(row.requestBytes)
                     .append("</td><td>").append(row.responses).append("</td><td>").append(row.responseBytes)
                     .append("</td><td>").append(ratio(row.byteRatio())).append("</td>");

@@ -1,6 +1,5 @@
 package org.ntpguard.cli.report;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,16 +26,29 @@ final class TopAddresses {
 
     /** One address's totals; a server's also counts its distinct clients. */
     static final class Totals {
-        final ByteBuffer address;
+        final IpAddress address;
         long requests;
         long requestBytes;
         long responses;
         long responseBytes;
-        final DistinctAddresses peers;
+        /** The first peer; the sketch takes over from the second distinct one (most of a flood's have one). */
+        private IpAddress firstPeer;
+        private DistinctAddresses peers;
 
-        Totals(final ByteBuffer address, final boolean countPeers) {
+        Totals(final IpAddress address) {
             this.address = address;
-            this.peers = countPeers ? new DistinctAddresses() : null;
+        }
+
+        void peer(final IpAddress peer) {
+            if (firstPeer == null) {
+                firstPeer = peer;
+            } else if (peers != null) {
+                peers.add(peer);
+            } else if (!firstPeer.equals(peer)) {
+                peers = new DistinctAddresses();
+                peers.add(firstPeer);
+                peers.add(peer);
+            }
         }
 
         /** Response bytes per request byte, or -1 when no request was seen. */
@@ -44,16 +56,21 @@ final class TopAddresses {
             return requestBytes == 0 ? -1 : (double) responseBytes / requestBytes;
         }
 
-        /** Distinct peers (an estimate within about 2%), 0 for a client. */
+        /** Distinct peers counted (an estimate within about 2% past one), 0 where they are not counted. */
         long distinctPeers() {
-            return peers == null ? 0 : peers.estimate();
+            return peers != null ? peers.estimate() : firstPeer == null ? 0 : 1;
+        }
+
+        /** The address as text. */
+        String text() {
+            return address.toString();
         }
     }
 
     private final Side side;
     private final int capacity;
     private final ToLongFunction<Totals> rank;
-    private final Map<ByteBuffer, Totals> totals = new HashMap<>();
+    private final Map<IpAddress, Totals> totals = new HashMap<>();
     private final DistinctAddresses seen = new DistinctAddresses();
     private long dropped;
     private long largestDropped;
@@ -72,24 +89,22 @@ final class TopAddresses {
     }
 
     void add(final NtpFlow flow) {
-        final ByteBuffer address = side == Side.CLIENT ? flow.getClient() : flow.getServer();
+        final IpAddress address = IpAddress.of(side == Side.CLIENT ? flow.getClient() : flow.getServer());
         Totals entry = totals.get(address);
         if (entry == null) {
             if (totals.size() >= capacity) {
                 prune();
             }
-            final byte[] copy = new byte[address.remaining()];
-            address.duplicate().get(copy);
-            entry = new Totals(ByteBuffer.wrap(copy), side == Side.SERVER);
-            totals.put(entry.address, entry);
-            seen.add(IpAddress.of(entry.address));
+            entry = new Totals(address);
+            totals.put(address, entry);
+            seen.add(address);
         }
         entry.requests += flow.getRequests();
         entry.requestBytes += flow.getRequestBytes();
         entry.responses += flow.getResponses();
         entry.responseBytes += flow.getResponseBytes();
-        if (entry.peers != null) {
-            entry.peers.add(IpAddress.of(flow.getClient()));
+        if (side == Side.SERVER) {
+            entry.peer(IpAddress.of(flow.getClient()));
         }
     }
 

@@ -40,8 +40,8 @@ public final class TrafficOverview implements FlowSink {
 
     @Override
     public synchronized void accept(final FlowInterval interval) {
+        timeline.add(interval.intervalStartMillis(), interval.flows());
         for (final NtpFlow flow : interval.flows()) {
-            timeline.add(interval.intervalStartMillis(), flow);
             clients.add(flow);
             servers.add(flow);
             flows++;

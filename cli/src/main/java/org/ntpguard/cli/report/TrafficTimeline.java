@@ -1,5 +1,6 @@
 package org.ntpguard.cli.report;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.ntpguard.schema.NtpFlow;
@@ -48,10 +49,19 @@ final class TrafficTimeline {
         this.pointMillis = Math.max(1_000L, intervalMillis);
     }
 
-    /** Adds a flow of the interval starting at {@code intervalStartMillis}. */
-    void add(final long intervalStartMillis, final NtpFlow flow) {
+    /** Adds the flows of the interval starting at {@code intervalStartMillis}: one point to find, whatever their number. */
+    void add(final long intervalStartMillis, final List<NtpFlow> flows) {
         final long[] point = points.computeIfAbsent(Math.floorDiv(intervalStartMillis, pointMillis) * pointMillis,
                 start -> new long[SERIES]);
+        for (final NtpFlow flow : flows) {
+            count(point, flow);
+        }
+        if (points.size() > MAX_POINTS) {
+            coarsen();
+        }
+    }
+
+    private static void count(final long[] point, final NtpFlow flow) {
         final long mode6Requests = flow.getMode6Requests();
         final long mode7Requests = flow.getMode7Requests();
         final long mode6Responses = flow.getMode6Responses();
@@ -67,9 +77,6 @@ final class TrafficTimeline {
         point[Series.RESPONSE_BYTES.ordinal()] += flow.getResponseBytes();
         point[Series.MONLIST_RESPONSE_BYTES.ordinal()] += flow.getMonlistResponseBytes();
         point[Series.OTHER_BYTES.ordinal()] += flow.getOtherBytes();
-        if (points.size() > MAX_POINTS) {
-            coarsen();
-        }
     }
 
     /** Doubles the width of a point, merging pairs of neighbours. */

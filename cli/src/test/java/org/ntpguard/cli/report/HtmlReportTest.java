@@ -109,7 +109,7 @@ class HtmlReportTest {
 
         final List<TopAddresses.Totals> top = traffic.clients().top(3, TrafficOverview.BY_RESPONSE_BYTES);
         assertThat(top).hasSize(3).first().satisfies(t -> {
-            assertThat(t.address).isEqualTo(victim);
+            assertThat(t.text()).isEqualTo("203.0.113.66");
             assertThat(t.responseBytes).isEqualTo(44_000);
         });
         assertThat(traffic.clients().dropped()).isGreaterThan(900);
@@ -127,7 +127,7 @@ class HtmlReportTest {
         final TrafficTimeline timeline = new TrafficTimeline(1_000);
         final int seconds = 3 * TrafficTimeline.MAX_POINTS;
         for (int i = 0; i < seconds; i++) {
-            timeline.add(T0 + i * 1_000L, flow(victim, reflector, 2, 100));
+            timeline.add(T0 + i * 1_000L, List.of(flow(victim, reflector, 2, 100)));
         }
 
         assertThat(timeline.points().size()).isLessThanOrEqualTo(TrafficTimeline.MAX_POINTS);
