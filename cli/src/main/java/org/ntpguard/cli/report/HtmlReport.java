@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -89,7 +90,8 @@ public final class HtmlReport {
     }
 
     private void header(final StringBuilder html, final Instant generated) {
-        html.append("<h1>ntpguard report</h1>\n<p class=\"meta\">Generated ").append(generated)
+        html.append("<h1>ntpguard report</h1>\n<p class=\"meta\">Generated ")
+                .append(generated.truncatedTo(ChronoUnit.MILLIS))
                 .append(" (UTC, ISO 8601). Input: ");
         for (int i = 0; i < inputs.size(); i++) {
             html.append(i == 0 ? "" : ", ").append("<code>").append(escape(inputs.get(i))).append("</code>");
@@ -111,7 +113,8 @@ public final class HtmlReport {
         html.append("<p class=\"meta\">Capture time (UTC). One point per ").append(seconds(pointMillis))
                 .append(", the average rate over it. Red lines: where an alert was first seen. Bytes are NTP "
                         + "payload bytes; a flow counts bytes by direction, and by mode only for monlist.</p>\n")
-                .append("<h3>Datagrams/s by mode and direction</h3>\n<div class=\"chart\" id=\"packets-chart\"></div>\n")
+                .append("<h3>Datagrams/s by mode and direction</h3>\n")
+                .append("<div class=\"chart\" id=\"packets-chart\"></div>\n")
                 .append("<h3>Bytes/s by direction</h3>\n<div class=\"chart\" id=\"bytes-chart\"></div>\n");
     }
 
@@ -470,7 +473,8 @@ public final class HtmlReport {
     private static final String CHARTS = """
             (function () {
               const data = JSON.parse(document.getElementById('ntpguard-data').textContent);
-              const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#7f7f7f'];
+              // No red among them: red is the alert markers'.
+              const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#17becf', '#9467bd', '#8c564b', '#7f7f7f'];
               function alertMarkers(u) {
                 const ctx = u.ctx;
                 ctx.save();
@@ -489,7 +493,8 @@ public final class HtmlReport {
               function draw(id, group, unit) {
                 const element = document.getElementById(id);
                 if (!element || data.times.length === 0) return;
-                const series = [{ label: 'time (UTC)', value: (u, v) => v == null ? '' : new Date(v * 1000).toISOString() }];
+                const series = [{ label: 'time (UTC)',
+                                  value: (u, v) => v == null ? '' : new Date(v * 1000).toISOString() }];
                 const columns = [data.times];
                 group.forEach((s, i) => {
                   series.push({ label: s.label, stroke: colors[i % colors.length], width: 1.5,

@@ -49,7 +49,7 @@ final class TrafficTimeline {
         this.pointMillis = Math.max(1_000L, intervalMillis);
     }
 
-    /** Adds the flows of the interval starting at {@code intervalStartMillis}: one point to find, whatever their number. */
+    /** Adds the flows of the interval starting at {@code intervalStartMillis}: one point to find for them all. */
     void add(final long intervalStartMillis, final List<NtpFlow> flows) {
         final long[] point = points.computeIfAbsent(Math.floorDiv(intervalStartMillis, pointMillis) * pointMillis,
                 start -> new long[SERIES]);
