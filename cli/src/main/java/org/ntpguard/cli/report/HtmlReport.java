@@ -209,18 +209,19 @@ public final class HtmlReport {
         final Map<String, List<NtpAlert>> bySubject = new LinkedHashMap<>();
         report.alerts().forEach(alert -> bySubject.computeIfAbsent(text(alert.getSubject()), s -> new ArrayList<>())
                 .add(alert));
+        final Map<String, List<BlocklistEntry>> blocked = new LinkedHashMap<>();
+        report.blocklist().forEach(entry -> blocked.computeIfAbsent(text(entry.getAddress()), a -> new ArrayList<>())
+                .add(entry));
         for (final Map.Entry<String, List<NtpAlert>> subject : bySubject.entrySet()) {
             html.append("<section class=\"subject\" id=\"").append(escape(anchor(subject.getKey())))
                     .append("\">\n<h3>").append(escape(subject.getKey())).append("</h3>\n");
             for (final NtpAlert alert : subject.getValue()) {
                 evidence(html, alert);
             }
-            for (final BlocklistEntry entry : report.blocklist()) {
-                if (text(entry.getAddress()).equals(subject.getKey())) {
-                    html.append("<p>Blocklisted as <code>").append(escape(text(entry.getAddress()))).append('/')
-                            .append(entry.getPrefixLength()).append("</code> until ").append(time(entry.getExpiresAt()))
-                            .append(": ").append(escape(entry.getReason())).append("</p>\n");
-                }
+            for (final BlocklistEntry entry : blocked.getOrDefault(subject.getKey(), List.of())) {
+                html.append("<p>Blocklisted as <code>").append(escape(text(entry.getAddress()))).append('/')
+                        .append(entry.getPrefixLength()).append("</code> until ").append(time(entry.getExpiresAt()))
+                        .append(": ").append(escape(entry.getReason())).append("</p>\n");
             }
             html.append("</section>\n");
         }

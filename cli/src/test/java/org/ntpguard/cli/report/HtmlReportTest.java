@@ -94,6 +94,9 @@ class HtmlReportTest {
         }
         assertThat(html).contains("data-alert-id=\"victim-alert\"", "data-alert-id=\"reflector-alert\"",
                 "<time>2026-11-22T10:00:01.500Z</time>");
+        assertThat(html).containsPattern("(?s)id=\"subject-198\\.51\\.100\\.7\">.*?Blocklisted as <code>198.51.100.7/32"
+                + "</code> until <time>2026-11-22T11:00:29Z</time>");
+        assertThat(count(html, "Blocklisted as")).isEqualTo(1);
     }
 
     @Test
