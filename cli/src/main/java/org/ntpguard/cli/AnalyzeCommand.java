@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.evidence.AlertEvidence;
+import org.ntpguard.cli.evidence.EvidenceCaptures;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.report.TrafficOverview;
@@ -88,6 +91,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
+    @Option(names = "--evidence",
+            description = "Also write, for each alert, a capture of its subject's NTP packets over the alert's whole "
+                    + "span into <dir>/evidence/<alert id>.pcap (.pcapng when link types differ), named in "
+                    + "alerts.jsonl with the input frames of its first and last packet: one more pass over the "
+                    + "inputs.")
+    boolean evidence;
+
+    @Option(names = "--evidence-limit", paramLabel = "<packets>",
+            description = "With --evidence: the most packets in one alert's evidence capture; those beyond are "
+                    + "counted in alerts.jsonl (default: " + EvidenceCaptures.DEFAULT_LIMIT + ").")
+    Integer evidenceLimit;
+
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
@@ -102,9 +117,16 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
+        if (evidenceLimit != null && !evidence) {
+            throw new ParameterException(spec.commandLine(), "--evidence-limit goes with --evidence");
+        }
+        if (evidenceLimit != null && evidenceLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "--evidence-limit: " + evidenceLimit
+                    + " (expected: 1 or more)");
+        }
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
-        final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
+        final DetectionConfig detection = DetectionFile.read("analyze", options.config, options.homeNet, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
@@ -166,9 +188,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        EmbeddedPipeline.write("analyze", report, traffic, files.stream().map(Path::toString).toList(), options.out,
+        err.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
+        final String homeNetworksHint = HomeNetworksLine.hint(detection, stats);
+        if (homeNetworksHint != null) {
+            err.println("ntpguard analyze: " + homeNetworksHint);
+        }
+        final AnalysisReport withEvidence = evidence ? withEvidence(report, err) : report;
+        EmbeddedPipeline.write("analyze", withEvidence == null ? report : withEvidence, traffic,
+                files.stream().map(Path::toString).toList(), options.out,
                 new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
-        final int status = FileReplay.exitCode(stats, files.size());
+        final int replayStatus = FileReplay.exitCode(stats, files.size());
+        final int status = withEvidence == null ? Math.max(replayStatus, ExitCodes.PARTIAL) : replayStatus;
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
                     + "what it found until then");
@@ -213,6 +243,27 @@ final class AnalyzeCommand implements Callable<Integer> {
             publisher.close();
         }
         return publisher.stats();
+    }
+
+    /** The report with each alert's evidence capture written; null, after a line on why, when that failed. */
+    private AnalysisReport withEvidence(final AnalysisReport report, final PrintWriter err) {
+        err.println("ntpguard analyze: writing the evidence of " + report.alerts().size()
+                + " alert(s): one more pass over the inputs ...");
+        err.flush();
+        try {
+            final Map<String, AlertEvidence> written = EvidenceCaptures.write(files, report.alerts(), options.out,
+                    evidenceLimit == null ? EvidenceCaptures.DEFAULT_LIMIT : evidenceLimit);
+            err.println("ntpguard analyze: " + EvidenceCaptures.summary(written, options.out));
+            final Map<String, String> json = new LinkedHashMap<>();
+            written.forEach((id, capture) -> json.put(id, capture.json()));
+            return report.withEvidence(json);
+        } catch (IOException e) {
+            err.println("ntpguard analyze: evidence: " + OneLineErrors.describe(e)
+                    + "; the report is written without it");
+            return null;
+        } finally {
+            err.flush();
+        }
     }
 
     /** Where a run's time went, in nanoseconds: what a slow analysis is asked first. */

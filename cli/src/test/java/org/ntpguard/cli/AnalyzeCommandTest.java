@@ -2,13 +2,20 @@ package org.ntpguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.SharedMaterial;
+import org.ntpguard.cli.evidence.CaptureContents;
+import org.ntpguard.cli.evidence.CaptureContents.Frame;
 
 /**
  * {@code ntpguard analyze} end to end: an embedded KRaft broker, the sensor's publisher, the detector with
@@ -48,6 +55,90 @@ class AnalyzeCommandTest {
         assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
                 .contains("\"REFLECTOR\":50");
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+        assertThat(err.toString()).contains("home networks 127.0.0.0/8, 10.0.0.0/8", "(the default private ranges",
+                "mode 6/7 datagram(s) were judged against the default home networks: give the site's own with "
+                        + "--home-net");
+    }
+
+    @Test
+    void shouldTellTheSitesAdministratorFromTheScannerWhenGivenOnlyTheHomeNetworks() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--home-net", "192.0.2.0/24,198.51.100.0/24", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("d_mode6_scan.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).anySatisfy(line -> assertThat(line)
+                .contains("\"type\":\"SCANNER\"", "\"subject\":\"203.0.113.200\""));
+        assertThat(alerts).noneMatch(line -> line.contains("\"subject\":\"198.51.100.10\""))
+                .noneMatch(line -> line.contains("\"subject\":\"192.0.2.5\""));
+        assertThat(err.toString()).contains("home networks 192.0.2.0/24, 198.51.100.0/24")
+                .doesNotContain("default private ranges", "--home-net CIDR");
+    }
+
+    @Test
+    void shouldWriteEachAlertsEvidenceCaptureAndNameItsFirstAndLastInputFrames() throws IOException {
+        final Path report = dir.resolve("report");
+        final Path input = SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap");
+
+        final int status = run("analyze", "--out", report.toString(), "--evidence", "--evidence-limit", "100",
+                input.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).hasSizeGreaterThanOrEqualTo(51); // the victim and 50 reflectors
+        assertThat(err.toString()).contains("evidence: " + alerts.size() + " capture(s) of " + alerts.size()
+                + " alert(s)", "alert(s) had more packets than the limit");
+        final List<Frame> frames = CaptureContents.read(input);
+        final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        for (final String line : alerts) {
+            final JsonNode alert = json.readTree(line);
+            final JsonNode evidence = alert.path("evidence");
+            assertThat(evidence.path("file").asText()).isEqualTo("evidence/" + alert.path("id").asText() + ".pcap");
+            final List<Frame> written = CaptureContents.read(report.resolve(evidence.path("file").asText()));
+            assertThat(written).hasSize(evidence.path("packets").asInt()).hasSizeLessThanOrEqualTo(100);
+            final byte[] subject = InetAddress.getByName(alert.path("subject").asText()).getAddress();
+            final long from = epochNanos(alert.path("windowStart"));
+            final long to = epochNanos(alert.path("windowEnd"));
+            assertThat(written).allSatisfy(frame -> {
+                assertThat(frame.addresses()).anySatisfy(address -> assertThat(address).isEqualTo(subject));
+                assertThat(frame.timestampNanos()).isBetween(from, to - 1);
+            });
+            assertThat(evidence.path("first").path("input").asText()).isEqualTo(input.toString());
+            assertThat(written.get(0).sameAs(frames.get(evidence.path("first").path("frame").asInt() - 1)))
+                    .isTrue();
+            assertThat(written.get(written.size() - 1)
+                    .sameAs(frames.get(evidence.path("last").path("frame").asInt() - 1))).isTrue();
+            if (alert.path("type").asText().equals("AMPLIFICATION_VICTIM")) {
+                assertThat(evidence.path("packets").asInt()).isEqualTo(100);
+                assertThat(evidence.path("beyondLimit").asInt()).isGreaterThan(6_000); // 6,450 responses
+            }
+        }
+    }
+
+    /** A time of alerts.jsonl, in epoch nanoseconds: decimal epoch seconds, or ISO 8601 text. */
+    private static long epochNanos(final JsonNode time) {
+        if (time.isTextual()) {
+            final Instant instant = Instant.parse(time.asText());
+            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        }
+        return time.decimalValue().movePointRight(9).longValueExact();
+    }
+
+    @Test
+    void shouldRefuseAnEvidenceLimitWithoutEvidenceOrBelowOneBeforeStartingAnything() {
+        final String input = SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString();
+        final Path report = dir.resolve("report");
+
+        final int withoutEvidence = run("analyze", "--out", report.toString(), "--evidence-limit", "5", input);
+        final int zero = run("analyze", "--out", report.toString(), "--evidence", "--evidence-limit", "0", input);
+
+        assertThat(withoutEvidence).isEqualTo(ExitCodes.FAILED);
+        assertThat(zero).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--evidence-limit goes with --evidence",
+                "--evidence-limit: 0 (expected: 1 or more)").doesNotContain("embedded Kafka broker");
+        assertThat(report).doesNotExist();
     }
 
     @Test

@@ -40,6 +40,8 @@ public final class AnalysisReport {
     private final List<NtpAlert> alerts;
     private final List<BlocklistEntry> blocklist;
     private final Map<String, Long> counters;
+    /** Each alert's evidence capture (analyze --evidence): a JSON object by alert id; empty without. */
+    private final Map<String, String> evidence;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -54,6 +56,19 @@ public final class AnalysisReport {
         this.alerts = latestById(alertUpdates);
         this.blocklist = List.copyOf(blocklist);
         this.counters = new LinkedHashMap<>(counters);
+        this.evidence = Map.of();
+    }
+
+    private AnalysisReport(final AnalysisReport report, final Map<String, String> evidence) {
+        this.alerts = report.alerts;
+        this.blocklist = report.blocklist;
+        this.counters = report.counters;
+        this.evidence = Map.copyOf(evidence);
+    }
+
+    /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
+    public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
+        return new AnalysisReport(this, evidenceByAlertId);
     }
 
     /** The latest version of each alert, most severe first, then by type and subject. */
@@ -92,7 +107,13 @@ public final class AnalysisReport {
         Files.createDirectories(dir);
         final StringBuilder jsonl = new StringBuilder();
         for (final NtpAlert alert : alerts) {
-            JsonLines.append(jsonl, alert).append('\n');
+            JsonLines.append(jsonl, alert);
+            final String captured = evidence.get(alert.getId());
+            if (captured != null) {
+                jsonl.setLength(jsonl.length() - 1); // inside the alert's object
+                jsonl.append(",\"evidence\":").append(captured).append('}');
+            }
+            jsonl.append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
         new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
