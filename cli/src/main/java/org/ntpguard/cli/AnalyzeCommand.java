@@ -29,6 +29,7 @@ import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.InputFile;
 import org.ntpguard.cli.report.RunDescription;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
@@ -181,6 +182,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final AnalysisReport report;
         final StageTimes stages;
         final List<InputFile> inputs;
+        final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
                 chatter, null, metrics == null ? null : metrics.registry());
              FileReplay replay = FileReplay.open(files, true, stats, problems, err)) {
@@ -189,7 +191,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 err.flush();
             }
             final long replayStarted = System.nanoTime();
-            published = replay(pipeline, replay, flowOptions, stats, problems);
+            published = replay(pipeline, replay, flowOptions, traffic, stats, problems);
             final long replayEnded = System.nanoTime();
             chatter.println("ntpguard analyze: waiting for the detector to process every record ...");
             chatter.flush();
@@ -222,7 +224,8 @@ final class AnalyzeCommand implements Callable<Integer> {
         final int listed = quiet ? 0 : top == 0 ? Integer.MAX_VALUE : top;
         EmbeddedPipeline.write("analyze", (withEvidence == null ? report : withEvidence).describing(
                         new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
-                                stages.byName(), status)).listing(listed), options.out,
+                                stages.byName(), status)).listing(listed), traffic,
+                files.stream().map(Path::toString).toList(), options.out,
                 new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
@@ -251,12 +254,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private PublishStats replay(final EmbeddedPipeline pipeline, final FileReplay replay,
-                                final FlowOptions flowOptions, final DecodeStats stats, final ProblemLog problems)
-            throws IOException {
+                                final FlowOptions flowOptions, final TrafficOverview traffic,
+                                final DecodeStats stats, final ProblemLog problems) throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(
                 FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
         final FlowPublisher publisher = new FlowPublisher(producer, "analyze", pipeline.sensorTopics(),
                 FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null, flowOptions);
+        publisher.observeFlows(traffic);
         if (metrics != null) {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }

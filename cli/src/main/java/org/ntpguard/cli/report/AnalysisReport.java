@@ -124,6 +124,11 @@ public final class AnalysisReport {
         return List.copyOf(sorted);
     }
 
+    /** The blocklist table at the end, as read. */
+    public List<BlocklistEntry> blocklist() {
+        return blocklist;
+    }
+
     /**
      * Writes alerts.jsonl, the blocklist files ({@link BlocklistFormat}) and summary.json into {@code dir}, each
      * replaced atomically. A replayed capture's entries have expired by the wall clock: the ipset and nftables files
