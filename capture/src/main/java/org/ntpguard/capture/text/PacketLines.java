@@ -50,6 +50,7 @@ public final class PacketLines {
     private static final int SHORT_FRACTION_DIGITS = 16;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long SECONDS_PER_DAY = 86_400L;
+    private static final int ISO_DATE_LENGTH = "2017-08-23T".length();
 
     private static final Field SENSOR = Field.of("sensor");
     private static final Field TS = Field.of("ts");
@@ -110,7 +111,9 @@ public final class PacketLines {
     private final byte[][] malformedReasons;
     private final byte[][] kissCodes;
     private final byte[] address = new byte[DecodedPacket.IPV6_ADDRESS_LENGTH];
-    private final StringBuilder ipv6 = new StringBuilder(39);
+    /** The date part of the last ISO time written ("2017-08-23T"): timestamps of one capture share a few days. */
+    private final byte[] isoDate = new byte[ISO_DATE_LENGTH];
+    private long isoDateDay = Long.MIN_VALUE;
     private boolean headerWritten;
 
     /**
@@ -478,8 +481,24 @@ public final class PacketLines {
         final long unixSeconds = ntpSeconds + era - NTP_UNIX_OFFSET_SECONDS;
         final long nanos = ((ntpTimestamp & 0xFFFF_FFFFL) * NANOS_PER_SECOND) >>> NTP_FRACTION_BITS;
         final long days = Math.floorDiv(unixSeconds, SECONDS_PER_DAY);
-        final long secondOfDay = Math.floorMod(unixSeconds, SECONDS_PER_DAY);
-        // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+        final int secondOfDay = (int) Math.floorMod(unixSeconds, SECONDS_PER_DAY);
+        if (days != isoDateDay) {
+            isoDate(days);
+        }
+        line.put(isoDate);
+        line.putDigits(secondOfDay / 3600, 2);
+        line.put(':');
+        line.putDigits(secondOfDay / 60 % 60, 2);
+        line.put(':');
+        line.putDigits(secondOfDay % 60, 2);
+        line.put('.');
+        line.putDigits((int) nanos, 9);
+        line.put('Z');
+    }
+
+    /** Keeps "YYYY-MM-DDT" of a day since 1970-01-01 in {@link #isoDate}. */
+    private void isoDate(final long days) {
+        // Civil date from days (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
         final long z = days + 719_468;
         final long era400 = Math.floorDiv(z, 146_097);
         final long dayOfEra = z - era400 * 146_097;
@@ -489,20 +508,21 @@ public final class PacketLines {
         final long day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
         final long month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
         final long year = yearOfEra + era400 * 400 + (month <= 2 ? 1 : 0);
-        line.putDigits(year, 4);
-        line.put('-');
-        line.putDigits(month, 2);
-        line.put('-');
-        line.putDigits(day, 2);
-        line.put('T');
-        line.putDigits(secondOfDay / 3600, 2);
-        line.put(':');
-        line.putDigits(secondOfDay / 60 % 60, 2);
-        line.put(':');
-        line.putDigits(secondOfDay % 60, 2);
-        line.put('.');
-        line.putDigits(nanos, 9);
-        line.put('Z');
+        digits(isoDate, 0, (int) year, 4);
+        isoDate[4] = '-';
+        digits(isoDate, 5, (int) month, 2);
+        isoDate[7] = '-';
+        digits(isoDate, 8, (int) day, 2);
+        isoDate[10] = 'T';
+        isoDateDay = days;
+    }
+
+    private static void digits(final byte[] target, final int at, final int value, final int width) {
+        int rest = value;
+        for (int i = at + width - 1; i >= at; i--) {
+            target[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
     }
 
     private void address(final DecodedPacket packet, final boolean source) {
@@ -520,8 +540,7 @@ public final class PacketLines {
                 line.putDecimal(address[i] & 0xFF);
             }
         } else {
-            ipv6.setLength(0);
-            line.putAscii(IpText.append(ipv6, address, length));
+            line.putIpv6(address);
         }
         syntax.quote();
     }
