@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,14 +59,11 @@ import picocli.CommandLine.Spec;
                     + "its role and evidence.",
             "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
                     + "ntp.alerts, ntp.blocklist)."
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:every input was read completely",
-            "1:some input was damaged or unreadable; the rest was analysed",
-            "2:nothing could be read, the command line was wrong, or the analysis failed"
         })
 final class AnalyzeCommand implements Callable<Integer> {
+
+    /** A stop's bound, from the signal: the replay's end, the wait for the detector, the report, the broker's end. */
+    private static final Duration STOP_GRACE = EmbeddedPipeline.STOP_DETECTOR_WAIT.plusSeconds(70);
 
     @Spec
     CommandSpec spec;
@@ -95,6 +94,11 @@ final class AnalyzeCommand implements Callable<Integer> {
      * run (the report is read and everything stops after it): where a test scrapes a finished pipeline.
      */
     Runnable onCaughtUp = () -> { };
+    /** How long a stop waits for the detector to process what was published; shorter in tests. */
+    Duration stopWait = EmbeddedPipeline.STOP_DETECTOR_WAIT;
+
+    /** Ctrl-C or SIGTERM: the replay stops at the next packet, a wait for the detector within {@link #stopWait}. */
+    private volatile boolean stopRequested;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -109,9 +113,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         // Checked before the broker and the detector start (seconds), and the replay (minutes): a report that cannot
         // be written, or inputs of which none is a capture, end here in a line each.
-        if (!Preflight.reportFolderWritable("analyze", options.out, err)) {
+        final ReportFolderLock lock = Preflight.lockReportFolder("analyze", options.out, err);
+        if (lock == null) {
             return ExitCodes.FAILED;
         }
+        try (lock) {
+            return checkInputsAndAnalyze(detection, flowOptions, err);
+        }
+    }
+
+    private int checkInputsAndAnalyze(final DetectionConfig detection, final FlowOptions flowOptions,
+                                      final PrintWriter err) throws IOException, InterruptedException {
         final List<String> unreadable = Preflight.inputProblems(files);
         if (unreadable.size() == files.size()) {
             unreadable.forEach(line -> err.println("ntpguard analyze: " + line));
@@ -122,7 +134,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
         http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
         metrics = http == null ? null : new PrometheusMetrics();
-        try {
+        // A signal stops the replay, and the rest ends as a replay's end does: the report (marked partial), the
+        // broker's temporary folder deleted, exit 130.
+        try (StopOnSignal stop = new StopOnSignal("analyze", this::stop, STOP_GRACE, ExitCodes.INTERRUPTED, err)) {
             return analyze(detection, flowOptions, err);
         } finally {
             if (http != null) {
@@ -139,6 +153,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final long started = System.nanoTime();
         final PublishStats published;
         final boolean caughtUp;
+        final boolean detectorFailed;
         final AnalysisReport report;
         final StageTimes stages;
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
@@ -152,34 +167,53 @@ final class AnalyzeCommand implements Callable<Integer> {
             final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
-            // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
-            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
+            // As long as it takes: a large capture takes what it takes; a stop waits at most stopWait more.
+            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), () -> stopRequested, stopWait, err);
+            detectorFailed = !caughtUp && !pipeline.detectorRunning();
             final long detectorDone = System.nanoTime();
             onCaughtUp.run();
             final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-            report = pipeline.report(counters);
+            report = pipeline.report(counters, caughtUp);
             stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
                     System.nanoTime() - detectorDone);
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
-                spec.commandLine().getOut());
-        final int status = FileReplay.exitCode(stats, files.size());
-        if (!caughtUp) {
-            err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
-                    + "what it found until then");
-            err.flush();
-            return Math.max(status, ExitCodes.PARTIAL);
+        final boolean stopped = stopRequested;
+        final List<String> partial = new ArrayList<>();
+        if (stopped) {
+            partial.add("stopped by Ctrl-C or SIGTERM");
         }
-        if (published.published() < stats.ntpDatagrams()) {
+        int status = FileReplay.exitCode(stats, files.size());
+        if (detectorFailed) {
+            err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
+                    + "what it found until then, with no blocklist");
+            status = ExitCodes.FAILED;
+        } else if (!caughtUp) {
+            partial.add("the detector had not processed " + report.counter(EmbeddedPipeline.UNPROCESSED_FLOW_RECORDS)
+                    + " of " + published.batches() + " flow records within " + stopWait.toSeconds() + " s of the stop");
+            status = Math.max(status, ExitCodes.PARTIAL);
+        }
+        if (published.published() < stats.ntpDatagrams() && !stopped) {
             err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
                     + " datagrams did not reach the broker; the report misses them");
-            err.flush();
-            return published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
+            status = published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
         }
-        return status;
+        err.flush();
+        final AnalysisReport written = partial.isEmpty() ? report : report.markedPartial(String.join("; ", partial));
+        // A failed run writes no blocklist feed: loaded, a feed missing what was not read would empty a firewall's sets.
+        final boolean failed = status == ExitCodes.FAILED;
+        if (!EmbeddedPipeline.write("analyze", written, options.out,
+                failed ? null : new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut())) {
+            status = ExitCodes.FAILED;
+        }
+        return stopped && status != ExitCodes.FAILED ? ExitCodes.INTERRUPTED : status;
+    }
+
+    /** What Ctrl-C or SIGTERM does: the replay stops at its next packet, the wait for the detector soon after. */
+    void stop() {
+        stopRequested = true;
     }
 
     private PublishStats replay(final EmbeddedPipeline pipeline, final FlowOptions flowOptions,
@@ -196,6 +230,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
             final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset
             final PacketSink sink = packet -> {
+                if (stopRequested) {
+                    throw new FileReplay.Stopped();
+                }
                 publisher.accept(packet);
                 if (packet.fileOffset() < position[2]) { // the next file started
                     position[1] += size(files.get((int) Math.min(position[0]++, files.size() - 1)));

@@ -24,6 +24,7 @@ public final class NtpGuardCommand implements Runnable {
         final CommandLine commandLine = commandLine();
         final int status = commandLine.execute(args);
         commandLine.getOut().flush();
+        commandLine.getErr().flush();
         System.exit(status);
     }
 
@@ -36,6 +37,7 @@ public final class NtpGuardCommand implements Runnable {
                 new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false));
         commandLine.setExecutionExceptionHandler(new OneLineErrors());
         commandLine.setExitCodeExceptionMapper(error -> ExitCodes.FAILED);
+        ExitCodes.listIn(commandLine);
         return commandLine;
     }
 

@@ -40,6 +40,8 @@ public final class AnalysisReport {
     private final List<NtpAlert> alerts;
     private final List<BlocklistEntry> blocklist;
     private final Map<String, Long> counters;
+    /** Why the report does not hold the whole input (a stop, a detector behind), null when it does. */
+    private final String partialReason;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -54,6 +56,28 @@ public final class AnalysisReport {
         this.alerts = latestById(alertUpdates);
         this.blocklist = List.copyOf(blocklist);
         this.counters = new LinkedHashMap<>(counters);
+        this.partialReason = null;
+    }
+
+    private AnalysisReport(final AnalysisReport complete, final String partialReason) {
+        this.alerts = complete.alerts;
+        this.blocklist = complete.blocklist;
+        this.counters = complete.counters;
+        this.partialReason = partialReason;
+    }
+
+    /** This report marked partial in summary.json ({@code "partial":true,"partialReason":...}). */
+    public AnalysisReport markedPartial(final String reason) {
+        return new AnalysisReport(this, reason);
+    }
+
+    public boolean partial() {
+        return partialReason != null;
+    }
+
+    /** Why the report is partial, null when it is not. */
+    public String partialReason() {
+        return partialReason;
     }
 
     /** The latest version of each alert, most severe first, then by type and subject. */
@@ -76,7 +100,8 @@ public final class AnalysisReport {
     /**
      * Writes alerts.jsonl, the blocklist files ({@link BlocklistFormat}) and summary.json into {@code dir}, each
      * replaced atomically. A replayed capture's entries have expired by the wall clock: the ipset and nftables files
-     * give them the full expiry of {@code feeds}, from now.
+     * give them the full expiry of {@code feeds}, from now; null {@code feeds} writes no blocklist feed (a failed
+     * run).
      */
     /** A figure of the run, 0 when it has none. */
     public long counter(final String name) {
@@ -90,8 +115,16 @@ public final class AnalysisReport {
             JsonLines.append(jsonl, alert).append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
-        new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
-                .map(AlertRecords::toBlockEntry).toList()), Instant.now());
+        if (feeds == null) {
+            // A failed run's blocklist is missing what it could not read: loaded, a feed would empty a firewall's
+            // sets. An earlier run's feeds go too, so that the folder holds one run.
+            for (final BlocklistFormat format : BlocklistFormat.values()) {
+                Files.deleteIfExists(dir.resolve(format.fileName()));
+            }
+        } else {
+            new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
+                    .map(AlertRecords::toBlockEntry).toList()), Instant.now());
+        }
         replace(dir.resolve("summary.json"), summaryJson());
     }
 
@@ -127,7 +160,12 @@ public final class AnalysisReport {
             JsonLines.appendString(json, entry.getKey().name());
             json.append(':').append(entry.getValue());
         }
-        json.append("},\"blocklisted\":").append(blocklist.size()).append("}\n");
+        json.append("},\"blocklisted\":").append(blocklist.size());
+        if (partialReason != null) {
+            json.append(",\"partial\":true,\"partialReason\":");
+            JsonLines.appendString(json, partialReason);
+        }
+        json.append("}\n");
         return json.toString();
     }
 
