@@ -202,10 +202,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.flush();
         final AnalysisReport written = partial.isEmpty() ? report : report.markedPartial(String.join("; ", partial));
-        // A failed run writes no blocklist feed: loaded, a feed missing what was not read would empty a firewall's sets.
-        final boolean failed = status == ExitCodes.FAILED;
+        // A failed run, or one stopped before anything reached the detector, writes no blocklist feed: loaded, a
+        // feed missing what was not read would empty a firewall's sets.
+        final boolean noFeeds = status == ExitCodes.FAILED || stopped && published.published() == 0;
         if (!EmbeddedPipeline.write("analyze", written, options.out,
-                failed ? null : new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut())) {
+                noFeeds ? null : new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut())) {
             status = ExitCodes.FAILED;
         }
         return stopped && status != ExitCodes.FAILED ? ExitCodes.INTERRUPTED : status;

@@ -322,7 +322,7 @@ final class EmbeddedPipeline implements AutoCloseable {
         }
         if (written) {
             err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
-                    + (feeds == null ? "no blocklist (the run failed), "
+                    + (feeds == null ? "no blocklist feed (the run failed or read nothing), "
                             : out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), ")
                     + out.resolve("summary.json"));
         }
