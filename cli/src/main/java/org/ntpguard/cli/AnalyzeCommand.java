@@ -107,7 +107,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
-        final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
+        final DetectionConfig detection = DetectionFile.read("analyze", options.config, options.homeNet, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
@@ -180,6 +180,11 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
         err.println("ntpguard analyze: " + stages.summary(stats.frames()));
+        err.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
+        final String homeNetworksHint = HomeNetworksLine.hint(detection, stats);
+        if (homeNetworksHint != null) {
+            err.println("ntpguard analyze: " + homeNetworksHint);
+        }
         final boolean stopped = stopRequested;
         final List<String> partial = new ArrayList<>();
         if (stopped) {

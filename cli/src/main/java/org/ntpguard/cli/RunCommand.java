@@ -83,7 +83,7 @@ final class RunCommand implements Callable<Integer> {
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
-        final DetectionConfig detection = DetectionFile.read("run", options.config, err);
+        final DetectionConfig detection = DetectionFile.read("run", options.config, options.homeNet, err);
         final FeedSettings feeds = detection == null ? null : new FeedSettings(detection.blocklistExpiry(), 0);
         if (detection == null) {
             return ExitCodes.FAILED;

@@ -48,6 +48,26 @@ class AnalyzeCommandTest {
         assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
                 .contains("\"REFLECTOR\":50");
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+        assertThat(err.toString()).contains("home networks 127.0.0.0/8, 10.0.0.0/8", "(the default private ranges",
+                "mode 6/7 datagram(s) were judged against the default home networks: give the site's own with "
+                        + "--home-net");
+    }
+
+    @Test
+    void shouldTellTheSitesAdministratorFromTheScannerWhenGivenOnlyTheHomeNetworks() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--home-net", "192.0.2.0/24,198.51.100.0/24", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("d_mode6_scan.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).anySatisfy(line -> assertThat(line)
+                .contains("\"type\":\"SCANNER\"", "\"subject\":\"203.0.113.200\""));
+        assertThat(alerts).noneMatch(line -> line.contains("\"subject\":\"198.51.100.10\""))
+                .noneMatch(line -> line.contains("\"subject\":\"192.0.2.5\""));
+        assertThat(err.toString()).contains("home networks 192.0.2.0/24, 198.51.100.0/24")
+                .doesNotContain("default private ranges", "--home-net CIDR");
     }
 
     @Test

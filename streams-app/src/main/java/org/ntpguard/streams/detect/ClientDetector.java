@@ -12,6 +12,9 @@ import java.util.function.ToLongFunction;
  * MONLIST_ABUSE (the client as the address spoofed monlist requests claim to come from), SCANNER and KOD_IGNORED.
  * Pure and deterministic: the same window and config give the same list, peers sorted by bytes then address.
  *
+ * <p>Traffic between two home addresses is the site's own: it raises no REFLECTOR, and servers of the site do not
+ * count towards a home client's SCANNER (a monitoring host polling the site's servers is not scanning).
+ *
  * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER or KOD_IGNORED in the
  * same window: its "requests" are then most likely spoofed by the attacker, and those two types are blocklisted by
  * default, which would finish the attack for the attacker.
@@ -97,7 +100,7 @@ public final class ClientDetector {
 
         void reflectors(final boolean victim, final List<Detection> out) {
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::responseBytes)) {
-                if (p.responses() == 0) {
+                if (p.responses() == 0 || siteInternal(p)) {
                     continue;
                 }
                 final double ratio = Evidence.ratio(p.responseBytes(), p.requestBytes());
@@ -126,8 +129,21 @@ public final class ClientDetector {
         }
 
         void scanner(final List<Detection> out) {
-            final long servers = w.distinctServersAsked();
-            final long controlServers = w.distinctControlServersAsked();
+            long homeServers = 0;
+            long homeControlServers = 0;
+            if (cfg.isHome(client)) {
+                for (final ClientPeer p : w.peers()) {
+                    if (p.requests() > 0 && cfg.isHome(p.server())) {
+                        homeServers++;
+                        if (p.mode6Requests() + p.mode7Requests() > 0) {
+                            homeControlServers++;
+                        }
+                    }
+                }
+            }
+            // The distinct counts are estimates; the home servers are counted exactly in the peer table.
+            final long servers = Math.max(0, w.distinctServersAsked() - homeServers);
+            final long controlServers = Math.max(0, w.distinctControlServersAsked() - homeControlServers);
             if (servers < cfg.scannerMinServers() && controlServers < cfg.scannerMinControlServers()) {
                 return;
             }
@@ -187,6 +203,11 @@ public final class ClientDetector {
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }
+        }
+
+        /** Both ends are the site's own addresses. */
+        private boolean siteInternal(final ClientPeer p) {
+            return cfg.isHome(client) && cfg.isHome(p.server());
         }
 
         private String codes() {

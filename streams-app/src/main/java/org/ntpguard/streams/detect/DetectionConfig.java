@@ -40,6 +40,9 @@ public final class DetectionConfig {
     private final int peerTableCap;
     private final int topPeers;
     private final Networks trustedNetworks;
+    private final boolean homeNetworksConfigured;
+    private final boolean blockHome;
+    private final long blocklistMaxNewPerWindow;
     private final Networks allowlist;
     private final Set<AlertType> blockedTypes;
     private final boolean blockOnlyUnsolicitedReflectors;
@@ -63,6 +66,9 @@ public final class DetectionConfig {
         peerTableCap = (int) atLeast("peer table cap", b.peerTableCap, 1);
         topPeers = (int) atLeast("top peers", b.topPeers, 0);
         trustedNetworks = b.trustedNetworks;
+        homeNetworksConfigured = b.homeNetworksConfigured;
+        blockHome = b.blockHome;
+        blocklistMaxNewPerWindow = atLeast("blocklist max new per window", b.blocklistMaxNewPerWindow, 1);
         allowlist = b.allowlist;
         blockedTypes = b.blockedTypes.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(b.blockedTypes));
@@ -129,9 +135,43 @@ public final class DetectionConfig {
         return topPeers;
     }
 
-    /** Clients allowed to use mode 6/7 (Suricata's HOME_NET idea). Default {@link Networks#privateAndLoopback()}. */
+    /**
+     * The site's own networks (Suricata's HOME_NET): {@code --home-net}, or the keys {@code ntpguard.home.networks}
+     * and {@code ntpguard.trusted.networks} (the older name, the same setting). Default
+     * {@link Networks#privateAndLoopback()}. Use {@link #isHome(IpAddress)}, which adds what is always local.
+     */
     public Networks trustedNetworks() {
         return trustedNetworks;
+    }
+
+    /**
+     * Whether the address is the site's own: in the home networks, or loopback or link-local, which are local
+     * whatever the setting (a host querying its own ntpd over 127.0.0.1 is never exposure).
+     */
+    public boolean isHome(final IpAddress address) {
+        return Networks.alwaysLocal().contains(address) || trustedNetworks.contains(address);
+    }
+
+    /** Whether the home networks were set (rather than left at the default private ranges). */
+    public boolean homeNetworksConfigured() {
+        return homeNetworksConfigured;
+    }
+
+    /**
+     * Whether alerts on home addresses put them on the blocklist. Default false: the blocklist feeds the site's own
+     * edge, and blocking the site's own hosts there is the operator's decision. They are still alerted on.
+     */
+    public boolean blockHome() {
+        return blockHome;
+    }
+
+    /**
+     * New blocklist entries allowed per window (of {@link #windowSize()}, event time) per blocklist task; alerts past
+     * it are still published, their subjects not blocked, and counted. Default 10,000: forged traffic can raise alerts
+     * on any addresses it likes, and this bounds how much of the Internet it can make the site block at once.
+     */
+    public long blocklistMaxNewPerWindow() {
+        return blocklistMaxNewPerWindow;
     }
 
     /** Addresses and prefixes never blocklisted. Default empty. */
@@ -253,6 +293,10 @@ public final class DetectionConfig {
      *                                  (naming key, value and the expected form)
      */
     public static DetectionConfig fromProperties(final Properties properties) {
+        if (properties.containsKey(HOME_NETWORKS) && properties.containsKey(TRUSTED_NETWORKS)) {
+            throw new IllegalArgumentException(HOME_NETWORKS + " and " + TRUSTED_NETWORKS + " are one setting (the "
+                    + "second is its older name): give one of them");
+        }
         final Builder builder = new Builder();
         for (final String key : properties.stringPropertyNames()) {
             if (!key.startsWith(PREFIX)) {
@@ -277,7 +321,9 @@ public final class DetectionConfig {
     public String toString() {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
                 + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
-                + ", trusted=[" + trustedNetworks + "], allowlist=[" + allowlist + "], blocked=" + blockedTypes
+                + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
+                + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow
+                + ", allowlist=[" + allowlist + "], blocked=" + blockedTypes
                 + ", onlyUnsolicitedReflectors=" + blockOnlyUnsolicitedReflectors
                 + ", victimMinResponseBytes=" + victimMinResponseBytes + ", victimMinRatio=" + victimMinRatio
                 + ", victimMinUnsolicitedResponses=" + victimMinUnsolicitedResponses
@@ -313,6 +359,9 @@ public final class DetectionConfig {
     // ---- properties ------------------------------------------------------------------------------------------
 
     private static final String PREFIX = "ntpguard.";
+    /** The home networks' key; {@link #TRUSTED_NETWORKS} is its older name. */
+    public static final String HOME_NETWORKS = "ntpguard.home.networks";
+    public static final String TRUSTED_NETWORKS = "ntpguard.trusted.networks";
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Map<String, Key<?>> KEYS = new LinkedHashMap<>();
 
@@ -323,8 +372,13 @@ public final class DetectionConfig {
         key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry);
         key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap);
         key("ntpguard.top.peers", "a whole number", v -> (int) whole(v), Builder::topPeers);
-        key("ntpguard.trusted.networks", "comma-separated addresses or CIDR prefixes", Networks::parse,
+        key(HOME_NETWORKS, "comma-separated addresses or CIDR prefixes", Networks::parse,
                 Builder::trustedNetworks);
+        key(TRUSTED_NETWORKS, "comma-separated addresses or CIDR prefixes", Networks::parse,
+                Builder::trustedNetworks);
+        key("ntpguard.blocklist.home", "true or false", DetectionConfig::bool, Builder::blockHome);
+        key("ntpguard.blocklist.max.new.per.window", "a whole number", DetectionConfig::whole,
+                Builder::blocklistMaxNewPerWindow);
         key("ntpguard.allowlist", "comma-separated addresses or CIDR prefixes", Networks::parse,
                 Builder::allowlist);
         key("ntpguard.blocklist.types", "comma-separated alert types " + EnumSet.allOf(AlertType.class),
@@ -422,6 +476,9 @@ public final class DetectionConfig {
         private int peerTableCap = 1024;
         private int topPeers = 10;
         private Networks trustedNetworks = Networks.privateAndLoopback();
+        private boolean homeNetworksConfigured;
+        private boolean blockHome;
+        private long blocklistMaxNewPerWindow = 10_000;
         private Networks allowlist = Networks.empty();
         private Set<AlertType> blockedTypes = EnumSet.of(AlertType.SCANNER, AlertType.REFLECTOR,
                 AlertType.KOD_IGNORED);
@@ -449,6 +506,9 @@ public final class DetectionConfig {
             peerTableCap = c.peerTableCap;
             topPeers = c.topPeers;
             trustedNetworks = c.trustedNetworks;
+            homeNetworksConfigured = c.homeNetworksConfigured;
+            blockHome = c.blockHome;
+            blocklistMaxNewPerWindow = c.blocklistMaxNewPerWindow;
             allowlist = c.allowlist;
             blockedTypes = c.blockedTypes;
             blockOnlyUnsolicitedReflectors = c.blockOnlyUnsolicitedReflectors;
@@ -495,8 +555,20 @@ public final class DetectionConfig {
             return this;
         }
 
+        /** The home networks; setting them, even to the default, marks them as configured. */
         public Builder trustedNetworks(final Networks v) {
             trustedNetworks = v;
+            homeNetworksConfigured = true;
+            return this;
+        }
+
+        public Builder blockHome(final boolean v) {
+            blockHome = v;
+            return this;
+        }
+
+        public Builder blocklistMaxNewPerWindow(final long v) {
+            blocklistMaxNewPerWindow = v;
             return this;
         }
 

@@ -48,6 +48,8 @@ public final class DetectorMetrics implements AutoCloseable {
     private final AtomicLong[] lateFlowCounts = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong[] latePacketCounts = {new AtomicLong(), new AtomicLong()};
     private final Counter serverWindows;
+    private final Counter blocklistRateLimited;
+    private final AtomicLong blocklistRateLimitedCount = new AtomicLong();
     private final DistributionSummary byteRatio;
     private KafkaStreamsMetrics streamsMetrics;
 
@@ -77,6 +79,10 @@ public final class DetectorMetrics implements AutoCloseable {
                     .description("Datagrams in the flows counted by ntpguard.late.flows")
                     .tag("side", side).register(registry);
         }
+        blocklistRateLimited = Counter.builder("ntpguard.blocklist.rate.limited")
+                .description("Alerts whose subject was not put on the blocklist because the window's quota of new "
+                        + "entries (ntpguard.blocklist.max.new.per.window) was used up")
+                .register(registry);
         byteRatio = DistributionSummary.builder("ntpguard.client.byte.ratio")
                 .description("Response/request NTP byte ratio of each closed client window with request bytes")
                 .serviceLevelObjectives(BYTE_RATIO_BUCKETS).register(registry);
@@ -115,6 +121,17 @@ public final class DetectorMetrics implements AutoCloseable {
 
     public void serverWindowClosed() {
         serverWindows.increment();
+    }
+
+    /** An alert's subject was not blocked: the window's quota of new blocklist entries was used up. */
+    public void blocklistRateLimited() {
+        blocklistRateLimited.increment();
+        blocklistRateLimitedCount.incrementAndGet();
+    }
+
+    /** How many subjects {@link #blocklistRateLimited()} kept off the blocklist, whatever the registry. */
+    public long blocklistRateLimitedCount() {
+        return blocklistRateLimitedCount.get();
     }
 
     /** A flow of {@code packets} datagrams came after its window on {@code side} had closed, and was dropped. */

@@ -16,6 +16,9 @@ import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.detect.Blocklist;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.metrics.DetectorMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the blocklist: alerts of blocking types add or refresh entries (keyed by address/prefix, published to the
@@ -23,8 +26,14 @@ import org.ntpguard.streams.detect.DetectionConfig;
  * follows the wall clock when live and event time in a replay, where the wall clock means nothing. That event time is
  * this processor's own (the alerts' and ticks' times), not its task's stream time: in a one-task topology the task's
  * stream time is the end-of-replay heartbeat's, an hour past the capture, which would expire every entry at once.
+ *
+ * <p>New entries are limited per window of event time ({@link DetectionConfig#blocklistMaxNewPerWindow()}), counted
+ * per task in memory: forged traffic can raise alerts on any address it likes, and the limit bounds how many the site
+ * blocks at once. Refreshing an existing entry is never limited.
  */
 final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlocklistProcessor.class);
 
     static final String STORE = "blocklist-store";
     /** How often expiry is checked. */
@@ -35,6 +44,10 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
 
     private final DetectionConfig config;
     private final Clock clock;
+    private final DetectorMetrics metrics;
+    /** The window (event time / window size) whose new entries {@link #newInWindow} counts. */
+    private long quotaWindow = Long.MIN_VALUE;
+    private long newInWindow;
     private ProcessorContext<String, BlocklistEntry> context;
     private KeyValueStore<String, BlocklistEntry> entries;
     /** The latest alert or tick time seen here: this processor's own stream time. */
@@ -42,9 +55,10 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     /** In event time, when expiry is next checked. */
     private long nextExpiryCheck = Long.MIN_VALUE;
 
-    BlocklistProcessor(final DetectionConfig config, final Clock clock) {
+    BlocklistProcessor(final DetectionConfig config, final Clock clock, final DetectorMetrics metrics) {
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -78,6 +92,12 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         if (next.isEmpty()) {
             return;
         }
+        if (stored == null && !withinQuota(alert.timestamp())) {
+            metrics.blocklistRateLimited();
+            LOG.warn("blocklist: {} not blocked: {} new entries in this window already (ntpguard.blocklist.max.new"
+                    + ".per.window); the alert stands", key, config.blocklistMaxNewPerWindow());
+            return;
+        }
         if (clock == Clock.STREAM_TIME && Blocklist.expired(next.get(), observedTime)) {
             // Stream time from other partitions' ticks has passed its expiry already: an entry added now would be
             // removed at the next expiry check, or kept, depending only on which record came first.
@@ -90,6 +110,20 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final BlocklistEntry record = AlertRecords.blocklistEntry(next.get());
         entries.put(key, record);
         context.forward(new Record<>(key, record, alert.timestamp()));
+    }
+
+    /** Takes one new entry from the quota of the window of {@code eventTime}, if any is left. */
+    private boolean withinQuota(final long eventTime) {
+        final long window = Math.floorDiv(eventTime, config.windowSize().toMillis());
+        if (window > quotaWindow) {
+            quotaWindow = window;
+            newInWindow = 0;
+        }
+        if (newInWindow >= config.blocklistMaxNewPerWindow()) {
+            return false;
+        }
+        newInWindow++;
+        return true;
     }
 
     private void expire(final long now) {

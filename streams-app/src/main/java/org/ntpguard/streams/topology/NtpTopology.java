@@ -186,7 +186,7 @@ public final class NtpTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
                         .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new BlocklistProcessor(config, wallClockExpiry ? BlocklistProcessor.Clock.WALL_CLOCK
-                        : BlocklistProcessor.Clock.STREAM_TIME), Named.as("blocklist"), BLOCKLIST_STORE)
+                        : BlocklistProcessor.Clock.STREAM_TIME, metrics), Named.as("blocklist"), BLOCKLIST_STORE)
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
         return builder.build();

@@ -101,6 +101,45 @@ class ClientDetectorTest {
     }
 
     @Test
+    void shouldNotCallAMonitoringHostPollingTheSitesOwnServersAScanner() {
+        final DetectionConfig site = DetectionConfig.defaults().toBuilder()
+                .trustedNetworks(Networks.parse("192.0.2.0/24, 198.51.100.0/24")).build();
+        final Traffic traffic = new Traffic();
+        for (int i = 0; i < 150; i++) {
+            final String server = "198.51.100." + (i + 1);
+            traffic.readvar(T0 + i * 10L, "192.0.2.5", server).readvarResponse(T0 + i * 10L + 5, "192.0.2.5", server,
+                    28);
+            traffic.exchange(T0 + i * 10L, "192.0.2.5", server);
+        }
+
+        assertThat(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END, traffic.clientWindow("192.0.2.5"), site))
+                .isEmpty();
+        assertThat(Traffic.keys(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END,
+                traffic.clientWindow("192.0.2.5"), DetectionConfig.defaults())))
+                .as("the same host with the site's servers outside its home networks")
+                .containsExactly("SCANNER SCANNER MEDIUM 192.0.2.5");
+    }
+
+    @Test
+    void shouldRaiseNoReflectorWhenBothEndsAreHome() {
+        final DetectionConfig site = DetectionConfig.defaults().toBuilder()
+                .trustedNetworks(Networks.parse("192.0.2.0/24, 198.51.100.0/24")).build();
+        final Traffic traffic = new Traffic();
+        // ntpq -c mrulist against the site's own server: a small request, up to 32 fragments of 468 bytes.
+        traffic.readvar(T0, "192.0.2.5", "198.51.100.10");
+        for (int i = 0; i < 32; i++) {
+            traffic.readvarResponse(T0 + 5 + i, "192.0.2.5", "198.51.100.10", 468);
+        }
+
+        assertThat(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END, traffic.clientWindow("192.0.2.5"), site))
+                .isEmpty();
+        assertThat(Traffic.keys(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END,
+                traffic.clientWindow("192.0.2.5"), DetectionConfig.defaults())))
+                .as("outside the defaults' private ranges, the same traffic is reflection")
+                .contains("REFLECTOR REFLECTOR HIGH 198.51.100.10");
+    }
+
+    @Test
     void shouldNotCallTheVictimsOwnServerAReflectorWhenItAnswersNormally() {
         final Traffic traffic = new Traffic();
         volume(traffic, 60_000, 10);

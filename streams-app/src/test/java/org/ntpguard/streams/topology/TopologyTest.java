@@ -193,6 +193,26 @@ class TopologyTest {
     }
 
     @Test
+    void shouldLimitNewBlocklistEntriesPerWindowAndCountWhatItKeptOff() {
+        final DetectionConfig limited = config.toBuilder().blocklistMaxNewPerWindow(2).build();
+        final org.ntpguard.streams.metrics.DetectorMetrics metrics = new org.ntpguard.streams.metrics.DetectorMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (DetectorDriver driver = new DetectorDriver(limited, stateDir, metrics)) {
+            for (int s = 0; s < 3; s++) {
+                for (int t = 1; t <= 60; t++) {
+                    driver.pipe(Packets.readvar(T0 + 1_000 + s * 1_000L + t * 10L, "203.0.113." + (200 + s),
+                            "198.18.1." + t, false));
+                }
+            }
+            driver.endOfCapture();
+
+            assertThat(driver.alertRecords()).filteredOn(a -> a.getType().name().equals("SCANNER")).hasSize(3);
+            assertThat(driver.blocklist()).hasSize(2);
+            assertThat(metrics.blocklistRateLimitedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldNotFlagAScanJustBelowTheThreshold() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
             scan(driver, T0 + 1_000, (int) config.scannerMinControlServers() - 1);
