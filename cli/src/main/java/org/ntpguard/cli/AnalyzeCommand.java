@@ -94,10 +94,7 @@ final class AnalyzeCommand implements Callable<Integer> {
      * run (the report is read and everything stops after it): where a test scrapes a finished pipeline.
      */
     Runnable onCaughtUp = () -> { };
-    /** How long a stop waits for the detector to process what was published; shorter in tests. */
-    Duration stopWait = EmbeddedPipeline.STOP_DETECTOR_WAIT;
-
-    /** Ctrl-C or SIGTERM: the replay stops at the next packet, a wait for the detector within {@link #stopWait}. */
+    /** Ctrl-C or SIGTERM: the replay stops at the next packet, a wait for the detector within 20 s. */
     private volatile boolean stopRequested;
 
     @Override
@@ -167,8 +164,9 @@ final class AnalyzeCommand implements Callable<Integer> {
             final long replayEnded = System.nanoTime();
             err.println("ntpguard analyze: waiting for the detector to process every record ...");
             err.flush();
-            // As long as it takes: a large capture takes what it takes; a stop waits at most stopWait more.
-            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), () -> stopRequested, stopWait, err);
+            // As long as it takes: a large capture takes what it takes; after a stop, at most 20 s more.
+            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), () -> stopRequested,
+                    EmbeddedPipeline.STOP_DETECTOR_WAIT, err);
             detectorFailed = !caughtUp && !pipeline.detectorRunning();
             final long detectorDone = System.nanoTime();
             onCaughtUp.run();
@@ -197,7 +195,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             status = ExitCodes.FAILED;
         } else if (!caughtUp) {
             partial.add("the detector had not processed " + report.counter(EmbeddedPipeline.UNPROCESSED_FLOW_RECORDS)
-                    + " of " + published.batches() + " flow records within " + stopWait.toSeconds() + " s of the stop");
+                    + " of " + published.batches() + " flow records within "
+                    + EmbeddedPipeline.STOP_DETECTOR_WAIT.toSeconds() + " s of the stop");
             status = Math.max(status, ExitCodes.PARTIAL);
         }
         if (published.published() < stats.ntpDatagrams() && !stopped) {

@@ -131,7 +131,8 @@ final class DecodeCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Ctrl-C or SIGTERM: stop capturing, then let the summary be written before the JVM exits.
-        try (StopOnSignal stop = new StopOnSignal("decode", reader::close, Duration.ofSeconds(5), ExitCodes.PARTIAL, err)) {
+        try (StopOnSignal stop = new StopOnSignal("decode", reader::close, Duration.ofSeconds(5), ExitCodes.PARTIAL,
+                err)) {
             err.println("ntpguard decode: " + LiveInput.describe(reader) + "; stop with Ctrl-C");
             err.flush();
             session.run(reader, sink, limit);

@@ -51,6 +51,8 @@ final class RunCommand implements Callable<Integer> {
     /** Flush, detector, report and broker shutdown, after a signal: the most a stop takes. */
     private static final Duration STOP_GRACE =
             FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plus(EmbeddedPipeline.STOP_DETECTOR_WAIT).plusSeconds(40);
+    /** How long a stop waits for the detector to process what the capture published last. */
+    private static final Duration DETECTOR_WAIT = EmbeddedPipeline.STOP_DETECTOR_WAIT;
 
     @Spec
     CommandSpec spec;
@@ -71,9 +73,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     LiveCaptureTuning tuning;
-
-    /** How long a stop waits for the detector to process what the capture published last; shorter in tests. */
-    Duration detectorWait = EmbeddedPipeline.STOP_DETECTOR_WAIT;
 
     private volatile boolean detectorFailed;
     private volatile LiveCaptureReader capture;
@@ -129,9 +128,9 @@ final class RunCommand implements Callable<Integer> {
                 // Nothing more will come: close the open windows as a replay's end does, so the last seconds count.
                 live.publisher().heartbeatAfterReplay();
                 complete = live.finish(err);
-                err.println("ntpguard run: waiting for the detector (at most " + detectorWait.toSeconds() + " s) ...");
+                err.println("ntpguard run: waiting for the detector (at most " + DETECTOR_WAIT.toSeconds() + " s) ...");
                 err.flush();
-                caughtUp = !detectorFailed && pipeline.awaitDetector(detectorWait, () -> false, Duration.ZERO, err);
+                caughtUp = !detectorFailed && pipeline.awaitDetector(DETECTOR_WAIT, () -> false, Duration.ZERO, err);
             } finally {
                 live.release();
             }
@@ -149,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
                 // The stop keeps its bound: what the detector did not reach is named, not waited for.
                 final boolean written = EmbeddedPipeline.write("run", report.markedPartial("the detector had not "
                         + "processed " + report.counter(EmbeddedPipeline.UNPROCESSED_FLOW_RECORDS) + " of "
-                        + live.publisher().stats().batches() + " flow records within " + detectorWait.toSeconds()
+                        + live.publisher().stats().batches() + " flow records within " + DETECTOR_WAIT.toSeconds()
                         + " s of the stop"), options.out, feeds, err, stdout);
                 return written ? ExitCodes.PARTIAL : ExitCodes.FAILED;
             }

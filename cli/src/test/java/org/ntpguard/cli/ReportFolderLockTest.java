@@ -41,7 +41,8 @@ class ReportFolderLockTest {
             final int status = command.run("run", "-i", "no-such-interface0", "--out", out.toString());
 
             assertThat(status).isEqualTo(ExitCodes.FAILED);
-            assertThat(command.err.toString()).contains("ntpguard run: --out " + out + ": in use by another ntpguard run")
+            assertThat(command.err.toString())
+                    .contains("ntpguard run: --out " + out + ": in use by another ntpguard run")
                     .doesNotContain("no-such-interface0");
         }
     }
