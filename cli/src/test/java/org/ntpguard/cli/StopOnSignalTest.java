@@ -78,11 +78,13 @@ class StopOnSignalTest {
         final Path report = dir.resolve("report");
         try (LoopbackNtp ntp = new LoopbackNtp()) {
             final Cli run = Cli.start(dir, DETECTOR_NEVER_FETCHES, null, "run", "-i", "lo", "--out",
-                    report.toString(), "--filter", ntp.filter());
+                    report.toString(), "--filter", ntp.filter(), "--immediate");
             run.await("stop with Ctrl-C");
             for (int i = 0; i < 10; i++) {
                 ntp.send(LoopbackNtp.MONLIST_REQUEST);
             }
+            // Captured (the report folder's figures say so) before the stop, so that there is something to process.
+            run.awaitFile(report.resolve("summary.json"), "\"ntpDatagrams\":10,");
 
             run.signal("TERM");
 
@@ -160,10 +162,30 @@ class StopOnSignalTest {
             }
         }
 
-        /** Sends SIGINT or SIGTERM, as {@code kill -INT} does. */
+        /** Waits until {@code file} holds {@code text}. */
+        void awaitFile(final Path file, final String text) throws InterruptedException {
+            final long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            while (!contains(file, text)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new AssertionError(file + " never held " + text + ": " + log());
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        private static boolean contains(final Path file, final String text) {
+            try {
+                return Files.readString(file).contains(text);
+            } catch (IOException e) {
+                return false; // not written yet
+            }
+        }
+
+        /** Sends SIGINT or SIGTERM, as {@code kill -INT} does (through perl, which every Debian has). */
         void signal(final String name) throws IOException, InterruptedException {
-            assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor())
-                    .isZero();
+            final String kill = "kill('" + name + "', " + process.pid() + ") or die \"kill: $!\"";
+            assertThat(new ProcessBuilder("perl", "-e", kill).inheritIO().start().waitFor()).isZero();
         }
 
         int exitStatus() throws InterruptedException {
