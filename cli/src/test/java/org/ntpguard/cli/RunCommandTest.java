@@ -50,7 +50,8 @@ class RunCommandTest {
                     .anyMatch(line -> line.contains("KOD_IGNORED") && line.contains("127.0.0.1")), running,
                     Duration.ofMinutes(1), command.err);
             assertThat(command.out.toString().lines().filter(line -> line.contains("KOD_IGNORED")).findFirst())
-                    .hasValueSatisfying(line -> assertThat(line).matches("MEDIUM +KOD_IGNORED +127\\.0\\.0\\.1 "
+                    .hasValueSatisfying(line -> assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"
+                            + "\\.\\d{3}Z MEDIUM +KOD_IGNORED +127\\.0\\.0\\.1 "
                             + "client: 127\\.0\\.0\\.1 sent \\d+ requests to 127\\.0\\.0\\.1 in .*"));
             LoopbackNtp.await("the alert in alerts.jsonl", () -> holdsTheAlert(report), running,
                     Duration.ofSeconds(30), command.err);

@@ -83,8 +83,9 @@ public final class ClientDetector {
                 return false;
             }
             final List<ClientPeer> servers = w.peers().stream().filter(p -> p.monlistResponses() > 0).toList();
+            final String requests = PrivateRequestCodes.monlist(w.requestCodesLow());
             final String summary = client + " is the target of monlist reflection: received "
-                    + Text.plural(w.monlistResponses(), "MON_GETLIST response", "MON_GETLIST responses") + " ("
+                    + Text.plural(w.monlistResponses(), requests + " response", requests + " responses") + " ("
                     + Text.count(w.monlistResponseBytes()) + " bytes) from "
                     + Text.plural(servers.size(), "server", "servers") + " for "
                     + Text.plural(w.monlistRequests(), "request", "requests") + " sent in its name in "
@@ -120,8 +121,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), ratio, 1,
-                        List.of(new PeerEvidence(client, p.requests(), p.requestBytes(), p.responses(),
-                                p.responseBytes())),
+                        List.of(p.serverSideEvidence(client)),
                         kisses(p));
                 out.add(detection(AlertType.REFLECTOR, Severity.HIGH, p.server(), AlertRole.REFLECTOR,
                         p.unsolicited(), evidence, summary));
@@ -199,7 +199,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), Evidence.ratio(p.responseBytes(), p.requestBytes()), 1,
-                        List.of(p.evidence()), kisses(p));
+                        List.of(p.serverSideEvidence(client)), kisses(p));
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }
@@ -225,11 +225,11 @@ public final class ClientDetector {
             for (int i = 0; i < 128; i++) {
                 final long bits = i < 64 ? w.requestCodesLow() : w.requestCodesHigh();
                 if ((bits & (1L << (i % 64))) != 0) {
-                    requestCodes.add(Integer.toString(i));
+                    requestCodes.add(PrivateRequestCodes.name(i));
                 }
             }
             if (requestCodes.length() > 0) {
-                joiner.add("mode 7 request codes " + requestCodes);
+                joiner.add("mode 7 " + requestCodes);
             }
             return joiner.toString();
         }

@@ -30,12 +30,17 @@ import org.slf4j.LoggerFactory;
  * <p>New entries are limited per window of event time ({@link DetectionConfig#blocklistMaxNewPerWindow()}), counted
  * per task in memory: forged traffic can raise alerts on any address it likes, and the limit bounds how many the site
  * blocks at once. Refreshing an existing entry is never limited.
+ *
+ * <p>Upstream marks ({@link NtpTopology#upstreamMark}) name servers the site's own clients use: they are kept in
+ * {@link #UPSTREAM_STORE} for {@link DetectionConfig#upstreamMemory()} and never blocked while there; a mark that
+ * comes after an entry was made (its alert's window closed first) removes the entry.
  */
 final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlocklistProcessor.class);
 
     static final String STORE = "blocklist-store";
+    static final String UPSTREAM_STORE = "site-upstream-store";
     /** How often expiry is checked. */
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
 
@@ -50,6 +55,7 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     private long newInWindow;
     private ProcessorContext<String, BlocklistEntry> context;
     private KeyValueStore<String, BlocklistEntry> entries;
+    private KeyValueStore<String, Long> upstreams;
     /** The latest alert or tick time seen here: this processor's own stream time. */
     private long observedTime = Long.MIN_VALUE;
     /** In event time, when expiry is next checked. */
@@ -65,6 +71,7 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     public void init(final ProcessorContext<String, BlocklistEntry> context) {
         this.context = context;
         this.entries = context.getStateStore(STORE);
+        this.upstreams = context.getStateStore(UPSTREAM_STORE);
         observedTime = Long.MIN_VALUE; // a revived task rewinds its input
         nextExpiryCheck = Long.MIN_VALUE;
         if (clock == Clock.WALL_CLOCK) {
@@ -75,7 +82,9 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     @Override
     public void process(final Record<String, NtpAlert> alert) {
         observedTime = Math.max(observedTime, alert.timestamp());
-        if (!NtpTopology.isTick(alert.key())) {
+        if (NtpTopology.isUpstreamMark(alert.key(), alert.value())) {
+            learnUpstream(alert.key(), alert.timestamp());
+        } else if (!NtpTopology.isTick(alert.key())) {
             add(alert);
         }
         if (clock == Clock.STREAM_TIME && observedTime >= nextExpiryCheck) {
@@ -90,6 +99,13 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),
                 stored == null ? null : AlertRecords.toBlockEntry(stored), config);
         if (next.isEmpty()) {
+            return;
+        }
+        final Long upstreamLastUsed = upstreams.get(key);
+        if (upstreamLastUsed != null && alert.timestamp() - upstreamLastUsed <= config.upstreamMemory().toMillis()) {
+            metrics.blocklistSiteUpstream();
+            LOG.info("blocklist: {} not blocked: the site's own clients use it (learned upstream); the alert stands",
+                    key);
             return;
         }
         if (stored == null && !withinQuota(alert.timestamp())) {
@@ -110,6 +126,17 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final BlocklistEntry record = AlertRecords.blocklistEntry(next.get());
         entries.put(key, record);
         context.forward(new Record<>(key, record, alert.timestamp()));
+    }
+
+    private void learnUpstream(final String key, final long time) {
+        final Long known = upstreams.get(key);
+        upstreams.put(key, known == null ? time : Math.max(known, time));
+        if (entries.get(key) != null) {
+            entries.delete(key);
+            context.forward(new Record<String, BlocklistEntry>(key, null, time));
+            metrics.blocklistSiteUpstream();
+            LOG.info("blocklist: {} removed: the site's own clients use it (learned upstream)", key);
+        }
     }
 
     /** Takes one new entry from the quota of the window of {@code eventTime}, if any is left. */
@@ -140,5 +167,15 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
             entries.delete(entry.key);
             context.forward(new Record<String, BlocklistEntry>(entry.key, null, now));
         }
+        final List<String> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = upstreams.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, Long> upstream = all.next();
+                if (now - upstream.value > config.upstreamMemory().toMillis()) {
+                    forgotten.add(upstream.key);
+                }
+            }
+        }
+        forgotten.forEach(upstreams::delete);
     }
 }

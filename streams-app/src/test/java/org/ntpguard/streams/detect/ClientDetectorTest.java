@@ -201,6 +201,53 @@ class ClientDetectorTest {
         });
     }
 
+    @Test
+    void shouldNameTheClientAsTheTopPeerOfTheKissingServer() {
+        // given: a client polling on after a RATE KoD
+        final Traffic traffic = new Traffic();
+        kodThenRequests(traffic, 5);
+
+        // when
+        final Detection server = ClientDetector.evaluate(ip(CLIENT), T0, WINDOW_END, traffic.clientWindow(CLIENT),
+                DetectionConfig.defaults()).stream().filter(d -> d.role() == AlertRole.SERVER).findFirst()
+                .orElseThrow();
+
+        // then: the server's alert names its client, never the server itself
+        assertThat(server.subject()).isEqualTo(ip(OWN_SERVER));
+        assertThat(server.evidence().topPeers()).extracting(PeerEvidence::peer).containsExactly(ip(CLIENT));
+        assertThat(server.evidence().topPeers().get(0).requests()).isEqualTo(server.evidence().requests());
+    }
+
+    @Test
+    void shouldNameTheMonlistRequestTheVictimsAttackersSent() {
+        // given: MON_GETLIST_1 (42) probes in the victim's name, answered 20 times
+        final Traffic v1 = new Traffic();
+        monlist(v1, 20, 2);
+        // and the older MON_GETLIST (20), answered as often
+        final Traffic v0 = new Traffic();
+        for (int i = 0; i < 20; i++) {
+            v0.add(T0 + i, CLIENT, reflector(0), PacketEvent.Kind.REQUEST, 7, 8, -1, PacketEvent.MON_GETLIST, null,
+                    false);
+            v0.add(T0 + 100 + i, CLIENT, reflector(0), PacketEvent.Kind.RESPONSE, 7, 440, -1,
+                    PacketEvent.MON_GETLIST, null, false);
+        }
+
+        // when
+        final String summary1 = monlistVictim(v1).summary();
+        final String summary0 = monlistVictim(v0).summary();
+
+        // then
+        assertThat(summary1).contains("received 20 MON_GETLIST_1 responses");
+        assertThat(summary0).contains("received 20 MON_GETLIST responses");
+    }
+
+    private static Detection monlistVictim(final Traffic traffic) {
+        return ClientDetector.evaluate(ip(CLIENT), T0, WINDOW_END, traffic.clientWindow(CLIENT),
+                DetectionConfig.defaults()).stream()
+                .filter(d -> d.type() == AlertType.MONLIST_ABUSE && d.role() == AlertRole.VICTIM).findFirst()
+                .orElseThrow();
+    }
+
     // ---- traffic shapes --------------------------------------------------------------------------------------
 
     /** {@code bytes} of responses spread over {@code servers} servers, each asked once (48 bytes). */

@@ -79,6 +79,31 @@ class DetectionConfigTest {
     }
 
     @Test
+    void shouldListEverySettingAsTextThatReadsBackToTheSameConfiguration() {
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.window.grace", "500ms");
+        p.setProperty("ntpguard.alert.cooldown", "2h");
+        p.setProperty("ntpguard.trusted.networks", "192.0.2.0/24, 2001:db8::/32");
+        p.setProperty("ntpguard.blocklist.types", "scanner, KOD_IGNORED");
+        p.setProperty("ntpguard.victim.min.ratio", "12.5");
+        final DetectionConfig c = DetectionConfig.fromProperties(p);
+
+        final java.util.Map<String, String> settings = c.settings();
+
+        assertThat(settings.keySet()).containsExactlyElementsOf(DetectionConfig.propertyKeys());
+        assertThat(settings).containsEntry("ntpguard.window.size", "30s")
+                .containsEntry("ntpguard.window.grace", "500ms")
+                .containsEntry("ntpguard.alert.cooldown", "2h")
+                .containsEntry("ntpguard.victim.min.ratio", "12.5")
+                .containsEntry("ntpguard.blocklist.types", "SCANNER,KOD_IGNORED");
+        assertThat(settings.get("ntpguard.trusted.networks")).isEqualTo("192.0.2.0/24, 2001:db8::/32");
+        final Properties again = new Properties();
+        again.putAll(settings);
+        assertThat(DetectionConfig.fromProperties(again).settings()).isEqualTo(settings);
+        assertThat(DetectionConfig.fromProperties(again).trustedNetworks()).isEqualTo(c.trustedNetworks());
+    }
+
+    @Test
     void shouldListTheKnownKeysWhenAKeyIsUnknown() {
         final Properties p = new Properties();
         p.setProperty("ntpguard.window.sise", "30s");
