@@ -22,8 +22,9 @@ USER ntpguard
 WORKDIR /var/lib/ntpguard
 # 9464: a sensor's /metrics; 8080: the detector's /metrics, blocklist feeds and host drill-down.
 EXPOSE 9464 8080
-# The JIT thresholds of ./ntpguard (see there and bench/README.md, "JIT").
+# The JIT thresholds and the out-of-memory exit (status 3) of ./ntpguard (see there and bench/README.md, "JIT").
 ENTRYPOINT ["java", "-XX:Tier4InvocationThreshold=25000", "-XX:Tier4MinInvocationThreshold=3000", \
             "-XX:Tier4CompileThreshold=75000", "-XX:Tier4BackEdgeThreshold=200000", \
+            "-XX:+ExitOnOutOfMemoryError", \
             "-jar", "/opt/ntpguard/ntpguard.jar"]
 CMD ["--help"]

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,14 +65,11 @@ import picocli.CommandLine.Spec;
                     + "its role and evidence.",
             "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
                     + "ntp.alerts, ntp.blocklist)."
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:every input was read completely",
-            "1:some input was damaged or unreadable; the rest was analysed",
-            "2:nothing could be read, the command line was wrong, or the analysis failed"
         })
 final class AnalyzeCommand implements Callable<Integer> {
+
+    /** A stop's bound, from the signal: the replay's end, the wait for the detector, the report, the broker's end. */
+    private static final Duration STOP_GRACE = EmbeddedPipeline.STOP_DETECTOR_WAIT.plusSeconds(70);
 
     @Spec
     CommandSpec spec;
@@ -125,6 +123,9 @@ final class AnalyzeCommand implements Callable<Integer> {
      */
     Runnable onCaughtUp = () -> { };
 
+    /** Ctrl-C or SIGTERM: the replay stops at the next packet, a wait for the detector within 20 s. */
+    private volatile boolean stopRequested;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
@@ -148,9 +149,17 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         // Checked before the broker and the detector start (seconds), and the replay (minutes): a report that cannot
         // be written, or inputs of which none is a capture, end here in a line each.
-        if (!Preflight.reportFolderWritable("analyze", options.out, err)) {
+        final ReportFolderLock lock = Preflight.lockReportFolder("analyze", options.out, err);
+        if (lock == null) {
             return ExitCodes.FAILED;
         }
+        try (lock) {
+            return checkInputsAndAnalyze(detection, flowOptions, err);
+        }
+    }
+
+    private int checkInputsAndAnalyze(final DetectionConfig detection, final FlowOptions flowOptions,
+                                      final PrintWriter err) throws IOException, InterruptedException {
         final List<String> unreadable = Preflight.inputProblems(files);
         if (unreadable.size() == files.size()) {
             unreadable.forEach(line -> err.println("ntpguard analyze: " + line));
@@ -161,7 +170,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
         http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
         metrics = http == null ? null : new PrometheusMetrics();
-        try {
+        // A signal stops the replay, and the rest ends as a replay's end does: the report (marked partial), the
+        // broker's temporary folder deleted, exit 130.
+        try (StopOnSignal stop = new StopOnSignal("analyze", this::stop, STOP_GRACE, ExitCodes.INTERRUPTED, err)) {
             return analyze(detection, flowOptions, err);
         } finally {
             if (http != null) {
@@ -179,6 +190,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final PrintWriter chatter = chatter(err);
         final PublishStats published;
         final boolean caughtUp;
+        final boolean detectorFailed;
         final AnalysisReport report;
         final StageTimes stages;
         final List<InputFile> inputs;
@@ -195,13 +207,15 @@ final class AnalyzeCommand implements Callable<Integer> {
             final long replayEnded = System.nanoTime();
             chatter.println("ntpguard analyze: waiting for the detector to process every record ...");
             chatter.flush();
-            // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
-            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
+            // As long as it takes: a large capture takes what it takes; after a stop, at most 20 s more.
+            caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), () -> stopRequested,
+                    EmbeddedPipeline.STOP_DETECTOR_WAIT, err);
+            detectorFailed = !caughtUp && !pipeline.detectorRunning();
             final long detectorDone = System.nanoTime();
             onCaughtUp.run();
             final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-            report = pipeline.report(counters);
+            report = pipeline.report(counters, caughtUp);
             stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
                     System.nanoTime() - detectorDone);
             inputs = replay.inputs();
@@ -213,30 +227,52 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (homeNetworksHint != null) {
             err.println("ntpguard analyze: " + homeNetworksHint);
         }
-        final AnalysisReport withEvidence = evidence ? withEvidence(report, err) : report;
+        final boolean stopped = stopRequested;
+        final List<String> partial = new ArrayList<>();
+        if (stopped) {
+            partial.add("stopped by Ctrl-C or SIGTERM");
+        }
+        if (!caughtUp && !detectorFailed) {
+            partial.add("the detector had not processed " + report.counter(EmbeddedPipeline.UNPROCESSED_FLOW_RECORDS)
+                    + " of " + published.batches() + " flow records within "
+                    + EmbeddedPipeline.STOP_DETECTOR_WAIT.toSeconds() + " s of the stop");
+        }
+        // A stop skips the second pass over the inputs that evidence takes.
+        final AnalysisReport withEvidence = evidence && !stopped ? withEvidence(report, err) : report;
         final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
         final int detectionStatus = status(FileReplay.exitCode(stats, files.size()), caughtUp, published, stats,
                 late);
         // Evidence that could not be written leaves a report without it: results, but not all of them.
-        final int status = withEvidence == null ? Math.max(detectionStatus, ExitCodes.PARTIAL) : detectionStatus;
+        final int status = detectorFailed ? ExitCodes.FAILED : stopped ? ExitCodes.INTERRUPTED
+                : withEvidence == null ? Math.max(detectionStatus, ExitCodes.PARTIAL) : detectionStatus;
         final Map<String, Long> problemCounts = new LinkedHashMap<>();
         problems.counts().forEach((kind, count) -> problemCounts.put(kind.name(), count));
         final int listed = quiet ? 0 : top == 0 ? Integer.MAX_VALUE : top;
-        EmbeddedPipeline.write("analyze", (withEvidence == null ? report : withEvidence).describing(
-                        new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
-                                stages.byName(), status)).listing(listed), traffic,
+        final AnalysisReport described = (withEvidence == null ? report : withEvidence).describing(
+                new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
+                        stages.byName(), status)).listing(listed);
+        // A failed run, or one stopped before anything reached the detector, writes no blocklist feed: loaded, a
+        // feed missing what was not read would empty a firewall's sets.
+        final boolean noFeeds = status == ExitCodes.FAILED || stopped && published.published() == 0;
+        final boolean written = EmbeddedPipeline.write("analyze",
+                partial.isEmpty() ? described : described.markedPartial(String.join("; ", partial)), traffic,
                 files.stream().map(Path::toString).toList(), options.out,
-                new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
-        if (!caughtUp) {
+                noFeeds ? null : new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
+        if (detectorFailed) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
-                    + "what it found until then");
+                    + "what it found until then, with no blocklist");
         }
-        if (published.published() < stats.ntpDatagrams()) {
+        if (published.published() < stats.ntpDatagrams() && !stopped) {
             err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
                     + " datagrams did not reach the broker; the report misses them");
         }
         err.flush();
-        return status;
+        return written ? status : ExitCodes.FAILED;
+    }
+
+    /** What Ctrl-C or SIGTERM does: the replay stops at its next packet, the wait for the detector soon after. */
+    void stop() {
+        stopRequested = true;
     }
 
     /**
@@ -267,6 +303,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         try {
             final ReplayProgress progress = ReplayProgress.onStderr(chatter(spec.commandLine().getErr()), totalSize());
             final PacketSink sink = packet -> {
+                if (stopRequested) {
+                    throw new FileReplay.Stopped();
+                }
                 publisher.accept(packet);
                 progress.update(stats.frames(), replay.bytesRead());
             };

@@ -36,12 +36,6 @@ import picocli.CommandLine.Spec;
             "Damaged input is reported on stderr with its file, frame number and byte offset; reading goes on "
                     + "wherever the format allows. A summary goes to stderr at the end.",
             ""
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:every input was read completely",
-            "1:some input was damaged or unreadable; the rest was decoded",
-            "2:nothing could be read, or the command line was wrong"
         })
 final class DecodeCommand implements Callable<Integer> {
 
@@ -186,7 +180,8 @@ final class DecodeCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Ctrl-C or SIGTERM: stop capturing, then let the summary be written before the JVM exits.
-        try (StopOnSignal stop = new StopOnSignal("decode-stop", reader::close, Duration.ofSeconds(5))) {
+        try (StopOnSignal stop = new StopOnSignal("decode", reader::close, Duration.ofSeconds(5), ExitCodes.PARTIAL,
+                err)) {
             err.println("ntpguard decode: " + LiveInput.describe(reader) + "; stop with Ctrl-C");
             err.flush();
             try {

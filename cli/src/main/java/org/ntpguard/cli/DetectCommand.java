@@ -35,10 +35,13 @@ import picocli.CommandLine.ParameterException;
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts "
-                + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped on request", "2:bad option or config, topic setup refused, or the app failed"})
+                + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.")
 final class DetectCommand implements Callable<Integer> {
+
+    /** How long closing the app (committing its transaction) may take. */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** A stop's bound: the app's close and the last lines. */
+    private static final Duration STOP_GRACE = CLOSE_TIMEOUT.plusSeconds(15);
 
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOSTS",
             description = "Kafka bootstrap servers, host:port[,host:port...]")
@@ -183,38 +186,44 @@ final class DetectCommand implements Callable<Integer> {
                     stopped.countDown();
                 }
             });
-            // The JVM exits once the hooks return: the hook itself closes the app (commits the transaction).
-            final Thread hook = new Thread(() -> {
-                stopped.countDown();
-                app.close(Duration.ofSeconds(30));
-            }, "ntpguard-detect-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                app.start(Duration.ofMinutes(5));
-            } catch (final TopicSetup.TopicSetupException e) {
-                spec.commandLine().getErr().println("ntpguard detect: " + e.getMessage());
-                return ExitCodes.FAILED;
-            }
-            spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
-                    + bootstrapServers);
-            try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
+            // Ctrl-C or SIGTERM ends the wait below; the app is closed (its transaction committed) here, and the
+            // exit status is 0, a stop asked for.
+            try (StopOnSignal stop = new StopOnSignal("detect", stopped::countDown, STOP_GRACE, ExitCodes.PARTIAL,
                     spec.commandLine().getErr())) {
-                if (http != null) {
-                    http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
-                    http.start();
-                    spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
-                            + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
-                            + "junos,flowspec}; open windows per address at /hosts/{address}");
-                }
-                spec.commandLine().getErr().flush();
-                stopped.await();
+                return detect(app, http, feeds, settings, detection, advertised, stopped);
             }
-            final boolean failed = app.state() == KafkaStreams.State.ERROR;
-            app.close(Duration.ofSeconds(30));
-            spec.commandLine().getErr().println("ntpguard detect: stopped; " + app.deadLetters()
-                    + " undecodable records sent to " + DetectorApp.DEFAULT_DEAD_LETTER_TOPIC);
-            return failed ? ExitCodes.FAILED : ExitCodes.OK;
         }
+    }
+
+    private int detect(final DetectorApp app, final HttpEndpoints http, final FeedSettings feeds,
+                       final DetectorApp.Settings settings, final DetectionConfig detection,
+                       final HostInfo advertised, final CountDownLatch stopped) throws InterruptedException {
+        try {
+            app.start(Duration.ofMinutes(5));
+        } catch (final TopicSetup.TopicSetupException e) {
+            spec.commandLine().getErr().println("ntpguard detect: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
+                + bootstrapServers);
+        try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
+                spec.commandLine().getErr())) {
+            if (http != null) {
+                http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
+                http.start();
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
+                        + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
+                        + "junos,flowspec}; open windows per address at /hosts/{address}");
+            }
+            spec.commandLine().getErr().flush();
+            stopped.await();
+        }
+        final boolean failed = app.state() == KafkaStreams.State.ERROR;
+        app.close(CLOSE_TIMEOUT);
+        spec.commandLine().getErr().println("ntpguard detect: stopped; " + app.deadLetters()
+                + " undecodable records sent to " + DetectorApp.DEFAULT_DEAD_LETTER_TOPIC);
+        spec.commandLine().getErr().flush();
+        return failed ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
     /**

@@ -2,18 +2,29 @@ package org.ntpguard.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,11 +57,17 @@ final class EmbeddedPipeline implements AutoCloseable {
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(5);
     /** How often a long wait for the detector says it is still waiting. */
     private static final Duration WAIT_STEP = Duration.ofSeconds(30);
+    /** How soon a wait for the detector notices a stop. */
+    private static final Duration STOP_CHECK = Duration.ofSeconds(2);
+    /** How long a stop waits for the detector to process what was published: the bound README and --help give. */
+    static final Duration STOP_DETECTOR_WAIT = Duration.ofSeconds(20);
 
-    /** What feeds the pipeline. */
     /** System properties with this prefix go to the embedded Kafka Streams (bench tuning). */
     static final String STREAMS_PROPERTY_PREFIX = "ntpguard.streams.";
+    /** The summary.json figure of flow records the detector had not processed when the report was read. */
+    static final String UNPROCESSED_FLOW_RECORDS = "unprocessedFlowRecords";
 
+    /** What feeds the pipeline. */
     enum Mode {
         /** Capture files at full speed: blocklist expiry follows stream time. */
         REPLAY("ntpguard-analyze", false, DetectorApp.DEFAULT_COMMIT_INTERVAL),
@@ -167,38 +184,61 @@ final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /**
-     * Waits, at most {@code limit}, until the detector has processed every record published so far; a long wait
-     * says every 30 s that it goes on.
+     * Waits, at most {@code limit}, until the detector has processed every record published so far; once
+     * {@code stopped} says so (Ctrl-C), at most {@code afterStop} more. A long wait says every 30 s that it goes on.
      *
      * @return true once every record is processed, false if the limit passed or the detector stopped first
      */
-    boolean awaitDetector(final Duration limit, final PrintWriter err) throws InterruptedException {
+    boolean awaitDetector(final Duration limit, final BooleanSupplier stopped, final Duration afterStop,
+                          final PrintWriter err) throws InterruptedException {
         final long started = System.nanoTime();
+        Duration bound = limit;
+        boolean stopSeen = false;
+        Duration nextNote = WAIT_STEP;
         while (true) {
-            final Duration left = limit.minusNanos(System.nanoTime() - started);
+            final Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            if (!stopSeen && stopped.getAsBoolean()) {
+                stopSeen = true;
+                final Duration stopBound = elapsed.plus(afterStop);
+                bound = stopBound.compareTo(bound) < 0 ? stopBound : bound;
+            }
+            final Duration left = bound.minus(elapsed);
             if (left.isNegative() || left.isZero()) {
                 return false;
             }
-            if (detector.awaitCaughtUp(left.compareTo(WAIT_STEP) < 0 ? left : WAIT_STEP)) {
+            if (detector.awaitCaughtUp(left.compareTo(STOP_CHECK) < 0 ? left : STOP_CHECK)) {
                 return true;
             }
-            final KafkaStreams.State state = detector.state();
-            if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
-                err.println("ntpguard " + command + ": the detector is " + state);
+            if (!detectorRunning()) {
+                err.println("ntpguard " + command + ": the detector is " + detector.state());
                 err.flush();
                 return false;
             }
-            if (left.compareTo(WAIT_STEP) > 0) {
-                err.println("ntpguard " + command + ": still processing, "
-                        + (System.nanoTime() - started) / 1_000_000_000L + " s so far");
+            if (elapsed.compareTo(nextNote) >= 0 && left.compareTo(WAIT_STEP) > 0) {
+                err.println("ntpguard " + command + ": still processing, " + elapsed.toSeconds() + " s so far");
                 err.flush();
+                nextNote = nextNote.plus(WAIT_STEP);
             }
         }
     }
 
-    /** Stops the detector and reads what it found: every alert update and the blocklist table as they stand. */
-    AnalysisReport report(final Map<String, Long> counters) {
+    /** Whether the detector runs (or rebalances): false once it failed or was closed. */
+    boolean detectorRunning() {
+        final KafkaStreams.State state = detector.state();
+        return state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    }
+
+    /**
+     * Stops the detector and reads what it found: every alert update and the blocklist table as they stand.
+     *
+     * @param caughtUp whether the detector had processed everything; if not, {@code unprocessedFlowRecords} counts
+     *                 the flow records it never processed
+     */
+    AnalysisReport report(final Map<String, Long> counters, final boolean caughtUp) {
         detector.close();
+        if (!caughtUp) {
+            counters.put(UNPROCESSED_FLOW_RECORDS, unprocessedFlowRecords());
+        }
         // Flows that came after their window closed were not counted: a report that hid them would look complete.
         final DetectorMetrics meters = detector.metrics();
         counters.put("lateFlows", meters.lateFlows(DetectorMetrics.CLIENT_SIDE));
@@ -216,6 +256,37 @@ final class EmbeddedPipeline implements AutoCloseable {
         return new AnalysisReport(alerts, blocklist, counters);
     }
 
+    /**
+     * Flow records on the flows topic beyond the offsets the detector committed: what it never processed. Read
+     * after it closed (its last commit counts); -1 when the broker does not say.
+     */
+    private long unprocessedFlowRecords() {
+        final String flows = settings.topics().flows();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            final Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(settings.applicationId()).partitionsToOffsetAndMetadata()
+                    .get(STOP_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+            final Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            final int partitions = admin.describeTopics(List.of(flows)).allTopicNames()
+                    .get(STOP_CHECK.toMillis(), TimeUnit.MILLISECONDS).get(flows).partitions().size();
+            for (int p = 0; p < partitions; p++) {
+                ends.put(new TopicPartition(flows, p), OffsetSpec.latest());
+            }
+            long left = 0;
+            for (final var end : admin.listOffsets(ends).all().get(STOP_CHECK.toMillis(), TimeUnit.MILLISECONDS)
+                    .entrySet()) {
+                final OffsetAndMetadata done = committed.get(end.getKey());
+                left += Math.max(0, end.getValue().offset() - (done == null ? 0 : done.offset()));
+            }
+            return left;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** The figures of summary.json that every run of the pipeline has, in display order. */
     static Map<String, Long> counters(final DecodeStats stats, final PublishStats published) {
         final Map<String, Long> counters = new LinkedHashMap<>();
@@ -229,17 +300,26 @@ final class EmbeddedPipeline implements AutoCloseable {
     }
 
     /**
-     * Writes the report's files into {@code out}, report.html last, says so on stderr, and prints the report on
-     * stdout.
+     * Writes the report's files into {@code out}, report.html last, says so on stderr (and why the report is
+     * partial, when it is), and prints the report on stdout, even when the files cannot be written.
      *
      * @param traffic the run's traffic for report.html's charts and top lists; null for none
      * @param inputs  what was analysed, as the user named it, for report.html
+     * @param feeds   null for a run that failed: no blocklist feeds ({@link AnalysisReport#writeTo})
+     * @return whether the files were written
      */
-    static void write(final String command, final AnalysisReport report, final TrafficOverview traffic,
-                      final List<String> inputs, final Path out, final FeedSettings feeds, final PrintWriter err,
-                      final PrintWriter stdout) throws IOException {
-        report.writeTo(out, feeds);
-        new HtmlReport(report, traffic, inputs).writeTo(out, Instant.now());
+    static boolean write(final String command, final AnalysisReport report, final TrafficOverview traffic,
+                         final List<String> inputs, final Path out, final FeedSettings feeds, final PrintWriter err,
+                         final PrintWriter stdout) {
+        boolean written = true;
+        try {
+            report.writeTo(out, feeds);
+            new HtmlReport(report, traffic, inputs).writeTo(out, Instant.now());
+        } catch (IOException | UncheckedIOException e) {
+            err.println("ntpguard " + command + ": cannot write the report into " + out + ": "
+                    + OneLineErrors.describe(e) + "; the alerts are below only");
+            written = false;
+        }
         final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
         if (late > 0) {
             err.println("ntpguard " + command + ": " + report.counter("lateFlows") + " flow(s) with "
@@ -247,12 +327,19 @@ final class EmbeddedPipeline implements AutoCloseable {
                     + report.counter("lateServerFlows") + " after their server's, and were not counted (capture "
                     + "time out of order, or a sensor's clock behind the others'); summary.json lists them");
         }
-        err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
-                + out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), "
-                + out.resolve("summary.json") + ", " + out.resolve(HtmlReport.FILE));
+        if (written) {
+            err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
+                    + (feeds == null ? "no blocklist feed (the run failed or read nothing), "
+                            : out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), ")
+                    + out.resolve("summary.json") + ", " + out.resolve(HtmlReport.FILE));
+        }
+        if (report.partial()) {
+            err.println("ntpguard " + command + ": partial report: " + report.partialReason());
+        }
         err.flush();
         report.print(stdout);
         stdout.flush();
+        return written;
     }
 
     /** Stops the detector and the broker and deletes their data. */

@@ -21,6 +21,7 @@ public final class NtpGuardCommand implements Runnable {
         final CommandLine commandLine = commandLine();
         final int status = commandLine.execute(args);
         commandLine.getOut().flush();
+        commandLine.getErr().flush();
         System.exit(status);
     }
 
@@ -32,6 +33,7 @@ public final class NtpGuardCommand implements Runnable {
         commandLine.setOut(new StandardOutput());
         commandLine.setExecutionExceptionHandler(new OneLineErrors());
         commandLine.setExitCodeExceptionMapper(error -> ExitCodes.FAILED);
+        ExitCodes.listIn(commandLine);
         return commandLine;
     }
 

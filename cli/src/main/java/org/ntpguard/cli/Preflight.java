@@ -12,8 +12,9 @@ import org.ntpguard.capture.pcap.CaptureReader;
 
 /**
  * What the report-writing commands ({@code analyze}, {@code run}) check before they start the broker and the
- * detector (seconds of start-up, then minutes of replay or capture): that the report folder can be written, and for
- * {@code analyze} that at least one input opens as a capture. A failure is one line each, and nothing starts.
+ * detector (seconds of start-up, then minutes of replay or capture): that the report folder can be written and is
+ * not in use by another run, and for {@code analyze} that at least one input opens as a capture. A failure is one
+ * line each, and nothing starts.
  */
 final class Preflight {
 
@@ -25,13 +26,41 @@ final class Preflight {
      *
      * @param command the command, for the line ("analyze", "run")
      */
-    static boolean reportFolderWritable(final String command, final Path out, final PrintWriter err) {
+    private static boolean reportFolderWritable(final String command, final Path out, final PrintWriter err) {
         final String problem = reportFolderProblem(out);
         if (problem != null) {
             err.println("ntpguard " + command + ": " + problem);
             err.flush();
         }
         return problem == null;
+    }
+
+    /**
+     * Checks that the report folder can be written and locks it for this run ({@link ReportFolderLock}): two runs
+     * on one folder would both say "wrote", and the last would silently win.
+     *
+     * @return the lock, to hold until the report is written; null after one line saying why the folder cannot be
+     *         used (not writable, or in use by another run, named by its process id)
+     */
+    static ReportFolderLock lockReportFolder(final String command, final Path out, final PrintWriter err) {
+        if (!reportFolderWritable(command, out, err)) {
+            return null;
+        }
+        String problem;
+        try {
+            final ReportFolderLock lock = ReportFolderLock.tryAcquire(out);
+            if (lock != null) {
+                return lock;
+            }
+            final String holder = ReportFolderLock.holder(out);
+            problem = "in use by another ntpguard run" + (holder.isEmpty() ? "" : " (process " + holder + ")")
+                    + "; wait for it to end or choose another folder";
+        } catch (IOException e) {
+            problem = "cannot lock " + out.resolve(ReportFolderLock.FILE_NAME) + ": " + OneLineErrors.describe(e);
+        }
+        err.println("ntpguard " + command + ": --out " + out + ": " + problem);
+        err.flush();
+        return null;
     }
 
     /**

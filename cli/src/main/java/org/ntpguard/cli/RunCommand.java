@@ -45,22 +45,16 @@ import picocli.CommandLine.Spec;
             "Ctrl-C or SIGTERM stops the capture, closes the open windows as at the end of a replay, waits for the "
                     + "detector (at most 20 s), then writes the final report and prints it as 'analyze' does. The "
                     + "broker's address is printed: any Kafka tool can read the topics meanwhile."
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:stopped on request; every datagram captured was published and processed",
-            "1:some datagrams were dropped or not published, or the detector had not processed everything in time",
-            "2:the interface could not be opened, the command line or the config was wrong, or the detector failed"
         })
 final class RunCommand implements Callable<Integer> {
 
     /** How often the report folder is rewritten while something changes. */
     static final Duration REWRITE_EVERY = Duration.ofSeconds(2);
-    /** How long a stop waits for the detector to process what the capture published last. */
-    static final Duration DETECTOR_WAIT = Duration.ofSeconds(20);
-    /** Flush, detector, report and broker shutdown, after a signal. */
+    /** Flush, detector, report and broker shutdown, after a signal: the most a stop takes. */
     private static final Duration STOP_GRACE =
-            FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plus(DETECTOR_WAIT).plusSeconds(40);
+            FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plus(EmbeddedPipeline.STOP_DETECTOR_WAIT).plusSeconds(40);
+    /** How long a stop waits for the detector to process what the capture published last. */
+    private static final Duration DETECTOR_WAIT = EmbeddedPipeline.STOP_DETECTOR_WAIT;
 
     @Spec
     CommandSpec spec;
@@ -96,9 +90,17 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // A report that could not be written would be found out only at the first alert, or at the stop.
-        if (!Preflight.reportFolderWritable("run", options.out, err)) {
+        final ReportFolderLock lock = Preflight.lockReportFolder("run", options.out, err);
+        if (lock == null) {
             return ExitCodes.FAILED;
         }
+        try (lock) {
+            return run(detection, feeds, flowOptions, err, stdout);
+        }
+    }
+
+    private int run(final DetectionConfig detection, final FeedSettings feeds, final FlowOptions flowOptions,
+                    final PrintWriter err, final PrintWriter stdout) throws IOException, InterruptedException {
         // Opened first: a wrong interface is said at once, not after the broker's start.
         final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, tuning, err);
         if (reader == null) {
@@ -109,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         // The hook covers the broker's start too: a signal then closes the capture before it began, and the rest
         // of the run still stops the broker and writes the (empty) report.
-        try (StopOnSignal stop = new StopOnSignal("run-stop", this::stop, STOP_GRACE);
+        try (StopOnSignal stop = new StopOnSignal("run", this::stop, STOP_GRACE, ExitCodes.PARTIAL, err);
              EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
                      () -> detectorFailed(err), null)) {
             final LiveSensor live = LiveSensor.publishing("run", reader,
@@ -118,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
                     new CaptureSession(stats, new ProblemLog(err)), stats);
             final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
             live.publisher().observeFlows(traffic);
+            final List<String> captured = List.of("interface " + interfaceName);
             final boolean complete;
             final boolean caughtUp;
             try (LiveReport report = new LiveReport(pipeline.bootstrapServers(), pipeline.topics().alerts(),
@@ -130,28 +133,32 @@ final class RunCommand implements Callable<Integer> {
                 // Nothing more will come: close the open windows as a replay's end does, so the last seconds count.
                 live.publisher().heartbeatAfterReplay();
                 complete = live.finish(err);
-                err.println("ntpguard run: waiting for the detector ...");
+                err.println("ntpguard run: waiting for the detector (at most " + DETECTOR_WAIT.toSeconds() + " s) ...");
                 err.flush();
-                caughtUp = !detectorFailed && pipeline.awaitDetector(DETECTOR_WAIT, err);
+                caughtUp = !detectorFailed && pipeline.awaitDetector(DETECTOR_WAIT, () -> false, Duration.ZERO, err);
             } finally {
                 live.release();
             }
             final Map<String, Long> counters = liveCounters(stats, live.publisher().stats(), reader);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
-            final AnalysisReport report = pipeline.report(counters);
-            EmbeddedPipeline.write("run", report, traffic, List.of("interface " + interfaceName), options.out,
-                    feeds, err, stdout);
+            final AnalysisReport report = pipeline.report(counters, caughtUp);
             if (detectorFailed) {
                 err.println("ntpguard run: the detector failed (" + pipeline.detectorState() + "); the report holds "
-                        + "what it found until then");
+                        + "what it found until then, with no blocklist");
                 err.flush();
+                EmbeddedPipeline.write("run", report, traffic, captured, options.out, null, err, stdout);
                 return ExitCodes.FAILED;
             }
             if (!caughtUp) {
-                err.println("ntpguard run: the detector had not processed every record after "
-                        + DETECTOR_WAIT.toSeconds() + " s; the report holds what it found until then");
-                err.flush();
-                return ExitCodes.PARTIAL;
+                // The stop keeps its bound: what the detector did not reach is named, not waited for.
+                final boolean written = EmbeddedPipeline.write("run", report.markedPartial("the detector had not "
+                        + "processed " + report.counter(EmbeddedPipeline.UNPROCESSED_FLOW_RECORDS) + " of "
+                        + live.publisher().stats().batches() + " flow records within " + DETECTOR_WAIT.toSeconds()
+                        + " s of the stop"), traffic, captured, options.out, feeds, err, stdout);
+                return written ? ExitCodes.PARTIAL : ExitCodes.FAILED;
+            }
+            if (!EmbeddedPipeline.write("run", report, traffic, captured, options.out, feeds, err, stdout)) {
+                return ExitCodes.FAILED;
             }
             return complete ? ExitCodes.OK : ExitCodes.PARTIAL;
         } finally {

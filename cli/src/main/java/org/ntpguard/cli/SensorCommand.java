@@ -52,12 +52,6 @@ import picocli.CommandLine.Spec;
                     + "instead. An unreachable broker is reported in one line and retried; what is queued is sent "
                     + "once it answers. Ctrl-C or SIGTERM flushes what the sensor holds.",
             ""
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            "0:every input was read and every NTP datagram published",
-            "1:some input was damaged or unreadable, or some datagrams were not published (dropped, failed)",
-            "2:nothing could be read, or the command line was wrong"
         })
 final class SensorCommand implements Callable<Integer> {
 
@@ -243,8 +237,8 @@ final class SensorCommand implements Callable<Integer> {
             }
             publisher.accept(packet);
         };
-        try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
-                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
+        try (StopOnSignal stop = new StopOnSignal("sensor", this::stop,
+                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5), ExitCodes.PARTIAL, err)) {
             FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
             publisher.heartbeatAfterReplay();
             publisher.close();
@@ -269,8 +263,8 @@ final class SensorCommand implements Callable<Integer> {
         live = opened;
         serveMetrics(http, metrics, stats, problems, opened.publisher(), opened.producer(), opened.reader(), err);
         // Ctrl-C or SIGTERM: stop capturing, then let the queue drain and the summary be written before exit.
-        try (StopOnSignal stop = new StopOnSignal("sensor-stop", this::stop,
-                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5))) {
+        try (StopOnSignal stop = new StopOnSignal("sensor", this::stop,
+                FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5), ExitCodes.PARTIAL, err)) {
             err.println("ntpguard sensor: " + opened.describe() + " to " + bootstrapServers + "; stop with Ctrl-C");
             err.flush();
             opened.capture();

@@ -24,9 +24,7 @@ import picocli.CommandLine.Spec;
                     + "victim (198.51.100.7) by a reflector (203.0.113.50); KOD, a client (192.0.2.99) polling "
                     + "through RATE kisses; SCAN, a mode 6 sweep by 192.0.2.66; UNSOLICITED responses to "
                     + "198.51.100.9 from 120 reflectors; MIX, all of them. The same arguments write the same bytes."
-        },
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:the file was written", "2:the command line was wrong or the file could not be written"})
+        })
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec

@@ -48,6 +48,8 @@ public final class AnalysisReport {
     private final RunDescription run;
     /** How many alerts and blocklist entries {@link #print} lists; the files always hold them all. */
     private final int listed;
+    /** Why the report does not hold the whole input (a stop, a detector behind), null when it does. */
+    private final String partialReason;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -60,28 +62,43 @@ public final class AnalysisReport {
     public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
                           final Map<String, Long> counters) {
         this(latestById(alertUpdates), mostSevereFirst(blocklist), new LinkedHashMap<>(counters), Map.of(), null,
-                Integer.MAX_VALUE);
+                Integer.MAX_VALUE, null);
+    }
+
+    /** This report marked partial in summary.json ({@code "partial":true,"partialReason":...}). */
+    public AnalysisReport markedPartial(final String reason) {
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, listed, reason);
+    }
+
+    public boolean partial() {
+        return partialReason != null;
+    }
+
+    /** Why the report is partial, null when it is not. */
+    public String partialReason() {
+        return partialReason;
     }
 
     private AnalysisReport(final List<NtpAlert> alerts, final List<BlocklistEntry> blocklist,
                            final Map<String, Long> counters, final Map<String, String> evidence,
-                           final RunDescription run, final int listed) {
+                           final RunDescription run, final int listed, final String partialReason) {
         this.alerts = alerts;
         this.blocklist = blocklist;
         this.counters = counters;
         this.evidence = Map.copyOf(evidence);
         this.run = run;
         this.listed = listed;
+        this.partialReason = partialReason;
     }
 
     /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
     public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
-        return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed);
+        return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed, partialReason);
     }
 
     /** This report with how its run was made, which summary.json then records. */
     public AnalysisReport describing(final RunDescription description) {
-        return new AnalysisReport(alerts, blocklist, counters, evidence, description, listed);
+        return new AnalysisReport(alerts, blocklist, counters, evidence, description, listed, partialReason);
     }
 
     /**
@@ -92,7 +109,7 @@ public final class AnalysisReport {
         if (most < 0) {
             throw new IllegalArgumentException("alerts listed: " + most + " (expected: >= 0)");
         }
-        return new AnalysisReport(alerts, blocklist, counters, evidence, run, most);
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, most, partialReason);
     }
 
     /** Most severe first (an entry of an older detector, UNKNOWN, last), otherwise in the table's order. */
@@ -132,7 +149,8 @@ public final class AnalysisReport {
     /**
      * Writes alerts.jsonl, the blocklist files ({@link BlocklistFormat}) and summary.json into {@code dir}, each
      * replaced atomically. A replayed capture's entries have expired by the wall clock: the ipset and nftables files
-     * give them the full expiry of {@code feeds}, from now.
+     * give them the full expiry of {@code feeds}, from now; null {@code feeds} writes no blocklist feed (a failed
+     * run).
      */
     /** A figure of the run, 0 when it has none. */
     public long counter(final String name) {
@@ -152,8 +170,16 @@ public final class AnalysisReport {
             jsonl.append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
-        new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
-                .map(AlertRecords::toBlockEntry).toList()), Instant.now());
+        if (feeds == null) {
+            // A failed run's blocklist is missing what it could not read: loaded, a feed would empty a firewall's
+            // sets. An earlier run's feeds go too, so that the folder holds one run.
+            for (final BlocklistFormat format : BlocklistFormat.values()) {
+                Files.deleteIfExists(dir.resolve(format.fileName()));
+            }
+        } else {
+            new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
+                    .map(AlertRecords::toBlockEntry).toList()), Instant.now());
+        }
         replace(dir.resolve("summary.json"), summaryJson());
     }
 
@@ -190,6 +216,10 @@ public final class AnalysisReport {
             json.append(':').append(entry.getValue());
         }
         json.append("},\"blocklisted\":").append(blocklist.size());
+        if (partialReason != null) {
+            json.append(",\"partial\":true,\"partialReason\":");
+            JsonLines.appendString(json, partialReason);
+        }
         if (run != null) {
             appendRun(json);
         }

@@ -93,10 +93,11 @@ class ComposeStackTest {
         final List<String> command = Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1)).results()
                 .map(m -> m.group(1)).toList();
         assertThat(command).startsWith("java").endsWith("-jar", copy.group(2));
-        // The JVM options between them are the launcher's JIT thresholds, so that both run alike.
-        final List<String> launcherOptions = Pattern.compile("-XX:Tier4\\w+=\\d+")
+        // The JVM options between them are the launcher's JIT thresholds and its out-of-memory exit (status 3), so
+        // that both run alike.
+        final List<String> launcherOptions = Pattern.compile("-XX:(Tier4\\w+=\\d+|\\+ExitOnOutOfMemoryError)")
                 .matcher(Files.readString(DeploymentFiles.file("ntpguard"))).results().map(m -> m.group()).toList();
-        assertThat(launcherOptions).hasSize(4);
+        assertThat(launcherOptions).hasSize(5).contains("-XX:+ExitOnOutOfMemoryError");
         assertThat(command.subList(1, command.size() - 2)).isEqualTo(launcherOptions);
     }
 

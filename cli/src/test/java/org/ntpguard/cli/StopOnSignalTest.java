@@ -1,0 +1,208 @@
+package org.ntpguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntpguard.capture.SharedMaterial;
+import org.ntpguard.capture.TestBroker;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM sent to {@code ntpguard} in a JVM of its own, as a shell or a service manager sends
+ * them: a live command (run, detect, sensor) stopped on request exits 0; an interrupted {@code analyze} exits 130
+ * with a report marked partial and its temporary folder gone; a stop whose detector cannot finish keeps its bound
+ * and says what it left. Live capture needs root (CI runs as root); only loopback is a target.
+ */
+class StopOnSignalTest {
+
+    /** Longer than any stop here, the bounded waits included: a stop that hangs fails instead of hanging CI. */
+    private static final Duration EXIT_LIMIT = Duration.ofMinutes(4);
+    /** Broker and detector start on a loaded two-core machine. */
+    private static final Duration START_LIMIT = Duration.ofMinutes(4);
+    /**
+     * Kafka Streams settings (through ntpguard.streams.*) under which the detector's consumer never receives a record:
+     * a fetch waits for more bytes than any test publishes, for longer than the test runs.
+     */
+    private static final List<String> DETECTOR_NEVER_FETCHES = List.of(
+            "-Dntpguard.streams.main.consumer.fetch.min.bytes=2000000000",
+            "-Dntpguard.streams.main.consumer.fetch.max.wait.ms=600000",
+            "-Dntpguard.streams.main.consumer.request.timeout.ms=700000");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldExit130WithAPartialReportAndNoTemporaryDataWhenAnalyzeIsInterrupted() throws Exception {
+        final Path report = dir.resolve("report");
+        final Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        final Cli analyze = Cli.start(dir, DETECTOR_NEVER_FETCHES, tmp, "analyze", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
+        analyze.await("waiting for the detector to process every record");
+
+        analyze.signal("INT");
+
+        assertThat(analyze.exitStatus()).as(analyze.log()).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(analyze.log()).containsPattern("ntpguard analyze: partial report: stopped by Ctrl-C or SIGTERM; "
+                + "the detector had not processed [1-9][0-9]* of [1-9][0-9]* flow records within 20 s of the stop");
+        assertThat(Files.readString(report.resolve("summary.json"))).contains("\"partial\":true",
+                "\"partialReason\":\"stopped by Ctrl-C or SIGTERM; the detector had not processed");
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).as("temporary data").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldExit0WhenRunIsStoppedWithCtrlC() throws Exception {
+        final Path report = dir.resolve("report");
+        final Cli run = Cli.start(dir, List.of(), null, "run", "-i", "lo", "--out", report.toString(), "--filter",
+                "udp port 9");
+        run.await("stop with Ctrl-C");
+
+        run.signal("INT");
+
+        assertThat(run.exitStatus()).as(run.log()).isEqualTo(ExitCodes.OK);
+        assertThat(run.log()).contains("ntpguard run: wrote ");
+        assertThat(Files.readString(report.resolve("summary.json"))).doesNotContain("\"partial\"");
+    }
+
+    @Test
+    void shouldKeepTheStopBoundAndSayWhatTheDetectorLeftWhenRunIsStopped() throws Exception {
+        final Path report = dir.resolve("report");
+        try (LoopbackNtp ntp = new LoopbackNtp()) {
+            final Cli run = Cli.start(dir, DETECTOR_NEVER_FETCHES, null, "run", "-i", "lo", "--out",
+                    report.toString(), "--filter", ntp.filter(), "--immediate");
+            run.await("stop with Ctrl-C");
+            for (int i = 0; i < 10; i++) {
+                ntp.send(LoopbackNtp.MONLIST_REQUEST);
+            }
+            // Captured (the report folder's figures say so) before the stop, so that there is something to process.
+            run.awaitFile(report.resolve("summary.json"), "\"ntpDatagrams\":10,");
+
+            run.signal("TERM");
+
+            assertThat(run.exitStatus()).as(run.log()).isEqualTo(ExitCodes.PARTIAL);
+            assertThat(run.log()).containsPattern("ntpguard run: partial report: the detector had not processed "
+                    + "[1-9][0-9]* of [1-9][0-9]* flow records within 20 s of the stop");
+            assertThat(Files.readString(report.resolve("summary.json"))).contains("\"partial\":true",
+                    "\"unprocessedFlowRecords\":");
+        }
+    }
+
+    @Test
+    void shouldExit0WhenSensorIsStoppedWithSigterm() throws Exception {
+        final Cli sensor = Cli.start(dir, List.of(), null, "sensor", "-i", "lo", "--filter", "udp port 9",
+                "--bootstrap-servers", TestBroker.bootstrapServers(), "--no-http",
+                "--flows-topic", TestBroker.uniqueTopic("ntp.flows"),
+                "--heartbeats-topic", TestBroker.uniqueTopic("ntp.heartbeats"));
+        sensor.await("stop with Ctrl-C");
+
+        sensor.signal("TERM");
+
+        assertThat(sensor.exitStatus()).as(sensor.log()).isEqualTo(ExitCodes.OK);
+        assertThat(sensor.log()).contains("ntpguard sensor: libpcap received");
+    }
+
+    @Test
+    void shouldExit0WhenDetectIsStoppedWithCtrlC() throws Exception {
+        final String namespace = TestBroker.uniqueTopic("stop");
+        final Cli detect = Cli.start(dir, List.of(), null, "detect", "--bootstrap-servers",
+                TestBroker.bootstrapServers(), "--namespace", namespace, "--partitions", "1", "--no-http",
+                "--state-dir", dir.resolve("state").toString());
+        detect.await("ntpguard detect: running as");
+
+        detect.signal("INT");
+
+        assertThat(detect.exitStatus()).as(detect.log()).isEqualTo(ExitCodes.OK);
+        assertThat(detect.log()).contains("ntpguard detect: stopped;");
+    }
+
+    /** {@code ntpguard} in a JVM of its own, with this test's classpath; stdout and stderr into one log file. */
+    private record Cli(Process process, Path logFile) {
+
+        /**
+         * @param tmp the JVM's temporary folder; null for the default
+         */
+        static Cli start(final Path dir, final List<String> jvmOptions, final Path tmp, final String... args)
+                throws IOException {
+            final List<String> command = new ArrayList<>();
+            // A shell without job control starts its background jobs with SIGINT ignored, and a JVM leaves an
+            // ignored SIGINT ignored: perl puts back the default before it becomes the JVM (same process id).
+            command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"));
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx512m");
+            command.addAll(jvmOptions);
+            if (tmp != null) {
+                command.add("-Djava.io.tmpdir=" + tmp);
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), NtpGuardCommand.class.getName()));
+            command.addAll(List.of(args));
+            final Path log = Files.createTempFile(dir, args[0] + "-", ".log");
+            return new Cli(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start(), log);
+        }
+
+        /** Waits until the log holds {@code line}. */
+        void await(final String line) throws InterruptedException {
+            final long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            while (!log().contains(line)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new AssertionError("no line \"" + line + "\"" + (process.isAlive() ? "" : " (it ended)")
+                            + ": " + log());
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        /** Waits until {@code file} holds {@code text}. */
+        void awaitFile(final Path file, final String text) throws InterruptedException {
+            final long deadline = System.nanoTime() + START_LIMIT.toNanos();
+            while (!contains(file, text)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new AssertionError(file + " never held " + text + ": " + log());
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        private static boolean contains(final Path file, final String text) {
+            try {
+                return Files.readString(file).contains(text);
+            } catch (IOException e) {
+                return false; // not written yet
+            }
+        }
+
+        /** Sends SIGINT or SIGTERM, as {@code kill -INT} does (through perl, which every Debian has). */
+        void signal(final String name) throws IOException, InterruptedException {
+            final String kill = "kill('" + name + "', " + process.pid() + ") or die \"kill: $!\"";
+            assertThat(new ProcessBuilder("perl", "-e", kill).inheritIO().start().waitFor()).isZero();
+        }
+
+        int exitStatus() throws InterruptedException {
+            if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("still running " + EXIT_LIMIT.toMinutes() + " min after the signal: "
+                        + log());
+            }
+            return process.exitValue();
+        }
+
+        String log() {
+            try {
+                return Files.readString(logFile);
+            } catch (IOException e) {
+                return "(no log: " + e.getMessage() + ")";
+            }
+        }
+    }
+}
