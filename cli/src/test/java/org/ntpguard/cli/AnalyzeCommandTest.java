@@ -173,7 +173,7 @@ class AnalyzeCommandTest {
         assertThat(second.get("sizeBytes").asLong()).isEqualTo(Files.size(parts.get(0)));
         assertThat(second.get("lastFrame").asText())
                 .isLessThan(summary.get("inputs").get(0).get("firstFrame").asText());
-        assertThat(summary.get("settings").get("ntpguard.trusted.networks").asText()).contains("10.0.0.0/8");
+        assertThat(summary.get("settings").get("ntpguard.home.networks").asText()).contains("10.0.0.0/8");
         assertThat(summary.get("stageSeconds").fieldNames()).toIterable()
                 .containsExactly("start", "replay", "detectorAfterReplay", "report");
     }
