@@ -23,10 +23,6 @@ import org.ntpguard.capture.TestBroker;
  */
 class StopOnSignalTest {
 
-    /** Longer than any stop here, the bounded waits included: a stop that hangs fails instead of hanging CI. */
-    private static final Duration EXIT_LIMIT = Duration.ofMinutes(4);
-    /** Broker and detector start on a loaded two-core machine. */
-    private static final Duration START_LIMIT = Duration.ofMinutes(4);
     /**
      * Kafka Streams settings (through ntpguard.streams.*) under which the detector's consumer never receives a record:
      * a fetch waits for more bytes than any test publishes, for longer than the test runs.
@@ -43,7 +39,7 @@ class StopOnSignalTest {
     void shouldExit130WithAPartialReportAndNoTemporaryDataWhenAnalyzeIsInterrupted() throws Exception {
         final Path report = dir.resolve("report");
         final Path tmp = Files.createDirectories(dir.resolve("tmp"));
-        final Cli analyze = Cli.start(dir, DETECTOR_NEVER_FETCHES, tmp, "analyze", "--out", report.toString(),
+        final ChildCli analyze = ChildCli.start(dir, List.of(), DETECTOR_NEVER_FETCHES, tmp, "analyze", "--out", report.toString(),
                 SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
         analyze.await("waiting for the detector to process every record");
 
@@ -62,7 +58,7 @@ class StopOnSignalTest {
     @Test
     void shouldExit0WhenRunIsStoppedWithCtrlC() throws Exception {
         final Path report = dir.resolve("report");
-        final Cli run = Cli.start(dir, List.of(), null, "run", "-i", "lo", "--out", report.toString(), "--filter",
+        final ChildCli run = ChildCli.start(dir, List.of(), List.of(), null, "run", "-i", "lo", "--out", report.toString(), "--filter",
                 "udp port 9");
         run.await("stop with Ctrl-C");
 
@@ -77,7 +73,7 @@ class StopOnSignalTest {
     void shouldKeepTheStopBoundAndSayWhatTheDetectorLeftWhenRunIsStopped() throws Exception {
         final Path report = dir.resolve("report");
         try (LoopbackNtp ntp = new LoopbackNtp()) {
-            final Cli run = Cli.start(dir, DETECTOR_NEVER_FETCHES, null, "run", "-i", "lo", "--out",
+            final ChildCli run = ChildCli.start(dir, List.of(), DETECTOR_NEVER_FETCHES, null, "run", "-i", "lo", "--out",
                     report.toString(), "--filter", ntp.filter(), "--immediate");
             run.await("stop with Ctrl-C");
             for (int i = 0; i < 10; i++) {
@@ -98,7 +94,7 @@ class StopOnSignalTest {
 
     @Test
     void shouldExit0WhenSensorIsStoppedWithSigterm() throws Exception {
-        final Cli sensor = Cli.start(dir, List.of(), null, "sensor", "-i", "lo", "--filter", "udp port 9",
+        final ChildCli sensor = ChildCli.start(dir, List.of(), List.of(), null, "sensor", "-i", "lo", "--filter", "udp port 9",
                 "--bootstrap-servers", TestBroker.bootstrapServers(), "--no-http",
                 "--flows-topic", TestBroker.uniqueTopic("ntp.flows"),
                 "--heartbeats-topic", TestBroker.uniqueTopic("ntp.heartbeats"));
@@ -113,7 +109,7 @@ class StopOnSignalTest {
     @Test
     void shouldExit0WhenDetectIsStoppedWithCtrlC() throws Exception {
         final String namespace = TestBroker.uniqueTopic("stop");
-        final Cli detect = Cli.start(dir, List.of(), null, "detect", "--bootstrap-servers",
+        final ChildCli detect = ChildCli.start(dir, List.of(), List.of(), null, "detect", "--bootstrap-servers",
                 TestBroker.bootstrapServers(), "--namespace", namespace, "--partitions", "1", "--no-http",
                 "--state-dir", dir.resolve("state").toString());
         detect.await("ntpguard detect: running as");
@@ -122,87 +118,5 @@ class StopOnSignalTest {
 
         assertThat(detect.exitStatus()).as(detect.log()).isEqualTo(ExitCodes.OK);
         assertThat(detect.log()).contains("ntpguard detect: stopped;");
-    }
-
-    /** {@code ntpguard} in a JVM of its own, with this test's classpath; stdout and stderr into one log file. */
-    private record Cli(Process process, Path logFile) {
-
-        /**
-         * @param tmp the JVM's temporary folder; null for the default
-         */
-        static Cli start(final Path dir, final List<String> jvmOptions, final Path tmp, final String... args)
-                throws IOException {
-            final List<String> command = new ArrayList<>();
-            // A shell without job control starts its background jobs with SIGINT ignored, and a JVM leaves an
-            // ignored SIGINT ignored: perl puts back the default before it becomes the JVM (same process id).
-            command.addAll(List.of("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", "--"));
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx512m");
-            command.addAll(jvmOptions);
-            if (tmp != null) {
-                command.add("-Djava.io.tmpdir=" + tmp);
-            }
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), NtpGuardCommand.class.getName()));
-            command.addAll(List.of(args));
-            final Path log = Files.createTempFile(dir, args[0] + "-", ".log");
-            return new Cli(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start(), log);
-        }
-
-        /** Waits until the log holds {@code line}. */
-        void await(final String line) throws InterruptedException {
-            final long deadline = System.nanoTime() + START_LIMIT.toNanos();
-            while (!log().contains(line)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    throw new AssertionError("no line \"" + line + "\"" + (process.isAlive() ? "" : " (it ended)")
-                            + ": " + log());
-                }
-                Thread.sleep(100);
-            }
-        }
-
-        /** Waits until {@code file} holds {@code text}. */
-        void awaitFile(final Path file, final String text) throws InterruptedException {
-            final long deadline = System.nanoTime() + START_LIMIT.toNanos();
-            while (!contains(file, text)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    throw new AssertionError(file + " never held " + text + ": " + log());
-                }
-                Thread.sleep(100);
-            }
-        }
-
-        private static boolean contains(final Path file, final String text) {
-            try {
-                return Files.readString(file).contains(text);
-            } catch (IOException e) {
-                return false; // not written yet
-            }
-        }
-
-        /** Sends SIGINT or SIGTERM, as {@code kill -INT} does (through perl, which every Debian has). */
-        void signal(final String name) throws IOException, InterruptedException {
-            final String kill = "kill('" + name + "', " + process.pid() + ") or die \"kill: $!\"";
-            assertThat(new ProcessBuilder("perl", "-e", kill).inheritIO().start().waitFor()).isZero();
-        }
-
-        int exitStatus() throws InterruptedException {
-            if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("still running " + EXIT_LIMIT.toMinutes() + " min after the signal: "
-                        + log());
-            }
-            return process.exitValue();
-        }
-
-        String log() {
-            try {
-                return Files.readString(logFile);
-            } catch (IOException e) {
-                return "(no log: " + e.getMessage() + ")";
-            }
-        }
     }
 }
