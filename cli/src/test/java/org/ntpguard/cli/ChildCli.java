@@ -97,4 +97,3 @@ record ChildCli(Process process, Path logFile) {
         }
     }
 }
-}
