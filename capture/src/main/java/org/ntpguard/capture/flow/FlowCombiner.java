@@ -118,13 +118,13 @@ public final class FlowCombiner implements PacketSink {
         }
         final FlowAccumulator flow = row(interval, millis);
         flow.seen(millis);
-        flow.clientPort(clientIsSource ? packet.sourcePort() : packet.destinationPort());
-        count(flow, packet, ntp, role, millis);
+        final int port = clientIsSource ? packet.sourcePort() : packet.destinationPort();
+        count(flow, packet, ntp, role, millis, port, flow.clientPort(port));
         packets++;
     }
 
     private static void count(final FlowAccumulator flow, final DecodedPacket packet, final NtpMessage ntp,
-                              final Role role, final long millis) {
+                              final Role role, final long millis, final int port, final int portIndex) {
         final int bytes = packet.ntpLength();
         final int mode = ntp.mode();
         if (packet.malformed() != null) {
@@ -135,7 +135,7 @@ public final class FlowCombiner implements PacketSink {
         if (role == Role.REQUEST) {
             flow.requests++;
             flow.requestBytes += bytes;
-            flow.request(millis);
+            flow.request(millis, portIndex, port);
             if (mode == NtpMode.CONTROL.code()) {
                 flow.mode6Requests++;
                 if (ntp.hasControl() && ntp.control().opcode() < Long.SIZE) {
@@ -163,7 +163,7 @@ public final class FlowCombiner implements PacketSink {
             }
             final boolean kiss = ntp.isKissOfDeath();
             if (kiss) {
-                flow.kissOfDeath(ntp.header().kissCodeRaw(), millis);
+                flow.kissOfDeath(ntp.header().kissCodeRaw(), millis, port);
             } else if (unsynchronized(ntp, mode)) {
                 flow.unsynchronizedResponses++;
             }

@@ -114,6 +114,9 @@ class FlowCombinerTest {
         long rateKods;
         long firstRateKod = Long.MAX_VALUE;
         final List<Long> requestTimes = new ArrayList<>();
+        final List<Integer> requestPorts = new ArrayList<>();
+        final java.util.Set<Integer> kissedPorts = new java.util.HashSet<>();
+        final Map<Integer, Long> portRequests = new TreeMap<>();
         final Map<String, Long> kisses = new TreeMap<>();
 
         void add(final NtpPacket p, final long millis) {
@@ -128,6 +131,8 @@ class FlowCombinerTest {
                 requests++;
                 requestBytes += p.getNtpLen();
                 requestTimes.add(millis);
+                requestPorts.add(p.getSport());
+                portRequests.merge(p.getSport(), 1L, Long::sum);
                 mode6Requests += p.getMode() == 6 ? 1 : 0;
                 mode7Requests += p.getMode() == 7 ? 1 : 0;
                 monlistRequests += monlist ? 1 : 0;
@@ -144,6 +149,7 @@ class FlowCombinerTest {
                     kisses.merge(p.getKissCode(), 1L, Long::sum);
                     if (p.getKissCode().equals("RATE")) {
                         rateKods++;
+                        kissedPorts.add(p.getDport());
                         firstRateKod = Math.min(firstRateKod, millis);
                     }
                 } else if (p.getMode() == 4 && p.getStratum() != null
@@ -177,7 +183,20 @@ class FlowCombinerTest {
             assertThat(kissCodes).as(what).isEqualTo(kisses);
             assertThat(flow.getRateKods()).as(what).isEqualTo(rateKods);
             assertThat(flow.getFirstRateKod()).as(what).isEqualTo(firstRateKod);
-            final long after = requestTimes.stream().filter(t -> t > firstRateKod).count();
+            long after = 0;
+            for (int i = 0; i < requestTimes.size(); i++) {
+                after += requestTimes.get(i) > firstRateKod && kissedPorts.contains(requestPorts.get(i)) ? 1 : 0;
+            }
+            final Map<Integer, Long> perPort = new TreeMap<>();
+            for (int i = 0; i < flow.getClientPorts().size(); i++) {
+                if (flow.getClientPortRequests().get(i) > 0) {
+                    perPort.put(flow.getClientPorts().get(i), flow.getClientPortRequests().get(i));
+                }
+            }
+            if (flow.getClientPorts().size() < 8) {
+                assertThat(perPort).as(what).isEqualTo(portRequests);
+            }
+            assertThat(flow.getRateKodPorts()).as(what).containsExactlyInAnyOrderElementsOf(kissedPorts);
             // Requests stamped after the first RATE KoD: counted, or still remembered when they came before it in
             // capture order (at most 16 are remembered).
             final long remembered = flow.getPendingRequestTimes().stream().filter(t -> t > firstRateKod).count();
@@ -262,6 +281,29 @@ class FlowCombinerTest {
             assertThat(k.getCount()).isEqualTo(1);
         });
         assertThat(flow.getClientPorts()).containsExactly(40_000);
+    }
+
+    @Test
+    void shouldCountRequestsPerClientPortAndAfterAKissOnlyFromTheKissedPort() throws IOException {
+        // Behind a NAT: port 5000 is kissed; ports 6000 and 6001 are other hosts that never were.
+        final List<FlowInterval> closed = new ArrayList<>();
+        final FlowCombiner combiner = new FlowCombiner(Duration.ofSeconds(10), 100, closed::add);
+        final Packets packets = new Packets();
+        combiner.accept(packets.request("192.0.2.200", 5_000, "198.51.100.1", 1_000));
+        combiner.accept(packets.rateKiss("198.51.100.1", "192.0.2.200", 5_000, 1_010));
+        for (int i = 0; i < 3; i++) {
+            combiner.accept(packets.request("192.0.2.200", 6_000, "198.51.100.1", 2_000 + i));
+            combiner.accept(packets.request("192.0.2.200", 6_001, "198.51.100.1", 3_000 + i));
+        }
+        combiner.accept(packets.request("192.0.2.200", 5_000, "198.51.100.1", 4_000));
+        combiner.flush(closed::add);
+
+        final NtpFlow flow = closed.get(0).flows().get(0);
+        assertThat(flow.getClientPorts()).containsExactly(5_000, 6_000, 6_001);
+        assertThat(flow.getClientPortRequests()).containsExactly(2L, 3L, 3L);
+        assertThat(flow.getRateKodPorts()).containsExactly(5_000);
+        assertThat(flow.getRequestsAfterRateKod()).isEqualTo(1);
+        assertThat(flow.getPendingRequestTimes()).containsExactly(1_000L);
     }
 
     @Test

@@ -1,4 +1,4 @@
 package org.ntpguard.streams.detect;
 
 /** What the alert's subject is in the abuse. */
-public enum AlertRole { VICTIM, REFLECTOR, SCANNER, CLIENT, SERVER }
+public enum AlertRole { VICTIM, REFLECTOR, SCANNER, CLIENT, SERVER, PROBER }

@@ -9,12 +9,15 @@ import java.util.function.ToLongFunction;
 
 /**
  * The detections one client's closed window supports: AMPLIFICATION_VICTIM, REFLECTOR (the servers answering it),
- * MONLIST_ABUSE (the client as the address spoofed monlist requests claim to come from), SCANNER and KOD_IGNORED.
- * Pure and deterministic: the same window and config give the same list, peers sorted by bytes then address.
+ * MONLIST_ABUSE (the client as the address spoofed monlist requests claim to come from, or as a monlist prober),
+ * SPOOFED_SOURCE, SCANNER, KOD_IGNORED and FAST_POLL. Pure and deterministic: the same window and config give the
+ * same list, peers sorted by bytes then address.
  *
- * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER or KOD_IGNORED in the
- * same window: its "requests" are then most likely spoofed by the attacker, and those two types are blocklisted by
- * default, which would finish the attack for the attacker.
+ * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER, KOD_IGNORED,
+ * FAST_POLL or monlist prober alert in the same window: its "requests" are then most likely spoofed by the attacker,
+ * and SCANNER and KOD_IGNORED are blocklisted by default, which would finish the attack for the attacker. Requests
+ * from many random source ports mark a spoof target the same way: a scanner keeps one port, a spoofer draws one per
+ * packet.
  */
 public final class ClientDetector {
 
@@ -28,7 +31,8 @@ public final class ClientDetector {
         final boolean amplified = c.victim(out);
         final boolean monlistVictim = c.monlistVictim(out);
         c.reflectors(amplified || monlistVictim, out);
-        if (!amplified && !monlistVictim) {
+        if (!amplified && !monlistVictim && !c.spoofedSource(out)) {
+            c.monlistProber(out);
             c.scanner(out);
             c.kodIgnored(out);
         }
@@ -125,6 +129,50 @@ public final class ClientDetector {
             }
         }
 
+        /**
+         * Requests that a scanner would send, from as many source ports as a spoofer draws: the address is the
+         * target of the spoofing, not its author. Raised instead of SCANNER, never blocklisted by default.
+         */
+        boolean spoofedSource(final List<Detection> out) {
+            final long servers = w.distinctServersAsked();
+            if (servers < cfg.scannerMinServers() && w.distinctControlServersAsked() < cfg.scannerMinControlServers()
+                    || w.distinctRequestPorts() < cfg.spoofMinPorts()) {
+                return false;
+            }
+            final String ports = w.distinctRequestPorts() >= ClientWindow.PORT_SAMPLE
+                    ? Text.count(ClientWindow.PORT_SAMPLE) + " or more" : Text.count(w.distinctRequestPorts());
+            final String summary = "requests claiming to come from " + client + " reached "
+                    + Text.plural(servers, "distinct server", "distinct servers") + " from " + ports
+                    + " source ports (" + Text.plural(w.requests(), "request", "requests") + ", "
+                    + Text.plural(w.responses(), "response", "responses") + " back) in "
+                    + Text.span(windowStart, windowEnd) + ": most likely spoofed in its name";
+            out.add(detection(AlertType.SPOOFED_SOURCE, Severity.LOW, client, AlertRole.VICTIM, false,
+                    windowEvidence(servers, top(ClientPeer::requestBytes)), summary));
+            return true;
+        }
+
+        /**
+         * MON_GETLIST(_1) requests from outside the trusted networks, answered or not: someone looking for
+         * reflectors (or the spoofed victim of an attack just starting, hence not blocklisted by default).
+         */
+        void monlistProber(final List<Detection> out) {
+            if (w.monlistRequests() < cfg.monlistProbeMinRequests() || cfg.trustedNetworks().contains(client)) {
+                return;
+            }
+            final List<ClientPeer> servers = w.peers().stream().filter(p -> p.monlistRequests() > 0).toList();
+            final long askedServers = Math.max(servers.size(), w.overflowed() ? 1 : 0);
+            final String summary = client + " sent " + Text.plural(w.monlistRequests(), "MON_GETLIST request",
+                    "MON_GETLIST requests") + " to " + Text.plural(askedServers, "server", "servers") + " and got "
+                    + Text.plural(w.monlistResponses(), "response", "responses") + " in "
+                    + Text.span(windowStart, windowEnd);
+            final Evidence evidence = new Evidence(w.monlistRequests(), w.monlistRequestBytes(),
+                    w.monlistResponses(), w.monlistResponseBytes(),
+                    Evidence.ratio(w.monlistResponseBytes(), w.monlistRequestBytes()), askedServers,
+                    top(servers, ClientPeer::monlistRequests), w.kissCodes());
+            out.add(detection(AlertType.MONLIST_ABUSE, Severity.MEDIUM, client, AlertRole.PROBER, false, evidence,
+                    summary));
+        }
+
         void scanner(final List<Detection> out) {
             final long servers = w.distinctServersAsked();
             final long controlServers = w.distinctControlServersAsked();
@@ -148,12 +196,16 @@ public final class ClientDetector {
 
         void kodIgnored(final List<Detection> out) {
             final List<ClientPeer> ignored = new ArrayList<>();
+            final List<ClientPeer> fast = new ArrayList<>();
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::requests)) {
-                if (p.requestsAfterRateKod() >= cfg.kodIgnoredMinRequests()
-                        || p.requests() >= cfg.fastPollMinRequests()) {
+                if (p.requestsAfterRateKod() >= cfg.kodIgnoredMinRequests()) {
                     ignored.add(p);
+                } else if (p.busiestPortRequests() >= cfg.fastPollMinRequests()
+                        || p.requests() >= cfg.fastPollMinAddressRequests()) {
+                    fast.add(p);
                 }
             }
+            fastPoll(fast, out);
             if (ignored.isEmpty()) {
                 return;
             }
@@ -187,6 +239,27 @@ public final class ClientDetector {
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }
+        }
+
+        /**
+         * Polling one server far faster than any sane client, from one source port (or, from many ports, faster
+         * than a large NAT), without a RATE KoD that it ignored: not blocklisted by default.
+         */
+        private void fastPoll(final List<ClientPeer> fast, final List<Detection> out) {
+            if (fast.isEmpty()) {
+                return;
+            }
+            final ClientPeer worst = fast.get(0);
+            final StringBuilder summary = new StringBuilder().append(client).append(" sent ")
+                    .append(Text.plural(worst.requests(), "request", "requests")).append(" to ")
+                    .append(worst.server()).append(" (").append(Text.count(worst.busiestPortRequests()))
+                    .append(" from its busiest source port) in ").append(Text.span(windowStart, windowEnd));
+            if (fast.size() > 1) {
+                summary.append("; ").append(Text.count(fast.size() - 1)).append(" more servers polled as fast");
+            }
+            out.add(detection(AlertType.FAST_POLL, Severity.LOW, client, AlertRole.CLIENT, false,
+                    windowEvidence(w.distinctServersAsked(), top(fast, ClientPeer::requestBytes)),
+                    summary.toString()));
         }
 
         private String codes() {

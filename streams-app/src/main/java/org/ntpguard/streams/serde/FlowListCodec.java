@@ -12,7 +12,8 @@ import org.ntpguard.streams.detect.PairFlow;
  * Compact binary form of a list of {@link PairFlow}s: one record of the repartition by server carries the flows of
  * one input batch that go to one downstream partition. About 30 to 50 bytes a flow (IPv4; 46 in c_kod_storm): the
  * sensors' names once per record, times as differences from the first seen, counters as variable-length integers
- * (most are 0 and take one byte).
+ * (most are 0 and take one byte). Client ports ({@link org.ntpguard.streams.detect.FlowPorts}) are left out: the
+ * server side, the only reader, judges no client's ports; flows come back with unknown ports.
  *
  * <pre>
  * version byte (1)
