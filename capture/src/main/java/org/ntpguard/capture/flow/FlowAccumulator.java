@@ -70,6 +70,10 @@ final class FlowAccumulator {
     long otherClientPortPackets;
     final int[] rateKodPorts = new int[MAX_PORTS];
     int rateKodPortCount;
+    long nonceVerifiedRequests;
+    long nonceVerifiedRequestBytes;
+    long nonceVerifiedResponses;
+    long nonceVerifiedResponseBytes;
 
     /** Makes this row the empty flow of the given pair and interval. */
     void reset(final PairKey key, final long interval, final int keyHash, final long timestamp) {
@@ -110,6 +114,10 @@ final class FlowAccumulator {
         clientPortCount = 0;
         otherClientPortPackets = 0;
         rateKodPortCount = 0;
+        nonceVerifiedRequests = 0;
+        nonceVerifiedRequestBytes = 0;
+        nonceVerifiedResponses = 0;
+        nonceVerifiedResponseBytes = 0;
     }
 
     boolean matches(final PairKey key, final long interval) {
@@ -242,7 +250,8 @@ final class FlowAccumulator {
                 monlistRequestBytes, monlistResponses, monlistResponseBytes, monlistEntries, kissCodes(), rateKods,
                 firstRateKod, requestsAfterRateKod, longList(pending, pendingCount), unsynchronizedResponses, malformed,
                 intList(clientPorts, clientPortCount), otherClientPortPackets,
-                longList(clientPortRequests, clientPortCount), intList(rateKodPorts, rateKodPortCount));
+                longList(clientPortRequests, clientPortCount), intList(rateKodPorts, rateKodPortCount),
+                nonceVerifiedRequests, nonceVerifiedRequestBytes, nonceVerifiedResponses, nonceVerifiedResponseBytes);
     }
 
     private List<KissCount> kissCodes() {

@@ -25,7 +25,12 @@ public enum Scenario {
     /** MON_GETLIST_1 requests from one outside address, 8- and 48-byte, a few answered with one packet. */
     MONLIST_PROBE(1),
     /** Mode 3 requests spoofed from a victim to 150 servers, each from a random source port, each answered. */
-    SPOOFED_FLOOD(50);
+    SPOOFED_FLOOD(50),
+    /**
+     * {@code ntpq -c mrulist} from an administrator's address to a server every 10 s: REQ_NONCE, then READ_MRU
+     * echoing the nonce, answered by 32 fragments of 468 bytes. Flags nothing: the nonce proves the address.
+     */
+    ADMIN_MRULIST(0.1);
 
     private final double defaultRate;
 
@@ -58,6 +63,7 @@ public enum Scenario {
                     10 * TrafficSimulator.SECOND), rate);
             case SPOOFED_FLOOD -> simulator.normalPolling().spoofedFlood(from, Math.min(span,
                     10 * TrafficSimulator.SECOND), rate);
+            case ADMIN_MRULIST -> simulator.normalPolling().mrulist(from, span, rate, true);
             default -> throw new IllegalStateException("scenario " + this);
         }
     }

@@ -21,7 +21,8 @@ import org.ntpguard.capture.pcap.PcapWriter;
  * 203.0.113.2); the mode 6 scanner is 192.0.2.66 (targets 203.0.113.10-29, four of which answer); the victim of
  * unsolicited responses is 198.51.100.9, hit by reflectors in 203.0.113.100-219; the NAT address is 192.0.2.200
  * (servers 203.0.113.1-4); the monlist prober is 198.51.100.66 (asking 203.0.113.50); the victim of the spoofed
- * mode 3 flood is 198.51.100.8 (servers 203.0.113.60-209).
+ * mode 3 flood is 198.51.100.8 (servers 203.0.113.60-209); the administrator running ntpq mrulist is 198.51.100.20
+ * (server 192.0.2.1).
  */
 public final class TrafficSimulator {
 
@@ -46,6 +47,9 @@ public final class TrafficSimulator {
     static final int MONLIST_PROBER = NtpFrames.TEST_NET_2 | 66;
     static final int SPOOFED_VICTIM = NtpFrames.TEST_NET_2 | 8;
     static final int FLOOD_SERVERS = 150;
+    static final int MRU_ADMIN = NtpFrames.TEST_NET_2 | 20;
+    static final int MRU_SERVER = NtpFrames.TEST_NET_1 | 1;
+    static final int MRU_FRAGMENTS = 32;
 
     /** One frame, kept until all are written in capture-time order. */
     private record Frame(long timestampNanos, int order, byte[] bytes) {
@@ -285,6 +289,43 @@ public final class TrafficSimulator {
             final int server = NtpFrames.TEST_NET_3 | 60 + n % FLOOD_SERVERS;
             exchange(t, SPOOFED_VICTIM, 1_024 + random.nextInt(64_512), server, NtpFrames.UNTAGGED, false, 4, false,
                 false);
+        }
+        return this;
+    }
+
+    /**
+     * {@code ntpq -c mrulist} from {@link #MRU_ADMIN} to {@link #MRU_SERVER}, {@code perSecond} runs a second from
+     * {@code fromNanos} for {@code forNanos}: REQ_NONCE, the server's nonce, READ_MRU carrying it ({@code echo}) or
+     * another one (a forger who never saw the answer), and {@value #MRU_FRAGMENTS} answer fragments of
+     * {@value NtpFrames#MRU_FRAGMENT_LENGTH} bytes either way (a server that checks nothing).
+     */
+    public TrafficSimulator mrulist(final long fromNanos, final long forNanos, final double perSecond,
+                                    final boolean echo) {
+        final long spacing = (long) (SECOND / perSecond);
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        final int port = 32_768 + random.nextInt(28_232);
+        final byte[] mru = new byte[NtpFrames.MRU_FRAGMENT_LENGTH - NtpFrames.CONTROL_HEADER_LENGTH];
+        Arrays.fill(mru, (byte) 'x');
+        int sequence = 1;
+        for (long t = fromNanos; t < fromNanos + forNanos; t += spacing) {
+            final String nonce = String.format("%08x%08x%08x", random.nextInt(), random.nextInt(), random.nextInt());
+            final byte[] issued = ("nonce=" + nonce + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] asked = ("nonce=" + (echo ? nonce : "0" + nonce.substring(1)) + ", frags=32")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            add(t, NtpFrames.UNTAGGED, false, MRU_ADMIN, MRU_SERVER, port, NtpFrames.NTP_PORT,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_REQ_NONCE, sequence, false, false, 0, mru, 0), 60);
+            add(t + 400_000, NtpFrames.UNTAGGED, false, MRU_SERVER, MRU_ADMIN, NtpFrames.NTP_PORT, port,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_REQ_NONCE, sequence++, true, false, 0, issued,
+                    issued.length), 64);
+            add(t + 1_000_000, NtpFrames.UNTAGGED, false, MRU_ADMIN, MRU_SERVER, port, NtpFrames.NTP_PORT,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_READ_MRU, sequence, false, false, 0, asked,
+                    asked.length), 60);
+            for (int fragment = 0; fragment < MRU_FRAGMENTS; fragment++) {
+                add(t + 1_500_000 + fragment * 50_000L, NtpFrames.UNTAGGED, false, MRU_SERVER, MRU_ADMIN,
+                    NtpFrames.NTP_PORT, port, NtpFrames.control(scratch, at, NtpFrames.OPCODE_READ_MRU, sequence,
+                        true, fragment < MRU_FRAGMENTS - 1, fragment * mru.length, mru, mru.length), 64);
+            }
+            sequence++;
         }
         return this;
     }

@@ -306,6 +306,39 @@ class FlowCombinerTest {
         assertThat(flow.getPendingRequestTimes()).containsExactly(1_000L);
     }
 
+    @ParameterizedTest(name = "echoed={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void shouldCountReadMruAsVerifiedOnlyWhenItEchoesTheNonceHandedToTheSameAddress(final boolean echoed,
+            @org.junit.jupiter.api.io.TempDir final Path dir) throws IOException {
+        // ntpq -c mrulist three times: REQ_NONCE, its answer, READ_MRU, 32 answer fragments of 468 bytes each.
+        final org.ntpguard.capture.simulate.TrafficSimulator simulator = new org.ntpguard.capture.simulate
+                .TrafficSimulator(1, org.ntpguard.capture.simulate.TrafficSimulator.DEFAULT_START_NANOS,
+                30_000_000_000L);
+        simulator.mrulist(0, 30_000_000_000L, 0.1, echoed);
+        final Path pcap = dir.resolve("mrulist.pcap");
+        simulator.write(pcap);
+        final List<FlowInterval> intervals = new ArrayList<>();
+        final FlowCombiner combiner = new FlowCombiner(Duration.ofSeconds(1), 100, intervals::add);
+        final ProblemLog log = new ProblemLog(new PrintWriter(new StringWriter(), true));
+        try (CaptureReader reader = CaptureFiles.open(pcap, log)) {
+            new CaptureSession(new DecodeStats(), log).run(reader, combiner::accept, Long.MAX_VALUE);
+        }
+        combiner.flush(intervals::add);
+
+        final List<NtpFlow> flows = intervals.stream().flatMap(i -> i.flows().stream()).toList();
+        final long requests = flows.stream().mapToLong(NtpFlow::getNonceVerifiedRequests).sum();
+        final long responses = flows.stream().mapToLong(NtpFlow::getNonceVerifiedResponses).sum();
+        final long responseBytes = flows.stream().mapToLong(NtpFlow::getNonceVerifiedResponseBytes).sum();
+        if (echoed) {
+            // Per run: the READ_MRU, its 32 fragments and the REQ_NONCE answer it proves received.
+            assertThat(List.of(requests, responses)).isEqualTo(List.of(3L, 3L * 33));
+            // The nonce answer: a 12-byte header and "nonce=" + 24 hex digits + CRLF, 32 bytes of data.
+            assertThat(responseBytes).isEqualTo(3L * 32 * 468 + 3L * (12 + 32));
+        } else {
+            assertThat(List.of(requests, responses, responseBytes)).isEqualTo(List.of(0L, 0L, 0L));
+        }
+    }
+
     @Test
     void shouldRefuseAnIntervalThatDoesNotDivideAMinute() {
         assertThatThrownBy(() -> FlowCombiner.checkInterval(Duration.ofMillis(7_000)))

@@ -43,9 +43,12 @@ public final class ClientDetector {
     private record Context(IpAddress client, long windowStart, long windowEnd, ClientWindow w, DetectionConfig cfg) {
 
         boolean victim(final List<Detection> out) {
-            final double ratio = Evidence.ratio(w.responseBytes(), w.requestBytes());
-            final boolean byVolume = w.responseBytes() >= cfg.victimMinResponseBytes()
-                    && ratio >= cfg.victimMinRatio();
+            // Answers to nonce-verified READ_MRU requests went to the address that asked: no amplification victim.
+            final long responseBytes = Math.max(0, w.responseBytes()
+                    - w.peers().stream().mapToLong(ClientPeer::verifiedResponseBytes).sum());
+            final double ratio = Evidence.ratio(responseBytes, Math.max(0, w.requestBytes()
+                    - w.peers().stream().mapToLong(ClientPeer::verifiedRequestBytes).sum()));
+            final boolean byVolume = responseBytes >= cfg.victimMinResponseBytes() && ratio >= cfg.victimMinRatio();
             long unsolicitedResponses = 0;
             long unsolicitedBytes = 0;
             long unsolicitedServers = 0;
@@ -101,12 +104,13 @@ public final class ClientDetector {
 
         void reflectors(final boolean victim, final List<Detection> out) {
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::responseBytes)) {
-                if (p.responses() == 0) {
+                // Answers to a requester that echoed the server's nonce are no reflection: judged without them.
+                if (p.unverifiedResponses() == 0) {
                     continue;
                 }
-                final double ratio = Evidence.ratio(p.responseBytes(), p.requestBytes());
+                final double ratio = Evidence.ratio(p.unverifiedResponseBytes(), p.unverifiedRequestBytes());
                 final boolean forVictim = victim && (p.unsolicited() || ratio >= cfg.victimMinRatio());
-                final boolean alone = p.responseBytes() >= cfg.reflectorMinResponseBytes()
+                final boolean alone = p.unverifiedResponseBytes() >= cfg.reflectorMinResponseBytes()
                         && ratio >= cfg.victimMinRatio();
                 if (!forVictim && !alone) {
                     continue;

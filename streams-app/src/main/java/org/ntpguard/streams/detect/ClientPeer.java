@@ -40,6 +40,9 @@ public final class ClientPeer {
     long mode7Requests;
     long monlistRequests;
     long monlistResponses;
+    long verifiedRequestBytes;
+    long verifiedResponses;
+    long verifiedResponseBytes;
     private long[] pending = new long[0];
 
     /** Client ports tracked per server: many more mean NAT or spoofed random ports. */
@@ -97,6 +100,44 @@ public final class ClientPeer {
         kissedPorts = kissed.clone();
         anyPortKissed = anyKissed;
         return this;
+    }
+
+    /** For codecs: the nonce-verified READ_MRU bytes and responses of a restored peer. */
+    public ClientPeer restoreVerified(final long requestBytes, final long responses, final long responseBytes) {
+        verifiedRequestBytes = requestBytes;
+        verifiedResponses = responses;
+        verifiedResponseBytes = responseBytes;
+        return this;
+    }
+
+    /** NTP bytes of READ_MRU requests that echoed this server's nonce. */
+    public long verifiedRequestBytes() {
+        return verifiedRequestBytes;
+    }
+
+    /** READ_MRU responses to nonce-verified requests: the requester proved its address. */
+    public long verifiedResponses() {
+        return verifiedResponses;
+    }
+
+    public long verifiedResponseBytes() {
+        return verifiedResponseBytes;
+    }
+
+    /**
+     * Responses other than answers to nonce-verified requests: what reflection is judged on. Never below 0: a
+     * REQ_NONCE answer is proven by the READ_MRU that echoes it, which may fall in the next window.
+     */
+    public long unverifiedResponses() {
+        return Math.max(0, responses - verifiedResponses);
+    }
+
+    public long unverifiedResponseBytes() {
+        return Math.max(0, responseBytes - verifiedResponseBytes);
+    }
+
+    public long unverifiedRequestBytes() {
+        return Math.max(0, requestBytes - verifiedRequestBytes);
     }
 
     /** For codecs: the tracked client ports. */
@@ -195,6 +236,9 @@ public final class ClientPeer {
         mode7Requests += f.mode7Requests();
         monlistRequests += f.monlistRequests();
         monlistResponses += f.monlistResponses();
+        verifiedRequestBytes += f.nonceVerified().requestBytes();
+        verifiedResponses += f.nonceVerified().responses();
+        verifiedResponseBytes += f.nonceVerified().responseBytes();
         countPorts(f.ports(), f.requests());
         if (f.firstSeen() > firstRateKod) {
             requestsAfterRateKod += requestsFromKissedPorts(f.ports(), f.requests());
@@ -317,6 +361,9 @@ public final class ClientPeer {
         mode7Requests += other.mode7Requests;
         monlistRequests += other.monlistRequests;
         monlistResponses += other.monlistResponses;
+        verifiedRequestBytes += other.verifiedRequestBytes;
+        verifiedResponses += other.verifiedResponses;
+        verifiedResponseBytes += other.verifiedResponseBytes;
         // Each side counted its own requests against its own earliest KoD; re-judge what each still remembers
         // against the merged earliest KoD. Requests one side already counted stay counted: they are later than
         // that side's KoD, hence later than the merged (earlier or equal) one.

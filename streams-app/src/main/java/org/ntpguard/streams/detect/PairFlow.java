@@ -38,6 +38,7 @@ import java.util.Map;
  *                               any RATE KoD of the flow
  * @param unsynchronizedResponses mode 4 answers, not KoD nor crypto-NAK, declaring the server unsynchronized
  * @param ports                  the client ports and their requests, {@link FlowPorts#UNKNOWN} when not counted
+ * @param nonceVerified          mode 6 READ_MRU traffic whose requester echoed the server's nonce
  */
 public record PairFlow(IpAddress client, IpAddress server, String sensor, long firstSeen, long lastSeen,
                        long requests, long requestBytes, long responses, long responseBytes, long otherPackets,
@@ -46,7 +47,7 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
                        long monlistRequests, long monlistRequestBytes, long monlistResponses,
                        long monlistResponseBytes, Map<String, Long> kissCodes, long rateKods, long firstRateKod,
                        long requestsAfterRateKod, long[] pendingRequestTimes, long unsynchronizedResponses,
-                       FlowPorts ports) {
+                       FlowPorts ports, NonceVerified nonceVerified) {
 
     private static final long[] NO_TIMES = new long[0];
 
@@ -60,7 +61,7 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
         }
     }
 
-    /** A flow without port figures (a version 1 record, the repartition by server, one packet). */
+    /** A flow without port figures nor verified nonces (a version 1 record, one packet). */
     public PairFlow(final IpAddress client, final IpAddress server, final String sensor, final long firstSeen,
                     final long lastSeen, final long requests, final long requestBytes, final long responses,
                     final long responseBytes, final long otherPackets, final long otherBytes, final long mode6Requests,
@@ -74,7 +75,7 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
                 otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses, mode7Responses,
                 controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests, monlistRequestBytes,
                 monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod, requestsAfterRateKod,
-                pendingRequestTimes, unsynchronizedResponses, FlowPorts.UNKNOWN);
+                pendingRequestTimes, unsynchronizedResponses, FlowPorts.UNKNOWN, NonceVerified.NONE);
     }
 
     /** The same flow with the sensor's port figures. */
@@ -83,7 +84,7 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
                 responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses, mode7Responses,
                 controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests, monlistRequestBytes,
                 monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod, requestsAfterRateKod,
-                pendingRequestTimes, unsynchronizedResponses, counted);
+                pendingRequestTimes, unsynchronizedResponses, counted, nonceVerified);
     }
 
     /** A flow of one datagram: adding it to a window counts exactly what adding the packet counted. */

@@ -15,7 +15,7 @@ import org.ntpguard.streams.detect.Sensors;
  * Binary form of a {@link ClientWindow} for the windowed store and its changelog.
  *
  * <pre>
- * version byte (1)
+ * version byte (2)
  * peerTableCap, the {@link ClientWindow#TOTALS} totals, controlOpcodes, requestCodesLow, requestCodesHigh,
  *     firstSeen, lastSeen                                          zig-zag varints
  * kiss codes: count, then (text code, varint count) each
@@ -24,7 +24,8 @@ import org.ntpguard.streams.detect.Sensors;
  * peers: count, then per peer address (length byte + 4/16 bytes) and 12 varints
  *     (requests, requestBytes, responses, responseBytes, kods, rateKods, firstRateKod, requestsAfterRateKod,
  *      mode6Requests, mode7Requests, monlistRequests, monlistResponses), then pending count and timestamps
- *     (version 2:) then port count and (port, requests, inherited) each, kissed port count and ports, any-port flag
+ *     (version 2:) then port count and (port, requests, inherited) each, kissed port count and ports, any-port flag,
+ *     nonce-verified request bytes, responses and response bytes
  * (version 2:) request port count, then ports
  * </pre>
  * Version 1 windows (before ports were told apart) still decode, with no port figures.
@@ -85,6 +86,8 @@ public final class ClientWindowCodec {
                 out.writeLong(port);
             }
             out.writeLong(p.anyPortKissed() ? 1 : 0);
+            out.writeLong(p.verifiedRequestBytes()).writeLong(p.verifiedResponses())
+                    .writeLong(p.verifiedResponseBytes());
         }
         final int[] requestPorts = w.requestPorts();
         out.writeLong(requestPorts.length);
@@ -97,10 +100,7 @@ public final class ClientWindowCodec {
     /** @throws IllegalArgumentException naming what is wrong with the bytes */
     public static ClientWindow decode(final byte[] bytes) {
         final WireReader in = new WireReader(bytes, "client window");
-        final int version = in.readByte("format version");
-        if (version != 1 && version != VERSION) {
-            throw in.fail("unsupported format version " + version + " (expected: 1 or " + VERSION + ")");
-        }
+        final int version = in.version(1, VERSION);
         final int cap = in.readInt("peer table cap", 1, MAX_PEER_TABLE_CAP);
         final long[] totals = new long[ClientWindow.TOTALS];
         for (int i = 0; i < totals.length; i++) {
@@ -160,7 +160,9 @@ public final class ClientWindowCodec {
         final int[] kissed = readPortList(in, what + " kissed ports", ClientPeer.PORT_TABLE);
         final boolean anyKissed = in.readInt(what + " any port kissed", 0, 1) == 1;
         try {
-            peer.restorePorts(ports, requests, inherited, kissed, anyKissed);
+            peer.restorePorts(ports, requests, inherited, kissed, anyKissed).restoreVerified(
+                    in.readLong(what + " verified request bytes"), in.readLong(what + " verified responses"),
+                    in.readLong(what + " verified response bytes"));
         } catch (IllegalArgumentException e) {
             throw in.fail(e.getMessage());
         }

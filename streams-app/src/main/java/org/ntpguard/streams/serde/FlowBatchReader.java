@@ -17,6 +17,7 @@ import org.ntpguard.streams.detect.ClientPeer;
 import org.ntpguard.streams.detect.FlowBatch;
 import org.ntpguard.streams.detect.FlowPorts;
 import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.NonceVerified;
 import org.ntpguard.streams.detect.PairFlow;
 
 /**
@@ -124,13 +125,16 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
         in.readLong("otherClientPortPackets");
         final long[] portRequests = readPortRequests(in);
         final int[] rateKodPorts = readPorts(in, "rateKodPorts");
+        final NonceVerified verified = NonceVerified.of(in.readLong("nonceVerifiedRequests"),
+                in.readLong("nonceVerifiedRequestBytes"), in.readLong("nonceVerifiedResponses"),
+                in.readLong("nonceVerifiedResponseBytes"));
         try {
             return new PairFlow(client, server, sensor, firstSeen, lastSeen, requests, requestBytes, responses,
                     responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses,
                     mode7Responses, controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests,
                     monlistRequestBytes, monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod,
                     requestsAfterRateKod, pending, unsynchronizedResponses,
-                    FlowPorts.of(clientPorts, portRequests, rateKodPorts));
+                    FlowPorts.of(clientPorts, portRequests, rateKodPorts), verified);
         } catch (IllegalArgumentException e) {
             throw in.fail("flow of " + client + " and " + server + ": " + e.getMessage());
         }
@@ -239,7 +243,9 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
                 f.getRequestCodesHigh(), f.getMonlistRequests(), f.getMonlistRequestBytes(), f.getMonlistResponses(),
                 f.getMonlistResponseBytes(), kissCodes(f.getKissCodes()), f.getRateKods(), f.getFirstRateKod(),
                 f.getRequestsAfterRateKod(), times, f.getUnsynchronizedResponses(),
-                FlowPorts.of(ints(f.getClientPorts()), longs(f.getClientPortRequests()), ints(f.getRateKodPorts())));
+                FlowPorts.of(ints(f.getClientPorts()), longs(f.getClientPortRequests()), ints(f.getRateKodPorts())),
+                NonceVerified.of(f.getNonceVerifiedRequests(), f.getNonceVerifiedRequestBytes(),
+                        f.getNonceVerifiedResponses(), f.getNonceVerifiedResponseBytes()));
     }
 
     private static int[] ints(final List<Integer> values) {

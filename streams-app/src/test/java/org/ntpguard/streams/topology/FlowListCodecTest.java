@@ -36,6 +36,6 @@ class FlowListCodecTest {
         assertThatThrownBy(() -> FlowListCodec.decode(Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flow list");
         assertThatThrownBy(() -> FlowListCodec.decode(new byte[] {9}))
-                .hasMessageContaining("unsupported format version 9 (expected: 1)");
+                .hasMessageContaining("unsupported format version 9 (expected: 1 to 2)");
     }
 }
