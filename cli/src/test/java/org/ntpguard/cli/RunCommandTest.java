@@ -33,8 +33,9 @@ class RunCommandTest {
     @Test
     void shouldPrintAnAlertAsItComesKeepTheReportCurrentAndWriteTheFinalReportOnStop() throws Exception {
         // 2 s windows and 1 s grace: the live heartbeats close the burst's window seconds after it, not 35 s.
+        // FAST_POLL (45 requests from one port, no KoD) is not blocklisted by default: blocked here to see the feed.
         final Path config = Files.writeString(dir.resolve("detect.properties"),
-                "ntpguard.window.size=2s\nntpguard.window.grace=1s\n");
+                "ntpguard.window.size=2s\nntpguard.window.grace=1s\nntpguard.blocklist.types=FAST_POLL\n");
         final Path report = dir.resolve("report");
         try (LoopbackNtp ntp = new LoopbackNtp()) {
             final CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> command.run("run",
@@ -47,11 +48,12 @@ class RunCommandTest {
             }
 
             LoopbackNtp.await("an alert line", () -> command.out.toString().lines()
-                    .anyMatch(line -> line.contains("KOD_IGNORED") && line.contains("127.0.0.1")), running,
+                    .anyMatch(line -> line.contains("FAST_POLL") && line.contains("127.0.0.1")), running,
                     Duration.ofMinutes(1), command.err);
-            assertThat(command.out.toString().lines().filter(line -> line.contains("KOD_IGNORED")).findFirst())
-                    .hasValueSatisfying(line -> assertThat(line).matches("MEDIUM +KOD_IGNORED +127\\.0\\.0\\.1 "
-                            + "client: 127\\.0\\.0\\.1 sent \\d+ requests to 127\\.0\\.0\\.1 in .*"));
+            assertThat(command.out.toString().lines().filter(line -> line.contains("FAST_POLL")).findFirst())
+                    .hasValueSatisfying(line -> assertThat(line).matches("LOW +FAST_POLL +127\\.0\\.0\\.1 "
+                            + "client: 127\\.0\\.0\\.1 sent \\d+ requests to 127\\.0\\.0\\.1 \\(\\d+ from its busiest "
+                            + "source port\\) in .*"));
             LoopbackNtp.await("the alert in alerts.jsonl", () -> holdsTheAlert(report), running,
                     Duration.ofSeconds(30), command.err);
             assertThat(running).as("still running").isNotDone();
@@ -66,7 +68,7 @@ class RunCommandTest {
         assertThat(Files.readAllLines(report.resolve("blocklist.txt"))).containsExactly("127.0.0.1"); // single addresses bare
         assertThat(Files.readString(report.resolve("summary.json")))
                 .contains("\"ntpDatagrams\":" + REQUESTS, "\"published\":" + REQUESTS, "\"dropped\":0",
-                        "\"alertsByType\":{\"KOD_IGNORED\":1}");
+                        "\"alertsByType\":{\"FAST_POLL\":1}");
         assertThat(command.out.toString()).contains("Alerts by type:", "Blocklist: 1 entry");
     }
 
@@ -95,7 +97,7 @@ class RunCommandTest {
     private static boolean holdsTheAlert(final Path report) {
         try {
             return Files.readAllLines(report.resolve("alerts.jsonl")).stream().anyMatch(line -> line.contains(
-                    "\"type\":\"KOD_IGNORED\"") && line.contains("\"subject\":\"127.0.0.1\""));
+                    "\"type\":\"FAST_POLL\"") && line.contains("\"subject\":\"127.0.0.1\""));
         } catch (IOException e) {
             return false; // not written yet
         }
