@@ -275,8 +275,9 @@ public final class DetectionConfig {
     /**
      * SPOOFED_SOURCE instead of SCANNER: distinct client source ports among a would-be scanner's requests in a
      * window. Default 32: a scanner keeps one port (scenario d: 1); a spoofed flood draws one per packet (100
-     * servers give about 100 ports, counted exactly up to {@value ClientWindow#PORT_SAMPLE}); chrony behind a
-     * NAT takes a new port per request too, but at 100+ distinct servers it is a scan either way.
+     * servers give about 100 ports, counted exactly up to {@value ClientWindow#PORT_SAMPLE}). A large NAT whose
+     * hosts ask 100+ distinct servers (pool clients) shows many ports too: it gets SPOOFED_SOURCE, low and not
+     * blocklisted, rather than SCANNER, the safe side of the trade-off.
      */
     public long spoofMinPorts() {
         return spoofMinPorts;

@@ -8,6 +8,7 @@ import static org.ntpguard.streams.detect.Traffic.reflector;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.ntpguard.streams.serde.ClientWindowCodec;
 
 /**
  * Traffic as real networks make it, with client ports as sensors count them (issue 11): hosts behind a NAT, chrony
@@ -69,6 +70,29 @@ class RealNetworkDetectionTest {
         }
         assertThat(Traffic.keys(detect(NAT))).containsExactly("KOD_IGNORED CLIENT MEDIUM " + NAT,
                 "KOD_IGNORED SERVER INFO " + SERVER);
+    }
+
+    @Test
+    void shouldJudgeAWindowRestoredFromItsStoreBytesAsTheOneKept() {
+        natPolling(400);
+        request(T0, NAT, SERVER, 5_000);
+        rateKod(T0 + 20, NAT, SERVER, 5_000);
+        for (int i = 0; i < 25; i++) {
+            request(T0 + 1_000 + i * 1_000L, NAT, SERVER, 5_000);
+        }
+        final byte[] bytes = ClientWindowCodec.encode(window);
+
+        final ClientWindow restored = ClientWindowCodec.decode(bytes);
+
+        assertThat(ClientWindowCodec.encode(restored)).isEqualTo(bytes);
+        assertThat(restored.distinctRequestPorts()).isEqualTo(ClientWindow.PORT_SAMPLE);
+        assertThat(restored.find(ip(SERVER))).hasValueSatisfying(p -> {
+            assertThat(p.busiestPortRequests()).isEqualTo(26);
+            assertThat(p.kissedPorts()).containsExactly(5_000);
+        });
+        assertThat(Traffic.keys(ClientDetector.evaluate(ip(NAT), T0, WINDOW_END, restored,
+                DetectionConfig.defaults()))).isEqualTo(Traffic.keys(detect(NAT)))
+                .contains("KOD_IGNORED CLIENT MEDIUM " + NAT);
     }
 
     @Test
