@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,8 +23,13 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.evidence.AlertEvidence;
+import org.ntpguard.cli.evidence.EvidenceCaptures;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.InputFile;
+import org.ntpguard.cli.report.RunDescription;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
@@ -87,6 +94,28 @@ final class AnalyzeCommand implements Callable<Integer> {
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
+    @Option(names = "--evidence",
+            description = "Also write, for each alert, a capture of its subject's NTP packets over the alert's whole "
+                    + "span into <dir>/evidence/<alert id>.pcap (.pcapng when link types differ), named in "
+                    + "alerts.jsonl with the input frames of its first and last packet: one more pass over the "
+                    + "inputs.")
+    boolean evidence;
+
+    @Option(names = "--evidence-limit", paramLabel = "<packets>",
+            description = "With --evidence: the most packets in one alert's evidence capture; those beyond are "
+                    + "counted in alerts.jsonl (default: " + EvidenceCaptures.DEFAULT_LIMIT + ").")
+    Integer evidenceLimit;
+
+    @Option(names = "--top", paramLabel = "<n>", defaultValue = "20",
+            description = "List the N most severe alerts and blocklist entries on the console, and count the rest in "
+                    + "a line; 0 lists every one. The report files always hold them all (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--quiet",
+            description = "Print only the alert counts by type, the blocklist's size, the final figures, where the "
+                    + "report went, and problems: no start-up or progress lines, no lists of alerts or entries.")
+    boolean quiet;
+
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
@@ -101,9 +130,19 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
+        if (evidenceLimit != null && !evidence) {
+            throw new ParameterException(spec.commandLine(), "--evidence-limit goes with --evidence");
+        }
+        if (evidenceLimit != null && evidenceLimit < 1) {
+            throw new ParameterException(spec.commandLine(), "--evidence-limit: " + evidenceLimit
+                    + " (expected: 1 or more)");
+        }
+        if (top < 0) {
+            throw new ParameterException(spec.commandLine(), "--top: " + top + " (expected: 0 for all, or more)");
+        }
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
-        final DetectionConfig detection = DetectionFile.read("analyze", options.config, err);
+        final DetectionConfig detection = DetectionFile.read("analyze", options.config, options.homeNet, err);
         if (detection == null) {
             return ExitCodes.FAILED;
         }
@@ -137,21 +176,25 @@ final class AnalyzeCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final long started = System.nanoTime();
+        final PrintWriter chatter = chatter(err);
         final PublishStats published;
         final boolean caughtUp;
         final AnalysisReport report;
         final StageTimes stages;
+        final List<InputFile> inputs;
+        final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
-                err, null, metrics == null ? null : metrics.registry())) {
+                chatter, null, metrics == null ? null : metrics.registry());
+             FileReplay replay = FileReplay.open(files, true, stats, problems, err)) {
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
                 err.flush();
             }
             final long replayStarted = System.nanoTime();
-            published = replay(pipeline, flowOptions, stats, problems, err);
+            published = replay(pipeline, replay, flowOptions, traffic, stats, problems);
             final long replayEnded = System.nanoTime();
-            err.println("ntpguard analyze: waiting for the detector to process every record ...");
-            err.flush();
+            chatter.println("ntpguard analyze: waiting for the detector to process every record ...");
+            chatter.flush();
             // As long as it takes: a large capture takes what it takes, and Ctrl-C ends the wait.
             caughtUp = pipeline.awaitDetector(ChronoUnit.FOREVER.getDuration(), err);
             final long detectorDone = System.nanoTime();
@@ -161,55 +204,105 @@ final class AnalyzeCommand implements Callable<Integer> {
             report = pipeline.report(counters);
             stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
                     System.nanoTime() - detectorDone);
+            inputs = replay.inputs();
         }
         err.println("ntpguard analyze: " + stats.summary() + "; " + published.summary());
-        err.println("ntpguard analyze: " + stages.summary(stats.frames()));
-        EmbeddedPipeline.write("analyze", report, options.out, new FeedSettings(detection.blocklistExpiry(), 0), err,
-                spec.commandLine().getOut());
-        final int status = FileReplay.exitCode(stats, files.size());
+        chatter.println("ntpguard analyze: " + stages.summary(stats.frames()));
+        chatter.println("ntpguard analyze: " + HomeNetworksLine.used(detection));
+        final String homeNetworksHint = HomeNetworksLine.hint(detection, stats);
+        if (homeNetworksHint != null) {
+            err.println("ntpguard analyze: " + homeNetworksHint);
+        }
+        final AnalysisReport withEvidence = evidence ? withEvidence(report, err) : report;
+        final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
+        final int detectionStatus = status(FileReplay.exitCode(stats, files.size()), caughtUp, published, stats,
+                late);
+        // Evidence that could not be written leaves a report without it: results, but not all of them.
+        final int status = withEvidence == null ? Math.max(detectionStatus, ExitCodes.PARTIAL) : detectionStatus;
+        final Map<String, Long> problemCounts = new LinkedHashMap<>();
+        problems.counts().forEach((kind, count) -> problemCounts.put(kind.name(), count));
+        final int listed = quiet ? 0 : top == 0 ? Integer.MAX_VALUE : top;
+        EmbeddedPipeline.write("analyze", (withEvidence == null ? report : withEvidence).describing(
+                        new RunDescription(VersionProvider.version(), inputs, problemCounts, detection.settings(),
+                                stages.byName(), status)).listing(listed), traffic,
+                files.stream().map(Path::toString).toList(), options.out,
+                new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
         if (!caughtUp) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
                     + "what it found until then");
-            err.flush();
-            return Math.max(status, ExitCodes.PARTIAL);
         }
         if (published.published() < stats.ntpDatagrams()) {
             err.println("ntpguard analyze: " + (stats.ntpDatagrams() - published.published())
                     + " datagrams did not reach the broker; the report misses them");
-            err.flush();
-            return published.published() == 0 ? ExitCodes.FAILED : Math.max(status, ExitCodes.PARTIAL);
         }
+        err.flush();
         return status;
     }
 
-    private PublishStats replay(final EmbeddedPipeline pipeline, final FlowOptions flowOptions,
-                                final DecodeStats stats, final ProblemLog problems, final PrintWriter err)
-            throws IOException {
+    /**
+     * The exit status: the inputs' (0 read, 1 damaged, 2 none readable), raised to 1 when results are incomplete
+     * (the detector stopped early, datagrams did not reach the broker, events came after their window closed), and
+     * 2 when not one datagram was published.
+     */
+    private static int status(final int inputs, final boolean caughtUp, final PublishStats published,
+                              final DecodeStats stats, final long late) {
+        if (published.published() < stats.ntpDatagrams() && published.published() == 0) {
+            return ExitCodes.FAILED;
+        }
+        final boolean incomplete = !caughtUp || published.published() < stats.ntpDatagrams() || late > 0;
+        return incomplete ? Math.max(inputs, ExitCodes.PARTIAL) : inputs;
+    }
+
+    private PublishStats replay(final EmbeddedPipeline pipeline, final FileReplay replay,
+                                final FlowOptions flowOptions, final TrafficOverview traffic,
+                                final DecodeStats stats, final ProblemLog problems) throws IOException {
         final Producer<byte[], byte[]> producer = new KafkaProducer<>(
                 FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()));
         final FlowPublisher publisher = new FlowPublisher(producer, "analyze", pipeline.sensorTopics(),
                 FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null, flowOptions);
+        publisher.observeFlows(traffic);
         if (metrics != null) {
             SensorCommand.bindSensorMetrics(metrics, stats, problems, publisher, producer, null);
         }
         try {
-            final ReplayProgress progress = ReplayProgress.onStderr(err, totalSize());
-            final long[] position = {0, 0, 0}; // file index, bytes of the files before it, last offset
+            final ReplayProgress progress = ReplayProgress.onStderr(chatter(spec.commandLine().getErr()), totalSize());
             final PacketSink sink = packet -> {
                 publisher.accept(packet);
-                if (packet.fileOffset() < position[2]) { // the next file started
-                    position[1] += size(files.get((int) Math.min(position[0]++, files.size() - 1)));
-                }
-                position[2] = packet.fileOffset();
-                progress.update(stats.frames(), position[1] + packet.fileOffset());
+                progress.update(stats.frames(), replay.bytesRead());
             };
-            FileReplay.read(files, new CaptureSession(stats, problems), sink, Long.MAX_VALUE, stats, problems, err);
+            replay.run(new CaptureSession(stats, problems), sink, Long.MAX_VALUE);
             progress.finish();
             publisher.heartbeatAfterReplay();
         } finally {
             publisher.close();
         }
         return publisher.stats();
+    }
+
+    /** The report with each alert's evidence capture written; null, after a line on why, when that failed. */
+    private AnalysisReport withEvidence(final AnalysisReport report, final PrintWriter err) {
+        err.println("ntpguard analyze: writing the evidence of " + report.alerts().size()
+                + " alert(s): one more pass over the inputs ...");
+        err.flush();
+        try {
+            final Map<String, AlertEvidence> written = EvidenceCaptures.write(files, report.alerts(), options.out,
+                    evidenceLimit == null ? EvidenceCaptures.DEFAULT_LIMIT : evidenceLimit);
+            err.println("ntpguard analyze: " + EvidenceCaptures.summary(written, options.out));
+            final Map<String, String> json = new LinkedHashMap<>();
+            written.forEach((id, capture) -> json.put(id, capture.json()));
+            return report.withEvidence(json);
+        } catch (IOException e) {
+            err.println("ntpguard analyze: evidence: " + OneLineErrors.describe(e)
+                    + "; the report is written without it");
+            return null;
+        } finally {
+            err.flush();
+        }
+    }
+
+    /** Where lines that only show the run going on go: nowhere with --quiet (problems and errors still go to err). */
+    private PrintWriter chatter(final PrintWriter err) {
+        return quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err;
     }
 
     /** Where a run's time went, in nanoseconds: what a slow analysis is asked first. */
@@ -221,6 +314,16 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " detector after the replay %.1f s, report %.1f s; %.1f s in all", start / 1e9, replaySeconds,
                     replaySeconds > 0 ? frames / replaySeconds : 0.0, detectorAfterReplay / 1e9, report / 1e9,
                     (start + replay + detectorAfterReplay + report) / 1e9);
+        }
+
+        /** The stages by name, in the order they ran, as summary.json records them. */
+        Map<String, Duration> byName() {
+            final Map<String, Duration> stages = new LinkedHashMap<>();
+            stages.put("start", Duration.ofNanos(start));
+            stages.put("replay", Duration.ofNanos(replay));
+            stages.put("detectorAfterReplay", Duration.ofNanos(detectorAfterReplay));
+            stages.put("report", Duration.ofNanos(report));
+            return stages;
         }
     }
 

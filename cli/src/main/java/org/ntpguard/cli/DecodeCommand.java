@@ -1,9 +1,8 @@
 package org.ntpguard.cli;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.ntpguard.capture.live.CaptureStats;
 import org.ntpguard.capture.live.LiveCaptureReader;
-import org.ntpguard.capture.publish.NtpPacketMapper;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.capture.text.PacketLines;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,7 +63,13 @@ final class DecodeCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "<format>", defaultValue = "jsonl",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    PacketLineWriter.Format format;
+    PacketLines.Format format;
+
+    @Option(names = "--format-version", paramLabel = "<n>", defaultValue = "" + PacketLines.CURRENT_VERSION,
+            description = "Output format version (default: ${DEFAULT-VALUE}): 2 writes NTP timestamps as hex "
+                    + "strings (ntpd's seconds.fraction) with ISO 8601 times beside them; 1, the shape before, "
+                    + "as 64-bit numbers, kept for one release.")
+    int formatVersion;
 
     @Option(names = {"-o", "--output"}, paramLabel = "<file>",
             description = "Write the lines to this file instead of stdout.")
@@ -86,6 +91,9 @@ final class DecodeCommand implements Callable<Integer> {
     @Mixin
     LiveCaptureTuning tuning;
 
+    /** Why writing the lines failed, once it has; decoding stops at the first failure. */
+    private IOException writeFailure;
+
     @Override
     public Integer call() throws IOException {
         if (count != null && count < 1) {
@@ -98,21 +106,36 @@ final class DecodeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--buffer-size and --immediate apply to live capture (--interface) only");
         }
+        if (formatVersion < PacketLines.FIRST_VERSION || formatVersion > PacketLines.CURRENT_VERSION) {
+            throw new ParameterException(spec.commandLine(), "--format-version: " + formatVersion + " (expected: "
+                    + PacketLines.FIRST_VERSION + " or " + PacketLines.CURRENT_VERSION + ")");
+        }
         final PrintWriter err = spec.commandLine().getErr();
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
-        final Writer out = openOutput();
+        final OutputStream out = openOutput();
         try {
-            final PacketLineWriter lines = new PacketLineWriter(out, format, input.interfaceName != null);
-            final NtpPacketMapper mapper = new NtpPacketMapper(sensor);
-            final PacketSink sink = packet -> lines.write(mapper.map(packet));
+            final PacketLines lines = new PacketLines(out, format, formatVersion, sensor);
+            final boolean live = input.interfaceName != null;
+            final PacketSink sink = packet -> {
+                try {
+                    lines.write(packet);
+                    if (live) {
+                        lines.flush();
+                    }
+                } catch (IOException e) {
+                    writeFailure = e;
+                    throw new FileReplay.Stopped(); // nobody reads the rest: stop decoding now
+                }
+            };
             final CaptureSession session = new CaptureSession(stats, problems);
             final long limit = count == null ? Long.MAX_VALUE : count;
-            if (input.interfaceName != null) {
-                return decodeLive(session, sink, limit, out, stats, err);
+            final int status = live ? decodeLive(session, sink, limit, stats, err)
+                    : decodeFiles(session, sink, limit, stats, problems, err);
+            flush(lines);
+            if (writeFailure != null) {
+                return writeFailed(stats, err);
             }
-            final int status = decodeFiles(session, sink, limit, stats, problems, err);
-            out.flush();
             err.println("ntpguard decode: " + stats.summary());
             err.flush();
             return status;
@@ -123,6 +146,32 @@ final class DecodeCommand implements Callable<Integer> {
         }
     }
 
+    private void flush(final PacketLines lines) {
+        if (writeFailure == null) {
+            try {
+                lines.flush();
+            } catch (IOException e) {
+                writeFailure = e;
+            }
+        }
+    }
+
+    /**
+     * A closed stdout pipe ({@code decode big.pcap | head -1}) is a reader that has seen enough: exit 0, as Unix
+     * tools do on EPIPE, saying how far decoding went. Any other write error is a failure.
+     */
+    private int writeFailed(final DecodeStats stats, final PrintWriter err) {
+        if (output == null && StandardOutput.isBrokenPipe(writeFailure)) {
+            err.println("ntpguard decode: stopped, stdout was closed: " + stats.summary());
+            err.flush();
+            return ExitCodes.OK;
+        }
+        err.println("ntpguard decode: cannot write " + (output == null ? "stdout" : output.toString()) + ": "
+                + OneLineErrors.describe(writeFailure));
+        err.flush();
+        return ExitCodes.FAILED;
+    }
+
     private int decodeFiles(final CaptureSession session, final PacketSink sink, final long limit,
                             final DecodeStats stats, final ProblemLog problems, final PrintWriter err) {
         FileReplay.read(input.files, session, sink, limit, stats, problems, err);
@@ -130,7 +179,7 @@ final class DecodeCommand implements Callable<Integer> {
     }
 
     /** Captures until Ctrl-C, SIGTERM or the count; the lines and the summary are out before the JVM may exit. */
-    private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit, final Writer out,
+    private int decodeLive(final CaptureSession session, final PacketSink sink, final long limit,
                            final DecodeStats stats, final PrintWriter err) throws IOException {
         final LiveCaptureReader reader = LiveInput.open("decode", input.interfaceName, filter, tuning, err);
         if (reader == null) {
@@ -140,12 +189,14 @@ final class DecodeCommand implements Callable<Integer> {
         try (StopOnSignal stop = new StopOnSignal("decode-stop", reader::close, Duration.ofSeconds(5))) {
             err.println("ntpguard decode: " + LiveInput.describe(reader) + "; stop with Ctrl-C");
             err.flush();
-            session.run(reader, sink, limit);
+            try {
+                session.run(reader, sink, limit);
+            } catch (FileReplay.Stopped e) {
+                // the output failed; the caller reports it
+            }
             final CaptureStats captured = reader.stats();
             err.println("ntpguard decode: libpcap received " + captured.received() + ", dropped by kernel "
                     + captured.droppedByKernel() + ", dropped by interface " + captured.droppedByInterface());
-            out.flush();
-            err.println("ntpguard decode: " + stats.summary());
             err.flush();
         } finally {
             reader.close();
@@ -153,10 +204,11 @@ final class DecodeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Writer openOutput() throws IOException {
+    /** Unbuffered: {@link PacketLines} writes in large blocks itself. */
+    private OutputStream openOutput() throws IOException {
         if (output == null) {
-            return spec.commandLine().getOut();
+            return StandardOutput.bytes(spec.commandLine().getOut());
         }
-        return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        return Files.newOutputStream(output);
     }
 }

@@ -49,6 +49,12 @@ final class DetectCommand implements Callable<Integer> {
                     + "clients (security.protocol, sasl.*, ssl.*, ...)")
     Path config;
 
+    @Option(names = "--home-net", paramLabel = "CIDR[,CIDR...]",
+            description = "the site's own networks (replaces the default private ranges; loopback and link-local are "
+                    + "always local): mode 6/7 from them is not exposure, traffic between them is never abuse, and "
+                    + "they are not blocklisted; overrides ntpguard.home.networks")
+    String homeNet;
+
     @Option(names = "--partitions", defaultValue = "" + DetectorApp.DEFAULT_PARTITIONS, paramLabel = "N",
             description = "partitions of the topics it creates (default: ${DEFAULT-VALUE})")
     int partitions;
@@ -123,9 +129,10 @@ final class DetectCommand implements Callable<Integer> {
         }
         final DetectionConfig detection;
         try {
-            detection = DetectionConfig.fromProperties(file);
+            detection = DetectionConfig.fromProperties(DetectionFile.withHomeNet(file, homeNet));
         } catch (final IllegalArgumentException e) {
-            spec.commandLine().getErr().println("ntpguard detect: " + config + ": " + e.getMessage());
+            spec.commandLine().getErr().println("ntpguard detect: " + (config == null ? "--home-net" : config
+                    + (homeNet == null ? "" : " with --home-net")) + ": " + e.getMessage());
             return ExitCodes.FAILED;
         }
         final Properties kafka = new Properties();

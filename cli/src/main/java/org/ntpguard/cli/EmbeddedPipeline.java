@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,7 +23,9 @@ import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.HtmlReport;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SingleObjectSerde;
@@ -225,10 +228,18 @@ final class EmbeddedPipeline implements AutoCloseable {
         return counters;
     }
 
-    /** Writes the report's files into {@code out}, says so on stderr, and prints the report on stdout. */
-    static void write(final String command, final AnalysisReport report, final Path out, final FeedSettings feeds,
-                      final PrintWriter err, final PrintWriter stdout) throws IOException {
+    /**
+     * Writes the report's files into {@code out}, report.html last, says so on stderr, and prints the report on
+     * stdout.
+     *
+     * @param traffic the run's traffic for report.html's charts and top lists; null for none
+     * @param inputs  what was analysed, as the user named it, for report.html
+     */
+    static void write(final String command, final AnalysisReport report, final TrafficOverview traffic,
+                      final List<String> inputs, final Path out, final FeedSettings feeds, final PrintWriter err,
+                      final PrintWriter stdout) throws IOException {
         report.writeTo(out, feeds);
+        new HtmlReport(report, traffic, inputs).writeTo(out, Instant.now());
         final long late = report.counter("lateFlows") + report.counter("lateServerFlows");
         if (late > 0) {
             err.println("ntpguard " + command + ": " + report.counter("lateFlows") + " flow(s) with "
@@ -238,7 +249,7 @@ final class EmbeddedPipeline implements AutoCloseable {
         }
         err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
                 + out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), "
-                + out.resolve("summary.json"));
+                + out.resolve("summary.json") + ", " + out.resolve(HtmlReport.FILE));
         err.flush();
         report.print(stdout);
         stdout.flush();

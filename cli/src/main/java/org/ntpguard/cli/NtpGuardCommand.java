@@ -1,9 +1,5 @@
 package org.ntpguard.cli;
 
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,8 +29,7 @@ public final class NtpGuardCommand implements Runnable {
         final CommandLine commandLine = new CommandLine(new NtpGuardCommand());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         // stdout carries data (decode's lines): buffered, UTF-8, flushed by the commands.
-        commandLine.setOut(new PrintWriter(new BufferedWriter(
-                new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false));
+        commandLine.setOut(new StandardOutput());
         commandLine.setExecutionExceptionHandler(new OneLineErrors());
         commandLine.setExitCodeExceptionMapper(error -> ExitCodes.FAILED);
         return commandLine;

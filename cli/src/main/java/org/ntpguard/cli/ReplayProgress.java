@@ -12,6 +12,13 @@ import java.util.function.LongSupplier;
 final class ReplayProgress {
 
     private static final int CALLS_BETWEEN_CLOCK_READS = 4096;
+    /**
+     * No time left is estimated before this much replay and {@link #ESTIMATE_AFTER_PERCENT} of the input: the first
+     * seconds (JIT, the producer finding the broker) run far below the replay's pace, and an estimate from them says
+     * hours for a minute's work.
+     */
+    static final long ESTIMATE_AFTER_NANOS = 5_000_000_000L;
+    static final int ESTIMATE_AFTER_PERCENT = 1;
 
     private final PrintWriter err;
     private final boolean terminal;
@@ -44,8 +51,9 @@ final class ReplayProgress {
     }
 
     /**
-     * @param frame         frames read so far, over all inputs
-     * @param bytesReadSoFar bytes of input read so far, over all inputs
+     * @param frame          frames read so far, over all inputs
+     * @param bytesReadSoFar bytes of input read so far, over all inputs, as they are on disk (compressed for a gzip
+     *                       file): what the total size counts
      */
     void update(final long frame, final long bytesReadSoFar) {
         frames = frame;
@@ -83,7 +91,8 @@ final class ReplayProgress {
                     Math.min(100, bytes * 100 / totalBytes)));
         }
         line.append(String.format(Locale.ROOT, ", %,.0f frames/s", framesPerSecond));
-        if (totalBytes > 0 && bytesPerSecond > 0 && bytes < totalBytes) {
+        if (totalBytes > 0 && bytesPerSecond > 0 && bytes < totalBytes && now - startNanos >= ESTIMATE_AFTER_NANOS
+                && bytes * 100 >= totalBytes * ESTIMATE_AFTER_PERCENT) {
             line.append(String.format(Locale.ROOT, ", %d s left", (long) Math.ceil((totalBytes - bytes) / bytesPerSecond)));
         }
         if (terminal) {

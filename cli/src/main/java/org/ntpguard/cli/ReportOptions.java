@@ -14,4 +14,10 @@ final class ReportOptions {
             description = "Detection settings: a properties file of ntpguard.* keys (thresholds, window size, trusted "
                     + "networks, allowlist; see the README).")
     Path config;
+
+    @Option(names = "--home-net", paramLabel = "<cidr>[,<cidr>...]",
+            description = "The site's own networks (replaces the default private ranges; loopback and link-local are "
+                    + "always local): mode 6/7 from them is not exposure, traffic between them is never abuse, and "
+                    + "they are not blocklisted. The same setting as ntpguard.home.networks, which it overrides.")
+    String homeNet;
 }

@@ -3,6 +3,7 @@ package org.ntpguard.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -17,6 +18,7 @@ import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.LiveReport;
+import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
@@ -88,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
         final FlowOptions flowOptions = flowSettings.options();
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
-        final DetectionConfig detection = DetectionFile.read("run", options.config, err);
+        final DetectionConfig detection = DetectionFile.read("run", options.config, options.homeNet, err);
         final FeedSettings feeds = detection == null ? null : new FeedSettings(detection.blocklistExpiry(), 0);
         if (detection == null) {
             return ExitCodes.FAILED;
@@ -114,6 +116,8 @@ final class RunCommand implements Callable<Integer> {
                     FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
                     pipeline.sensorTopics(), flowOptions, FlowPublisher.DEFAULT_QUEUE_CAPACITY,
                     new CaptureSession(stats, new ProblemLog(err)), stats);
+            final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
+            live.publisher().observeFlows(traffic);
             final boolean complete;
             final boolean caughtUp;
             try (LiveReport report = new LiveReport(pipeline.bootstrapServers(), pipeline.topics().alerts(),
@@ -135,7 +139,8 @@ final class RunCommand implements Callable<Integer> {
             final Map<String, Long> counters = liveCounters(stats, live.publisher().stats(), reader);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             final AnalysisReport report = pipeline.report(counters);
-            EmbeddedPipeline.write("run", report, options.out, feeds, err, stdout);
+            EmbeddedPipeline.write("run", report, traffic, List.of("interface " + interfaceName), options.out,
+                    feeds, err, stdout);
             if (detectorFailed) {
                 err.println("ntpguard run: the detector failed (" + pipeline.detectorState() + "); the report holds "
                         + "what it found until then");

@@ -19,6 +19,11 @@ final class VersionProvider implements CommandLine.IVersionProvider {
         return new String[] {describe(load())};
     }
 
+    /** The version alone ("0.1.0 (commit 6c790ba, ...)"), as reports record it. */
+    static String version() {
+        return describe(load()).substring("ntpguard ".length());
+    }
+
     static Properties load() {
         final Properties properties = new Properties();
         try (InputStream in = VersionProvider.class.getResourceAsStream(RESOURCE)) {

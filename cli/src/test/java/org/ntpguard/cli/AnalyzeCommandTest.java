@@ -2,13 +2,22 @@ package org.ntpguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.SharedMaterial;
+import org.ntpguard.cli.evidence.CaptureContents;
+import org.ntpguard.cli.evidence.CaptureContents.Frame;
 
 /**
  * {@code ntpguard analyze} end to end: an embedded KRaft broker, the sensor's publisher, the detector with
@@ -48,6 +57,181 @@ class AnalyzeCommandTest {
         assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
                 .contains("\"REFLECTOR\":50");
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+        assertThat(err.toString()).contains("home networks 127.0.0.0/8, 10.0.0.0/8", "(the default private ranges",
+                "mode 6/7 datagram(s) were judged against the default home networks: give the site's own with "
+                        + "--home-net");
+    }
+
+    @Test
+    void shouldTellTheSitesAdministratorFromTheScannerWhenGivenOnlyTheHomeNetworks() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--home-net", "192.0.2.0/24,198.51.100.0/24", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("d_mode6_scan.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).anySatisfy(line -> assertThat(line)
+                .contains("\"type\":\"SCANNER\"", "\"subject\":\"203.0.113.200\""));
+        assertThat(alerts).noneMatch(line -> line.contains("\"subject\":\"198.51.100.10\""))
+                .noneMatch(line -> line.contains("\"subject\":\"192.0.2.5\""));
+        assertThat(err.toString()).contains("home networks 192.0.2.0/24, 198.51.100.0/24")
+                .doesNotContain("default private ranges", "--home-net CIDR");
+    }
+
+    @Test
+    void shouldWriteEachAlertsEvidenceCaptureAndNameItsFirstAndLastInputFrames() throws IOException {
+        final Path report = dir.resolve("report");
+        final Path input = SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap");
+
+        final int status = run("analyze", "--out", report.toString(), "--evidence", "--evidence-limit", "100",
+                input.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).hasSizeGreaterThanOrEqualTo(51); // the victim and 50 reflectors
+        assertThat(err.toString()).contains("evidence: " + alerts.size() + " capture(s) of " + alerts.size()
+                + " alert(s)", "alert(s) had more packets than the limit");
+        final List<Frame> frames = CaptureContents.read(input);
+        final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        for (final String line : alerts) {
+            final JsonNode alert = json.readTree(line);
+            final JsonNode evidence = alert.path("evidence");
+            assertThat(evidence.path("file").asText()).isEqualTo("evidence/" + alert.path("id").asText() + ".pcap");
+            final List<Frame> written = CaptureContents.read(report.resolve(evidence.path("file").asText()));
+            assertThat(written).hasSize(evidence.path("packets").asInt()).hasSizeLessThanOrEqualTo(100);
+            final byte[] subject = InetAddress.getByName(alert.path("subject").asText()).getAddress();
+            final long from = epochNanos(alert.path("windowStart"));
+            final long to = epochNanos(alert.path("windowEnd"));
+            assertThat(written).allSatisfy(frame -> {
+                assertThat(frame.addresses()).anySatisfy(address -> assertThat(address).isEqualTo(subject));
+                assertThat(frame.timestampNanos()).isBetween(from, to - 1);
+            });
+            assertThat(evidence.path("first").path("input").asText()).isEqualTo(input.toString());
+            assertThat(written.get(0).sameAs(frames.get(evidence.path("first").path("frame").asInt() - 1)))
+                    .isTrue();
+            assertThat(written.get(written.size() - 1)
+                    .sameAs(frames.get(evidence.path("last").path("frame").asInt() - 1))).isTrue();
+            if (alert.path("type").asText().equals("AMPLIFICATION_VICTIM")) {
+                assertThat(evidence.path("packets").asInt()).isEqualTo(100);
+                assertThat(evidence.path("beyondLimit").asInt()).isGreaterThan(6_000); // 6,450 responses
+            }
+        }
+    }
+
+    /** A time of alerts.jsonl, in epoch nanoseconds: decimal epoch seconds, or ISO 8601 text. */
+    private static long epochNanos(final JsonNode time) {
+        if (time.isTextual()) {
+            final Instant instant = Instant.parse(time.asText());
+            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        }
+        return time.decimalValue().movePointRight(9).longValueExact();
+    }
+
+    @Test
+    void shouldRefuseAnEvidenceLimitWithoutEvidenceOrBelowOneBeforeStartingAnything() {
+        final String input = SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString();
+        final Path report = dir.resolve("report");
+
+        final int withoutEvidence = run("analyze", "--out", report.toString(), "--evidence-limit", "5", input);
+        final int zero = run("analyze", "--out", report.toString(), "--evidence", "--evidence-limit", "0", input);
+
+        assertThat(withoutEvidence).isEqualTo(ExitCodes.FAILED);
+        assertThat(zero).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--evidence-limit goes with --evidence",
+                "--evidence-limit: 0 (expected: 1 or more)").doesNotContain("embedded Kafka broker");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
+    void shouldFindInRotatedPartsGivenInReverseWhatItFindsInTheWholeCaptureWithNoLateEvent() throws IOException {
+        final Path whole = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+        final List<Path> parts = SplitCapture.split(whole, dir.resolve("cap1.pcap"), dir.resolve("cap2.pcap"));
+        final Path wholeReport = dir.resolve("whole");
+        final Path partsReport = dir.resolve("parts");
+        assertThat(run("analyze", "--out", wholeReport.toString(), whole.toString())).as(err.toString())
+                .isEqualTo(ExitCodes.OK);
+        err.getBuffer().setLength(0);
+
+        final int status = run("analyze", "--out", partsReport.toString(), parts.get(1).toString(),
+                parts.get(0).toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(err.toString()).doesNotContain("after their window", "after their client's window");
+        assertThat(Files.readAllLines(partsReport.resolve("alerts.jsonl"))).isNotEmpty()
+                .containsExactlyElementsOf(Files.readAllLines(wholeReport.resolve("alerts.jsonl")));
+        assertThat(Files.readString(partsReport.resolve("blocklist.txt"))).isNotEmpty()
+                .isEqualTo(Files.readString(wholeReport.resolve("blocklist.txt")));
+        final JsonNode summary = new ObjectMapper().readTree(partsReport.resolve("summary.json").toFile());
+        assertThat(summary.get("lateFlows").asLong()).isZero();
+        assertThat(summary.get("lateServerFlows").asLong()).isZero();
+        assertThat(summary.get("exitStatus").asInt()).isEqualTo(ExitCodes.OK);
+        assertThat(summary.get("inputs")).extracting(input -> input.get("path").asText())
+                .containsExactly(parts.get(1).toString(), parts.get(0).toString());
+        final JsonNode second = summary.get("inputs").get(1);
+        assertThat(second.get("sha256").asText()).hasSize(64);
+        assertThat(second.get("sizeBytes").asLong()).isEqualTo(Files.size(parts.get(0)));
+        assertThat(second.get("lastFrame").asText())
+                .isLessThan(summary.get("inputs").get(0).get("firstFrame").asText());
+        assertThat(summary.get("settings").get("ntpguard.trusted.networks").asText()).contains("10.0.0.0/8");
+        assertThat(summary.get("stageSeconds").fieldNames()).toIterable()
+                .containsExactly("start", "replay", "detectorAfterReplay", "report");
+    }
+
+    @Test
+    void shouldCountShowAndExitOneForEventsThatCameAfterTheirWindowClosed() throws IOException {
+        final Path whole = SharedMaterial.scenarios().resolve("c_kod_storm.pcap");
+        final List<Path> parts = SplitCapture.split(whole, dir.resolve("cap1.pcap"), dir.resolve("cap2.pcap"));
+        // One file whose second half was captured first: no merge can put it in order.
+        final Path outOfOrder = SplitCapture.concatenate(List.of(parts.get(1), parts.get(0)),
+                dir.resolve("out-of-order.pcap"));
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--out", report.toString(), outOfOrder.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.PARTIAL);
+        final JsonNode summary = new ObjectMapper().readTree(report.resolve("summary.json").toFile());
+        assertThat(summary.get("lateFlows").asLong()).isPositive();
+        assertThat(summary.get("exitStatus").asInt()).isEqualTo(ExitCodes.PARTIAL);
+        assertThat(err.toString()).contains(summary.get("lateFlows").asLong() + " flow(s) with ",
+                "came after their client's window had closed");
+    }
+
+    @Test
+    void shouldListOnlyTheTopAlertsOnTheConsoleAndKeepThemAllInTheReportWhenTopIsGiven() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--top", "3", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("e_unsolicited_responses.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final long alerts = Files.readAllLines(report.resolve("alerts.jsonl")).size();
+        final long entries = Files.readAllLines(report.resolve("blocklist.txt")).size();
+        assertThat(alerts).isGreaterThan(3);
+        final List<String> lines = out.toString().lines().toList();
+        assertThat(lines.stream().filter(line -> line.matches("  [A-Z]+ +[A-Z_]+ +[0-9a-f.:]+ +[a-z]+ *"))).hasSize(3);
+        assertThat(lines).contains("  ... and " + (alerts - 3) + " more in alerts.jsonl",
+                "Blocklist: " + entries + " entries");
+        if (entries > 3) {
+            assertThat(lines).contains("  ... and " + (entries - 3) + " more in blocklist.txt");
+        }
+        assertThat(lines).hasSizeLessThan(40);
+    }
+
+    @Test
+    void shouldPrintOnlyTheCountsTheFinalLinesAndProblemsWhenQuiet() throws IOException {
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--quiet", "--out", report.toString(),
+                SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("Alerts by type:", "KOD_IGNORED", "Blocklist: 1 entry")
+                .doesNotContain("Subjects", "192.0.2.77", "more in");
+        assertThat(err.toString()).contains("ntpguard analyze: frames ", "ntpguard analyze: wrote ")
+                .doesNotContain("broker at", "waiting for the detector", "time: broker", "replay: ");
+        assertThat(err.toString().lines()).hasSize(2);
+        assertThat(Files.readString(report.resolve("alerts.jsonl"))).contains("\"subject\":\"192.0.2.77\"");
     }
 
     @Test

@@ -2,11 +2,18 @@ package org.ntpguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.SharedMaterial;
@@ -120,6 +127,70 @@ class DecodeCommandTest {
 
         assertThat(status).isEqualTo(ExitCodes.FAILED);
         assertThat(err.toString()).contains("nosuchif0").doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldWriteNtpTimestampsAsHexStringsWithTheirIsoTimesByDefault() {
+        final int status = run("decode", SharedMaterial.captures().resolve("tcpdump/ntp-time.pcap").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.OK);
+        // The client's transmit time as tcpdump -v prints it: 3712483316.928478999 (2017-08-23T13:21:56Z).
+        assertThat(lines().get(0))
+                .contains("\"refTime\":\"00000000.00000000\",\"refTimeIso\":null")
+                .containsPattern("\"xmtTime\":\"" + Long.toHexString(3712483316L) + "\\.[0-9a-f]{8}\","
+                        + "\"xmtTimeIso\":\"2017-08-23T13:21:56\\.928478999Z\"");
+    }
+
+    @Test
+    void shouldWriteTheShapeBeforeWithFormatVersionOne() {
+        final int status = run("decode", "--format-version", "1",
+                SharedMaterial.captures().resolve("tcpdump/ntp-time.pcap").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.OK);
+        assertThat(lines().get(0)).contains("\"refTime\":0,").containsPattern("\"xmtTime\":\\d{19,20},")
+                .doesNotContain("Iso");
+    }
+
+    @Test
+    void shouldRejectAnUnknownFormatVersion() {
+        final int status = run("decode", "--format-version", "3",
+                SharedMaterial.captures().resolve("tcpdump/ntp-time.pcap").toString());
+
+        assertThat(status).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--format-version: 3 (expected: 1 or 2)");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    /** {@code ntpguard decode ... | head -1}: a real pipe whose reader leaves after one line. */
+    @Test
+    void shouldStopAtOnceAndExitZeroWhenTheReaderClosesThePipe() throws Exception {
+        final Path capture = SharedMaterial.scenarios().resolve("a_normal_polling.pcap");
+        final long framesPerCopy = SharedMaterial.decode(capture).stats().frames();
+        final int copies = 100;
+        final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "org.ntpguard.cli.NtpGuardCommand", "decode"));
+        for (int i = 0; i < copies; i++) {
+            command.add(capture.toString());
+        }
+        final Path stderr = dir.resolve("stderr.txt");
+        final Process decode = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+
+        final String first;
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(decode.getInputStream(), StandardCharsets.UTF_8))) {
+            first = reader.readLine();
+        }
+        final boolean ended = decode.waitFor(10, TimeUnit.MINUTES);
+
+        assertThat(first).startsWith("{\"sensor\":\"decode\"");
+        assertThat(ended).isTrue();
+        assertThat(decode.exitValue()).isEqualTo(ExitCodes.OK);
+        final String problems = Files.readString(stderr);
+        assertThat(problems).contains("stopped, stdout was closed").doesNotContain("Exception", "\tat ");
+        final Matcher frames = Pattern.compile("frames (\\d+)").matcher(problems);
+        assertThat(frames.find()).as(problems).isTrue();
+        assertThat(Long.parseLong(frames.group(1))).isLessThan(framesPerCopy * copies / 10);
     }
 
     @Test

@@ -60,4 +60,21 @@ class ReplayProgressTest {
 
         assertThat(err.toString()).startsWith("replay: 10 frames, 1.0 KiB of 100.0 MiB (0%), 10 frames/s");
     }
+
+    @Test
+    void shouldEstimateNoTimeLeftBeforeEnoughOfTheReplayToGoBy() {
+        final ReplayProgress progress = new ReplayProgress(new PrintWriter(err), false, 100L << 20, 500_000_000L,
+                () -> now);
+
+        now = 500_000_000L; // the first half second moved 2 KiB: at that pace, 100 MiB take hours
+        feed(progress, 20, 2L << 10);
+        now = 3_000_000_000L; // 3 s: 20% read, but too early to say
+        feed(progress, 200_000, 20L << 20);
+        now = 6_000_000_000L;
+        feed(progress, 400_000, 40L << 20);
+
+        assertThat(err.toString().lines()).hasSize(3);
+        assertThat(err.toString().lines().limit(2)).noneMatch(line -> line.contains("left"));
+        assertThat(err.toString().lines().skip(2)).singleElement().asString().endsWith(", 9 s left");
+    }
 }

@@ -40,13 +40,22 @@ public final class CaptureFiles {
      * @throws IOException                       when the operating system fails to read it
      */
     public static CaptureReader open(final Path file, final CaptureProblems problems) throws IOException {
+        return open(file, problems, null);
+    }
+
+    /**
+     * Opens {@code file} for reading, as {@link #open(Path, CaptureProblems)}, with every byte read from the disk
+     * counted and hashed into {@code fingerprint} (null for neither).
+     */
+    public static CaptureReader open(final Path file, final CaptureProblems problems,
+                                     final FileFingerprint fingerprint) throws IOException {
         final String source = file.toString();
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            final CaptureInput plain = new CaptureInput(source, channel, false, problems);
+            final CaptureInput plain = new CaptureInput(source, fingerprinted(channel, fingerprint), false, problems);
             if (plain.ensure(2) && (plain.buffer().getShort(plain.start()) & 0xFFFF) == GZIP_MAGIC) {
                 plain.close();
-                return gzip(source, file, problems);
+                return gzip(source, file, problems, fingerprint);
             }
             return sniff(plain);
         } catch (final IOException | RuntimeException e) {
@@ -55,10 +64,10 @@ public final class CaptureFiles {
         }
     }
 
-    private static CaptureReader gzip(final String source, final Path file, final CaptureProblems problems)
-        throws IOException {
+    private static CaptureReader gzip(final String source, final Path file, final CaptureProblems problems,
+                                      final FileFingerprint fingerprint) throws IOException {
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        final InputStream compressed = Channels.newInputStream(channel);
+        final InputStream compressed = Channels.newInputStream(fingerprinted(channel, fingerprint));
         final GZIPInputStream inflater;
         try {
             inflater = new GZIPInputStream(compressed, GZIP_INFLATE_BUFFER);
@@ -78,6 +87,10 @@ public final class CaptureFiles {
             inflated.close();
             throw e;
         }
+    }
+
+    private static ReadableByteChannel fingerprinted(final FileChannel channel, final FileFingerprint fingerprint) {
+        return fingerprint == null ? channel : fingerprint.wrap(channel);
     }
 
     /** Picks the reader for the magic at the start of {@code input}, which it then owns. */

@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes a classic little-endian pcap file (draft-ietf-opsawg-pcap): the 24-byte file header, then one 16-byte record
  * header and the frame's bytes per frame, with micro- or nanosecond timestamps. Records are gathered in one reused
- * buffer and written to the channel when it fills, so writing allocates nothing per frame.
+ * buffer ({@link RecordBuffer}) and written to the channel when it fills, so writing allocates nothing per frame.
  *
  * <p>Frames longer than the snap length are cut to it (the original length is kept in the record). Not thread-safe.
  */
@@ -42,11 +41,10 @@ public final class PcapWriter implements Closeable, Flushable {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private final WritableByteChannel channel;
+    private final RecordBuffer out;
     private final int linkType;
     private final int snapLength;
     private final Precision precision;
-    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private boolean headerWritten;
 
     /**
@@ -57,6 +55,15 @@ public final class PcapWriter implements Closeable, Flushable {
      */
     public PcapWriter(final WritableByteChannel channel, final int linkType, final int snapLength,
                       final Precision precision) {
+        this(channel, linkType, snapLength, precision, BUFFER_CAPACITY);
+    }
+
+    /**
+     * A writer gathering records in {@code bufferCapacity} bytes (64 or more; a longer frame goes through in pieces):
+     * small for many files open at once.
+     */
+    public PcapWriter(final WritableByteChannel channel, final int linkType, final int snapLength,
+                      final Precision precision, final int bufferCapacity) {
         if (linkType < 0 || linkType > PcapReader.LINK_TYPE_MASK) {
             throw new IllegalArgumentException("linkType=" + linkType + " (expected: 0 ~ 65535)");
         }
@@ -64,7 +71,7 @@ public final class PcapWriter implements Closeable, Flushable {
             throw new IllegalArgumentException(
                 "snapLength=" + snapLength + " (expected: 1 ~ " + PcapReader.MAX_CAPTURED_LENGTH + ")");
         }
-        this.channel = channel;
+        this.out = new RecordBuffer(channel, bufferCapacity);
         this.linkType = linkType;
         this.snapLength = snapLength;
         this.precision = precision;
@@ -73,9 +80,15 @@ public final class PcapWriter implements Closeable, Flushable {
     /** Creates (or truncates) {@code file} and writes its file header. */
     public static PcapWriter create(final Path file, final int linkType, final int snapLength,
                                     final Precision precision) throws IOException {
+        return create(file, linkType, snapLength, precision, BUFFER_CAPACITY);
+    }
+
+    /** Creates (or truncates) {@code file} and writes its file header, gathering records in {@code bufferCapacity}. */
+    public static PcapWriter create(final Path file, final int linkType, final int snapLength,
+                                    final Precision precision, final int bufferCapacity) throws IOException {
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
-        final PcapWriter writer = new PcapWriter(channel, linkType, snapLength, precision);
+        final PcapWriter writer = new PcapWriter(channel, linkType, snapLength, precision, bufferCapacity);
         writer.writeHeader();
         return writer;
     }
@@ -86,8 +99,7 @@ public final class PcapWriter implements Closeable, Flushable {
             throw new IllegalStateException("file header already written");
         }
         headerWritten = true;
-        room(PcapReader.FILE_HEADER_LENGTH);
-        buffer.putInt(precision.magic)
+        out.room(PcapReader.FILE_HEADER_LENGTH).putInt(precision.magic)
             .putShort((short) VERSION_MAJOR)
             .putShort((short) VERSION_MINOR)
             .putInt(0)
@@ -107,7 +119,7 @@ public final class PcapWriter implements Closeable, Flushable {
     public PcapWriter write(final long timestampNanos, final byte[] frame, final int offset, final int length,
                             final int originalLength) throws IOException {
         final int captured = record(timestampNanos, frame.length, offset, length, originalLength);
-        buffer.put(frame, offset, captured);
+        out.put(frame, offset, captured);
         return this;
     }
 
@@ -121,29 +133,20 @@ public final class PcapWriter implements Closeable, Flushable {
     public PcapWriter write(final long timestampNanos, final ByteBuffer frame, final int offset, final int length,
                             final int originalLength) throws IOException {
         final int captured = record(timestampNanos, frame.capacity(), offset, length, originalLength);
-        buffer.put(buffer.position(), frame, offset, captured);
-        buffer.position(buffer.position() + captured);
+        out.put(frame, offset, captured);
         return this;
     }
 
     /** Writes what is buffered to the channel. */
     @Override
     public void flush() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-        buffer.clear();
+        out.flush();
     }
 
     /** Flushes and closes the channel. */
     @Override
     public void close() throws IOException {
-        try {
-            flush();
-        } finally {
-            channel.close();
-        }
+        out.close();
     }
 
     /** Checks the arguments, puts the record header and returns how many bytes of the frame follow it. */
@@ -166,17 +169,10 @@ public final class PcapWriter implements Closeable, Flushable {
                 "timestampNanos=" + timestampNanos + " (expected: 1970-01-01 ~ 2106-02-07, unsigned 32-bit seconds)");
         }
         final int captured = Math.min(length, snapLength);
-        room(PcapReader.RECORD_HEADER_LENGTH + captured);
-        buffer.putInt((int) seconds)
+        out.room(PcapReader.RECORD_HEADER_LENGTH).putInt((int) seconds)
             .putInt((int) (Math.floorMod(timestampNanos, NANOS_PER_SECOND) / precision.nanosPerUnit))
             .putInt(captured)
             .putInt(originalLength);
         return captured;
-    }
-
-    private void room(final int length) throws IOException {
-        if (buffer.remaining() < length) {
-            flush();
-        }
     }
 }

@@ -32,6 +32,7 @@ import org.ntpguard.capture.decode.DecodedPacket;
 import org.ntpguard.capture.flow.FlowBatches;
 import org.ntpguard.capture.flow.FlowCombiner;
 import org.ntpguard.capture.flow.FlowInterval;
+import org.ntpguard.capture.flow.FlowSink;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.NtpPacket;
@@ -138,6 +139,8 @@ public final class FlowPublisher implements PacketSink, AutoCloseable {
         }
     };
 
+    /** Sees every interval's flows on the publisher thread before they are sent (a report's overview); or none. */
+    private volatile FlowSink observer;
     private volatile boolean closing;
     private volatile boolean abandoned;
     private boolean closed;
@@ -224,6 +227,15 @@ public final class FlowPublisher implements PacketSink, AutoCloseable {
         if (options.publishPackets()) {
             offer(mapper.map(packet), 0);
         }
+    }
+
+    /**
+     * Hands every interval's flows to {@code flows} too, on the publisher thread, before they are sent: a summary of
+     * the traffic at the cost of a pass over each interval's flows, off the capture thread. Set it before the first
+     * packet.
+     */
+    public void observeFlows(final FlowSink flows) {
+        this.observer = flows;
     }
 
     /** Capture thread, when an interval closes: its flows go to the queue. */
@@ -395,7 +407,11 @@ public final class FlowPublisher implements PacketSink, AutoCloseable {
         }
     }
 
-    private void sendFlows(final FlowInterval flows) {
+    private void sendFlows(final FlowInterval flows) throws IOException {
+        final FlowSink watching = observer;
+        if (watching != null) {
+            watching.accept(flows);
+        }
         final long packetsInHand = flows.packets();
         inHand = packetsInHand;
         if (flowPartitions == 0) {

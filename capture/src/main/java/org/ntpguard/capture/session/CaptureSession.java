@@ -40,11 +40,13 @@ public final class CaptureSession {
      * @return the NTP datagrams handed to the sink
      */
     public long run(final CaptureReader reader, final PacketSink sink, final long limit) throws IOException {
-        final String source = reader.source();
         long emitted = 0;
         long evictionsSeen = decoder.fragmentEvictions();
         int unsupportedLinkType = -1;
+        String unsupportedSource = null;
         while (emitted < limit && reader.next(frame)) {
+            // Asked per frame: a merge of several files names the file of each frame.
+            final String source = reader.source();
             final DecodeResult result = decoder.decode(frame, packet);
             stats.frame(result);
             switch (result) {
@@ -62,8 +64,10 @@ public final class CaptureSession {
                 case MALFORMED -> report(source, CaptureProblem.Kind.MALFORMED_FRAME);
                 case UNSUPPORTED -> {
                     // One line per link type and input, not one per frame.
-                    if (packet.defect() != FrameDefect.UNSUPPORTED_LINK_TYPE || frame.linkType() != unsupportedLinkType) {
+                    if (packet.defect() != FrameDefect.UNSUPPORTED_LINK_TYPE || frame.linkType() != unsupportedLinkType
+                            || !source.equals(unsupportedSource)) {
                         unsupportedLinkType = frame.linkType();
+                        unsupportedSource = source;
                         problems.report(new CaptureProblem(source, frame.frameNumber(), frame.fileOffset(),
                                 CaptureProblem.Kind.UNSUPPORTED_FRAME, packet.defect() == FrameDefect.UNSUPPORTED_LINK_TYPE
                                         ? "link type " + LinkType.describe(frame.linkType())

@@ -54,6 +54,11 @@ public final class ProblemLog implements CaptureProblems {
         return counts.getOrDefault(kind, 0L);
     }
 
+    /** The problems counted so far, by kind, in the order of the kinds. */
+    public Map<CaptureProblem.Kind, Long> counts() {
+        return new EnumMap<>(counts);
+    }
+
     /** Problems that say the input file itself is damaged ({@link CaptureProblem.Kind#damagesInput()}). */
     public long inputDamage() {
         return counts.entrySet().stream().filter(e -> e.getKey().damagesInput()).mapToLong(Map.Entry::getValue).sum();

@@ -17,8 +17,10 @@ import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.PeerTraffic;
+import org.ntpguard.schema.Severity;
 import org.ntpguard.schema.text.IpText;
 import org.ntpguard.schema.text.JsonLines;
+import org.ntpguard.schema.text.TimeText;
 import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistFormat;
 import org.ntpguard.streams.export.BlocklistSnapshot;
@@ -40,6 +42,12 @@ public final class AnalysisReport {
     private final List<NtpAlert> alerts;
     private final List<BlocklistEntry> blocklist;
     private final Map<String, Long> counters;
+    /** Each alert's evidence capture (analyze --evidence): a JSON object by alert id; empty without. */
+    private final Map<String, String> evidence;
+    /** How the run was made, for summary.json; null when not told. */
+    private final RunDescription run;
+    /** How many alerts and blocklist entries {@link #print} lists; the files always hold them all. */
+    private final int listed;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -51,12 +59,54 @@ public final class AnalysisReport {
      */
     public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
                           final Map<String, Long> counters) {
-        this.alerts = latestById(alertUpdates);
-        this.blocklist = List.copyOf(blocklist);
-        this.counters = new LinkedHashMap<>(counters);
+        this(latestById(alertUpdates), mostSevereFirst(blocklist), new LinkedHashMap<>(counters), Map.of(), null,
+                Integer.MAX_VALUE);
     }
 
-    /** The latest version of each alert, most severe first, then by type and subject. */
+    private AnalysisReport(final List<NtpAlert> alerts, final List<BlocklistEntry> blocklist,
+                           final Map<String, Long> counters, final Map<String, String> evidence,
+                           final RunDescription run, final int listed) {
+        this.alerts = alerts;
+        this.blocklist = blocklist;
+        this.counters = counters;
+        this.evidence = Map.copyOf(evidence);
+        this.run = run;
+        this.listed = listed;
+    }
+
+    /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
+    public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
+        return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed);
+    }
+
+    /** This report with how its run was made, which summary.json then records. */
+    public AnalysisReport describing(final RunDescription description) {
+        return new AnalysisReport(alerts, blocklist, counters, evidence, description, listed);
+    }
+
+    /**
+     * This report, with {@link #print} listing only the {@code most} most severe alerts and blocklist entries (0:
+     * none, the counts only) and a line saying how many more the files hold.
+     */
+    public AnalysisReport listing(final int most) {
+        if (most < 0) {
+            throw new IllegalArgumentException("alerts listed: " + most + " (expected: >= 0)");
+        }
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, most);
+    }
+
+    /** Most severe first (an entry of an older detector, UNKNOWN, last), otherwise in the table's order. */
+    private static List<BlocklistEntry> mostSevereFirst(final List<BlocklistEntry> entries) {
+        final List<BlocklistEntry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparingInt((BlocklistEntry e) -> e.getSeverity() == Severity.UNKNOWN ? -1
+                : e.getSeverity().ordinal()).reversed());
+        return List.copyOf(sorted);
+    }
+
+    /**
+     * The latest version of each alert, most severe first, then by type, then the most response bytes (what makes
+     * one reflector or victim worse than another of its kind: the first ones listed by --top), then by subject.
+     */
     public List<NtpAlert> alerts() {
         return alerts;
     }
@@ -69,8 +119,14 @@ public final class AnalysisReport {
         final List<NtpAlert> sorted = new ArrayList<>(latest.values());
         sorted.sort(Comparator.comparing((NtpAlert a) -> a.getSeverity().ordinal()).reversed()
                 .thenComparing(a -> a.getType().ordinal())
+                .thenComparing(Comparator.comparingLong(NtpAlert::getResponseBytes).reversed())
                 .thenComparing(a -> text(a.getSubject())));
         return List.copyOf(sorted);
+    }
+
+    /** The blocklist table at the end, as read. */
+    public List<BlocklistEntry> blocklist() {
+        return blocklist;
     }
 
     /**
@@ -87,7 +143,13 @@ public final class AnalysisReport {
         Files.createDirectories(dir);
         final StringBuilder jsonl = new StringBuilder();
         for (final NtpAlert alert : alerts) {
-            JsonLines.append(jsonl, alert).append('\n');
+            JsonLines.append(jsonl, alert);
+            final String captured = evidence.get(alert.getId());
+            if (captured != null) {
+                jsonl.setLength(jsonl.length() - 1); // inside the alert's object
+                jsonl.append(",\"evidence\":").append(captured).append('}');
+            }
+            jsonl.append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
         new BlocklistFiles(dir, feeds).write(BlocklistSnapshot.of(blocklist.stream()
@@ -127,8 +189,60 @@ public final class AnalysisReport {
             JsonLines.appendString(json, entry.getKey().name());
             json.append(':').append(entry.getValue());
         }
-        json.append("},\"blocklisted\":").append(blocklist.size()).append("}\n");
-        return json.toString();
+        json.append("},\"blocklisted\":").append(blocklist.size());
+        if (run != null) {
+            appendRun(json);
+        }
+        return json.append("}\n").toString();
+    }
+
+    private void appendRun(final StringBuilder json) {
+        json.append(",\"exitStatus\":").append(run.exitStatus()).append(",\"ntpguardVersion\":");
+        JsonLines.appendString(json, run.version());
+        json.append(",\"inputs\":[");
+        for (int i = 0; i < run.inputs().size(); i++) {
+            final InputFile input = run.inputs().get(i);
+            json.append(i == 0 ? "{" : ",{").append("\"path\":");
+            JsonLines.appendString(json, input.path());
+            json.append(",\"sizeBytes\":").append(input.sizeBytes()).append(",\"sha256\":");
+            appendStringOrNull(json, input.sha256());
+            json.append(",\"linkTypes\":").append(input.linkTypes().toString().replace(" ", ""))
+                    .append(",\"frames\":").append(input.frames()).append(",\"firstFrame\":");
+            appendStringOrNull(json, input.firstFrame() == null ? null : input.firstFrame().toString());
+            json.append(",\"lastFrame\":");
+            appendStringOrNull(json, input.lastFrame() == null ? null : input.lastFrame().toString());
+            json.append(",\"damage\":").append(input.damage()).append('}');
+        }
+        json.append("],\"problems\":{");
+        appendEntries(json, run.problems(), value -> json.append(value));
+        json.append("},\"settings\":{");
+        appendEntries(json, run.settings(), value -> JsonLines.appendString(json, value));
+        json.append("},\"stageSeconds\":{");
+        appendEntries(json, run.stages(), value -> json.append(String.format(Locale.ROOT, "%.3f",
+                value.toNanos() / 1e9)));
+        json.append('}');
+    }
+
+    private static <V> void appendEntries(final StringBuilder json, final Map<String, V> entries,
+                                          final java.util.function.Consumer<V> value) {
+        boolean first = true;
+        for (final Map.Entry<String, V> entry : entries.entrySet()) {
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            JsonLines.appendString(json, entry.getKey());
+            json.append(':');
+            value.accept(entry.getValue());
+        }
+    }
+
+    private static void appendStringOrNull(final StringBuilder json, final String text) {
+        if (text == null) {
+            json.append("null");
+        } else {
+            JsonLines.appendString(json, text);
+        }
     }
 
     /** The counters with each {@code group.name} gathered into a map under {@code group}, in first-seen order. */
@@ -154,30 +268,43 @@ public final class AnalysisReport {
         return counts;
     }
 
-    /** The terminal summary. */
+    /**
+     * The terminal summary: alerts by type, each alert (most severe first) with its times, summary and top peer, the
+     * blocklist with each entry's last sighting and expiry, times in ISO 8601 UTC; both lists cut by {@link #listing}.
+     */
     public void print(final PrintWriter out) {
         if (alerts.isEmpty()) {
             out.println("No alert.");
         } else {
             out.println("Alerts by type:");
             byType().forEach((type, count) -> out.printf("  %-22s %6d%n", type, count));
-            out.println();
-            out.println("Subjects, most severe first:");
-            for (final NtpAlert alert : alerts) {
-                out.println("  " + heading(alert));
-                out.println("           " + alert.getSummary());
-                if (!alert.getTopPeers().isEmpty()) {
-                    final PeerTraffic top = alert.getTopPeers().get(0);
-                    out.println("           top peer " + text(top.getPeer()) + ": " + top.getRequests()
-                            + " requests (" + top.getRequestBytes() + " B), " + top.getResponses() + " responses ("
-                            + top.getResponseBytes() + " B)");
+            if (listed > 0) {
+                out.println();
+                out.println("Subjects, most severe first:");
+                for (final NtpAlert alert : alerts.subList(0, Math.min(listed, alerts.size()))) {
+                    out.println("  " + heading(alert));
+                    out.println("           first seen " + TimeText.isoMillis(alert.getFirstSeen()) + ", last seen "
+                            + TimeText.isoMillis(alert.getLastSeen()));
+                    out.println("           " + alert.getSummary());
+                    if (!alert.getTopPeers().isEmpty()) {
+                        final PeerTraffic top = alert.getTopPeers().get(0);
+                        out.println("           top peer " + text(top.getPeer()) + ": " + top.getRequests()
+                                + " requests (" + top.getRequestBytes() + " B), " + top.getResponses()
+                                + " responses (" + top.getResponseBytes() + " B)");
+                    }
                 }
+                more(out, alerts.size(), "alerts.jsonl");
             }
         }
         out.println();
         out.println("Blocklist: " + blocklist.size() + (blocklist.size() == 1 ? " entry" : " entries"));
-        for (final BlocklistEntry entry : blocklist) {
-            out.println("  " + text(entry.getAddress()) + "/" + entry.getPrefixLength() + "  " + entry.getReason());
+        for (final BlocklistEntry entry : blocklist.subList(0, Math.min(listed, blocklist.size()))) {
+            out.println("  " + text(entry.getAddress()) + "/" + entry.getPrefixLength() + "  last seen "
+                    + TimeText.isoMillis(entry.getLastSeen()) + ", expires " + TimeText.isoMillis(entry.getExpiresAt())
+                    + "  " + entry.getReason());
+        }
+        if (listed > 0) {
+            more(out, blocklist.size(), "blocklist.txt");
         }
         final Long received = counters.get(CAPTURE_GROUP + ".received");
         if (received != null) {
@@ -190,14 +317,20 @@ public final class AnalysisReport {
         out.flush();
     }
 
+    private void more(final PrintWriter out, final int all, final String file) {
+        if (all > listed) {
+            out.println("  ... and " + (all - listed) + " more in " + file);
+        }
+    }
+
     /**
-     * One alert in one line, as {@code ntpguard run} prints each alert record as it arrives: severity and type in the
-     * columns of the subject list, subject and role, the summary, and which update of the alert this is (it is
-     * re-published while the abuse goes on).
+     * One alert in one line, as {@code ntpguard run} prints each alert record as it arrives: the time of its newest
+     * evidence, severity and type in the columns of the subject list, subject and role, the summary, and which update
+     * of the alert this is (it is re-published while the abuse goes on).
      */
     public static String line(final NtpAlert alert) {
-        final String line = String.format("%-8s %-22s %s %s: %s", alert.getSeverity(), alert.getType(),
-                text(alert.getSubject()), role(alert), alert.getSummary());
+        final String line = String.format("%s %-8s %-22s %s %s: %s", TimeText.isoMillis(alert.getLastSeen()),
+                alert.getSeverity(), alert.getType(), text(alert.getSubject()), role(alert), alert.getSummary());
         return alert.getUpdates() == 0 ? line : line + " (update " + alert.getUpdates() + ")";
     }
 

@@ -124,7 +124,8 @@ public final class CsvLines {
         }
     }
 
-    private static void quote(final StringBuilder out, final CharSequence cell) {
+    /** Appends one cell, in double quotes (inner ones doubled) when it holds a comma, a quote or a line break. */
+    public static void quote(final StringBuilder out, final CharSequence cell) {
         boolean needsQuotes = false;
         for (int i = 0; i < cell.length() && !needsQuotes; i++) {
             final char c = cell.charAt(i);

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 public final class IpText {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** {@link #longestZeroRun}: start in the bits above, length in the low 4 bits. */
+    public static final int ZERO_RUN_SHIFT = 4;
+    public static final int ZERO_RUN_LENGTH_MASK = 0xF;
 
     private IpText() {
     }
@@ -60,6 +63,28 @@ public final class IpText {
             out.append("::ffff:");
             return appendIpv4(out, address, start + 12);
         }
+        final int run = longestZeroRun(groups);
+        final int bestStart = run < 0 ? -1 : run >>> ZERO_RUN_SHIFT;
+        final int bestLength = run < 0 ? 1 : run & ZERO_RUN_LENGTH_MASK;
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (i > 0 && i != bestStart + bestLength) {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out;
+    }
+
+    /**
+     * RFC 5952 §4.2: the longest run of two or more zero groups of the 8, the first one on a tie, as
+     * {@code start << ZERO_RUN_SHIFT | length}; -1 when there is none.
+     */
+    public static int longestZeroRun(final int[] groups) {
         int bestStart = -1;
         int bestLength = 1;
         for (int i = 0; i < 8; ) {
@@ -77,21 +102,11 @@ public final class IpText {
             }
             i = j;
         }
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (i > 0 && i != bestStart + bestLength) {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out;
+        return bestStart < 0 ? -1 : bestStart << ZERO_RUN_SHIFT | bestLength;
     }
 
-    private static boolean isIpv4Mapped(final int[] groups) {
+    /** RFC 5952 §5: {@code ::ffff:a.b.c.d}, written with a dotted quad tail. */
+    public static boolean isIpv4Mapped(final int[] groups) {
         for (int i = 0; i < 5; i++) {
             if (groups[i] != 0) {
                 return false;

@@ -8,7 +8,8 @@ import org.apache.avro.generic.IndexedRecord;
 
 /**
  * Renders an ntpguard Avro record as one line of JSON with the schema's field names, in schema order: plain values
- * (no Avro union wrappers), null for absent optional fields, IP addresses as text.
+ * (no Avro union wrappers), null for absent optional fields, IP addresses as text, an {@code epochMillis} time
+ * as two members ({@link TimeText#appendJsonMembers}).
  */
 public final class JsonLines {
 
@@ -25,9 +26,14 @@ public final class JsonLines {
                 out.append(',');
             }
             first = false;
+            final Object value = record.get(field.pos());
+            if (value instanceof Long millis && RecordText.EPOCH_MILLIS.equals(RecordText.format(field))) {
+                TimeText.appendJsonMembers(out, field.name(), millis);
+                continue;
+            }
             appendString(out, field.name());
             out.append(':');
-            appendValue(out, record.get(field.pos()), RecordText.format(field));
+            appendValue(out, value, RecordText.format(field));
         }
         return out.append('}');
     }

@@ -7,8 +7,8 @@ import org.apache.avro.generic.GenericEnumSymbol;
 /**
  * How a field of an ntpguard record reads as text, the same in JSON and CSV. Every {@code bytes} field in these
  * schemas is an IP address; a long field may declare {@code "textFormat"} in its schema:
- * {@code "epochNanos"} (decimal seconds with 9 fraction digits, exact), {@code "epochMillis"} (3 digits) or
- * {@code "unsigned"} (raw 64-bit NTP
+ * {@code "epochNanos"} (decimal seconds with 9 fraction digits, exact), {@code "epochMillis"} (ISO 8601 in UTC,
+ * {@link TimeText}; JSON adds the epoch nanoseconds beside it) or {@code "unsigned"} (raw 64-bit NTP
  * timestamps, which are unsigned on the wire).
  */
 final class RecordText {
@@ -28,18 +28,12 @@ final class RecordText {
         } else if (value instanceof Long number && EPOCH_NANOS.equals(format)) {
             appendEpochNanos(out, number);
         } else if (value instanceof Long number && EPOCH_MILLIS.equals(format)) {
-            appendEpochMillis(out, number);
+            out.append(TimeText.isoMillis(number));
         } else if (value instanceof Long number && UNSIGNED.equals(format)) {
             out.append(Long.toUnsignedString(number));
         } else {
             out.append(value);
         }
-    }
-
-    static void appendEpochMillis(final StringBuilder out, final long millis) {
-        out.append(Math.floorDiv(millis, 1000L)).append('.');
-        final long fraction = Math.floorMod(millis, 1000L);
-        out.append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction);
     }
 
     static void appendEpochNanos(final StringBuilder out, final long nanos) {

@@ -23,8 +23,9 @@ public final class AlertTracker {
      * Starts a new alert when there is none, or when the previous one's last packet is older than the detection's
      * first packet minus the cool-down; otherwise merges the detection into it. Counters are summed (windows are
      * disjoint in a tumbling window), distinct peers is the maximum, top peers are merged by peer and cut to the
-     * longer of the two lists, the severity is the highest, the summary and role those of the newest detection
-     * unless that one is less severe.
+     * longer of the two lists, the severity is the highest, the role that of the newest detection unless that one
+     * is less severe. The summary of an updated alert states its totals over its whole span, then the newest
+     * detection's own summary of its window: a window's text alone would contradict the counters beside it.
      *
      * @throws IllegalArgumentException when the previous alert is of another type or subject
      */
@@ -41,19 +42,47 @@ public final class AlertTracker {
         final Sensors sensors = new Sensors();
         sensors.addAll(previous.sensors());
         sensors.addAll(detection.sensors());
+        final AlertRole role = newerWins ? detection.role() : previous.role();
+        final long windowStart = Math.min(previous.windowStart(), detection.windowStart());
+        final long windowEnd = Math.max(previous.windowEnd(), detection.windowEnd());
+        final Evidence evidence = merge(previous.evidence(), detection.evidence());
         return new Alert(previous.id(), previous.type(),
                 newerWins ? detection.severity() : previous.severity(),
                 previous.subject(),
-                newerWins ? detection.role() : previous.role(),
+                role,
                 previous.unsolicited() || detection.unsolicited(),
-                Math.min(previous.windowStart(), detection.windowStart()),
-                Math.max(previous.windowEnd(), detection.windowEnd()),
+                windowStart,
+                windowEnd,
                 Math.min(previous.firstSeen(), detection.firstSeen()),
                 Math.max(previous.lastSeen(), detection.lastSeen()),
-                merge(previous.evidence(), detection.evidence()),
+                evidence,
                 sensors.asList(),
-                newerWins ? detection.summary() : previous.summary(),
+                totals(previous.subject(), role, evidence, windowStart, windowEnd) + "; latest window: "
+                        + detection.summary(),
                 previous.updates() + 1);
+    }
+
+    /**
+     * An updated alert's counters in words, e.g. {@code 192.0.2.77 over 5 min: sent 300 requests (14,400 bytes),
+     * received 152 responses (7,296 bytes, 0.5×), with at least 1 server}. Distinct peers are the most seen in one
+     * window (the windows' sets are not kept), hence "at least".
+     */
+    private static String totals(final IpAddress subject, final AlertRole role, final Evidence e,
+                                 final long windowStart, final long windowEnd) {
+        final boolean answers = role.answers();
+        final StringBuilder text = new StringBuilder().append(subject).append(" over ")
+                .append(Text.span(windowStart, windowEnd)).append(": ")
+                .append(answers ? "received " : "sent ").append(Text.plural(e.requests(), "request", "requests"))
+                .append(" (").append(Text.count(e.requestBytes())).append(" bytes), ")
+                .append(answers ? "sent " : "received ").append(Text.plural(e.responses(), "response", "responses"))
+                .append(" (").append(Text.count(e.responseBytes())).append(" bytes");
+        if (e.requestBytes() > 0) {
+            text.append(", ").append(Text.ratio(e.byteRatio()));
+        }
+        return text.append("), with at least ")
+                .append(Text.plural(e.distinctPeers(), answers ? "client" : "server",
+                        answers ? "clients" : "servers"))
+                .toString();
     }
 
     /** The id an alert starting with this detection gets: a name-based (MD5, version 3) UUID. */

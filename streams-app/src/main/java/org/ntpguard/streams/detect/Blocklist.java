@@ -8,8 +8,9 @@ import java.util.Optional;
  * Which alerts put their subject on the blocklist, and until when. Pure: the topology keeps the previous entry.
  *
  * <p>Never blocked: a VICTIM (the address spoofed requests claim to come from: blocking it finishes the attack for
- * the attacker), an allowlisted subject, a type outside {@link DetectionConfig#blockedTypes()}, a solicited reflector
- * while {@link DetectionConfig#blockOnlyUnsolicitedReflectors()}, and the informational SERVER side of KOD_IGNORED.
+ * the attacker), an allowlisted subject, a home address unless {@link DetectionConfig#blockHome()} (the blocklist
+ * feeds the site's own edge), a type outside {@link DetectionConfig#blockedTypes()}, a solicited reflector while
+ * {@link DetectionConfig#blockOnlyUnsolicitedReflectors()}, and the informational SERVER side of KOD_IGNORED.
  */
 public final class Blocklist {
 
@@ -54,7 +55,8 @@ public final class Blocklist {
 
     private static boolean blocks(final Alert alert, final DetectionConfig config) {
         if (!config.blockedTypes().contains(alert.type()) || alert.role() == AlertRole.VICTIM
-                || config.allowlist().contains(alert.subject())) {
+                || config.allowlist().contains(alert.subject())
+                || !config.blockHome() && config.isHome(alert.subject())) {
             return false;
         }
         return switch (alert.type()) {

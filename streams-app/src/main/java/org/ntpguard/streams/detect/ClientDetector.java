@@ -13,6 +13,9 @@ import java.util.function.ToLongFunction;
  * SPOOFED_SOURCE, SCANNER, KOD_IGNORED and FAST_POLL. Pure and deterministic: the same window and config give the
  * same list, peers sorted by bytes then address.
  *
+ * <p>Traffic between two home addresses is the site's own: it raises no REFLECTOR, and servers of the site do not
+ * count towards a home client's SCANNER (a monitoring host polling the site's servers is not scanning).
+ *
  * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER, KOD_IGNORED,
  * FAST_POLL or monlist prober alert in the same window: its "requests" are then most likely spoofed by the attacker,
  * and SCANNER and KOD_IGNORED are blocklisted by default, which would finish the attack for the attacker. Requests
@@ -87,8 +90,9 @@ public final class ClientDetector {
                 return false;
             }
             final List<ClientPeer> servers = w.peers().stream().filter(p -> p.monlistResponses() > 0).toList();
+            final String requests = PrivateRequestCodes.monlist(w.requestCodesLow());
             final String summary = client + " is the target of monlist reflection: received "
-                    + Text.plural(w.monlistResponses(), "MON_GETLIST response", "MON_GETLIST responses") + " ("
+                    + Text.plural(w.monlistResponses(), requests + " response", requests + " responses") + " ("
                     + Text.count(w.monlistResponseBytes()) + " bytes) from "
                     + Text.plural(servers.size(), "server", "servers") + " for "
                     + Text.plural(w.monlistRequests(), "request", "requests") + " sent in its name in "
@@ -105,7 +109,7 @@ public final class ClientDetector {
         void reflectors(final boolean victim, final List<Detection> out) {
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::responseBytes)) {
                 // Answers to a requester that echoed the server's nonce are no reflection: judged without them.
-                if (p.unverifiedResponses() == 0) {
+                if (p.unverifiedResponses() == 0 || siteInternal(p)) {
                     continue;
                 }
                 final double ratio = Evidence.ratio(p.unverifiedResponseBytes(), p.unverifiedRequestBytes());
@@ -125,8 +129,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), ratio, 1,
-                        List.of(new PeerEvidence(client, p.requests(), p.requestBytes(), p.responses(),
-                                p.responseBytes())),
+                        List.of(p.serverSideEvidence(client)),
                         kisses(p));
                 out.add(detection(AlertType.REFLECTOR, Severity.HIGH, p.server(), AlertRole.REFLECTOR,
                         p.unsolicited(), evidence, summary));
@@ -138,8 +141,9 @@ public final class ClientDetector {
          * target of the spoofing, not its author. Raised instead of SCANNER, never blocklisted by default.
          */
         boolean spoofedSource(final List<Detection> out) {
-            final long servers = w.distinctServersAsked();
-            if (servers < cfg.scannerMinServers() && w.distinctControlServersAsked() < cfg.scannerMinControlServers()
+            final long[] asked = serversAskedOutsideSite();
+            final long servers = asked[0];
+            if (servers < cfg.scannerMinServers() && asked[1] < cfg.scannerMinControlServers()
                     || w.distinctRequestPorts() < cfg.spoofMinPorts()) {
                 return false;
             }
@@ -160,7 +164,7 @@ public final class ClientDetector {
          * reflectors (or the spoofed victim of an attack just starting, hence not blocklisted by default).
          */
         void monlistProber(final List<Detection> out) {
-            if (w.monlistRequests() < cfg.monlistProbeMinRequests() || cfg.trustedNetworks().contains(client)) {
+            if (w.monlistRequests() < cfg.monlistProbeMinRequests() || cfg.isHome(client)) {
                 return;
             }
             final List<ClientPeer> servers = w.peers().stream().filter(p -> p.monlistRequests() > 0).toList();
@@ -177,9 +181,32 @@ public final class ClientDetector {
                     summary));
         }
 
+        /**
+         * Distinct servers asked and asked mode 6/7, leaving out the site's own servers when the client is home:
+         * {servers, controlServers}.
+         */
+        private long[] serversAskedOutsideSite() {
+            long homeServers = 0;
+            long homeControlServers = 0;
+            if (cfg.isHome(client)) {
+                for (final ClientPeer p : w.peers()) {
+                    if (p.requests() > 0 && cfg.isHome(p.server())) {
+                        homeServers++;
+                        if (p.mode6Requests() + p.mode7Requests() > 0) {
+                            homeControlServers++;
+                        }
+                    }
+                }
+            }
+            // The distinct counts are estimates; the home servers are counted exactly in the peer table.
+            return new long[] {Math.max(0, w.distinctServersAsked() - homeServers),
+                Math.max(0, w.distinctControlServersAsked() - homeControlServers)};
+        }
+
         void scanner(final List<Detection> out) {
-            final long servers = w.distinctServersAsked();
-            final long controlServers = w.distinctControlServersAsked();
+            final long[] asked = serversAskedOutsideSite();
+            final long servers = asked[0];
+            final long controlServers = asked[1];
             if (servers < cfg.scannerMinServers() && controlServers < cfg.scannerMinControlServers()) {
                 return;
             }
@@ -239,7 +266,7 @@ public final class ClientDetector {
                         + Text.span(windowStart, windowEnd);
                 final Evidence evidence = new Evidence(p.requests(), p.requestBytes(), p.responses(),
                         p.responseBytes(), Evidence.ratio(p.responseBytes(), p.requestBytes()), 1,
-                        List.of(p.evidence()), kisses(p));
+                        List.of(p.serverSideEvidence(client)), kisses(p));
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }
@@ -266,6 +293,11 @@ public final class ClientDetector {
                     summary.toString()));
         }
 
+        /** Both ends are the site's own addresses. */
+        private boolean siteInternal(final ClientPeer p) {
+            return cfg.isHome(client) && cfg.isHome(p.server());
+        }
+
         private String codes() {
             final StringJoiner joiner = new StringJoiner(", ");
             final StringJoiner opcodes = new StringJoiner(" ");
@@ -281,11 +313,11 @@ public final class ClientDetector {
             for (int i = 0; i < 128; i++) {
                 final long bits = i < 64 ? w.requestCodesLow() : w.requestCodesHigh();
                 if ((bits & (1L << (i % 64))) != 0) {
-                    requestCodes.add(Integer.toString(i));
+                    requestCodes.add(PrivateRequestCodes.name(i));
                 }
             }
             if (requestCodes.length() > 0) {
-                joiner.add("mode 7 request codes " + requestCodes);
+                joiner.add("mode 7 " + requestCodes);
             }
             return joiner.toString();
         }

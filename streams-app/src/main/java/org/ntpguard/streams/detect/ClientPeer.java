@@ -451,7 +451,16 @@ public final class ClientPeer {
         return requests == 0 && responses > 0;
     }
 
+    /** This traffic from the client's side: the server is the peer. */
     public PeerEvidence evidence() {
         return new PeerEvidence(server, requests, requestBytes, responses, responseBytes);
+    }
+
+    /**
+     * The same traffic from the server's side, for an alert whose subject is the server: the client is the peer
+     * (the counters read the same: requests the server received, responses it sent).
+     */
+    public PeerEvidence serverSideEvidence(final IpAddress client) {
+        return new PeerEvidence(client, requests, requestBytes, responses, responseBytes);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every threshold of the detection core, immutable. {@link #defaults()} gives the documented defaults;
@@ -40,6 +41,10 @@ public final class DetectionConfig {
     private final int peerTableCap;
     private final int topPeers;
     private final Networks trustedNetworks;
+    private final boolean homeNetworksConfigured;
+    private final boolean blockHome;
+    private final long blocklistMaxNewPerWindow;
+    private final Duration upstreamMemory;
     private final Networks allowlist;
     private final Set<AlertType> blockedTypes;
     private final boolean blockOnlyUnsolicitedReflectors;
@@ -66,6 +71,10 @@ public final class DetectionConfig {
         peerTableCap = (int) atLeast("peer table cap", b.peerTableCap, 1);
         topPeers = (int) atLeast("top peers", b.topPeers, 0);
         trustedNetworks = b.trustedNetworks;
+        homeNetworksConfigured = b.homeNetworksConfigured;
+        blockHome = b.blockHome;
+        blocklistMaxNewPerWindow = atLeast("blocklist max new per window", b.blocklistMaxNewPerWindow, 1);
+        upstreamMemory = positive("upstream memory", b.upstreamMemory);
         allowlist = b.allowlist;
         blockedTypes = b.blockedTypes.isEmpty() ? Collections.emptySet()
                 : Collections.unmodifiableSet(EnumSet.copyOf(b.blockedTypes));
@@ -135,9 +144,52 @@ public final class DetectionConfig {
         return topPeers;
     }
 
-    /** Clients allowed to use mode 6/7 (Suricata's HOME_NET idea). Default {@link Networks#privateAndLoopback()}. */
+    /**
+     * The site's own networks (Suricata's HOME_NET): {@code --home-net}, or the keys {@code ntpguard.home.networks}
+     * and {@code ntpguard.trusted.networks} (the older name, the same setting). Default
+     * {@link Networks#privateAndLoopback()}. Use {@link #isHome(IpAddress)}, which adds what is always local.
+     */
     public Networks trustedNetworks() {
         return trustedNetworks;
+    }
+
+    /**
+     * Whether the address is the site's own: in the home networks, or loopback or link-local, which are local
+     * whatever the setting (a host querying its own ntpd over 127.0.0.1 is never exposure).
+     */
+    public boolean isHome(final IpAddress address) {
+        return Networks.alwaysLocal().contains(address) || trustedNetworks.contains(address);
+    }
+
+    /** Whether the home networks were set (rather than left at the default private ranges). */
+    public boolean homeNetworksConfigured() {
+        return homeNetworksConfigured;
+    }
+
+    /**
+     * Whether alerts on home addresses put them on the blocklist. Default false: the blocklist feeds the site's own
+     * edge, and blocking the site's own hosts there is the operator's decision. They are still alerted on.
+     */
+    public boolean blockHome() {
+        return blockHome;
+    }
+
+    /**
+     * New blocklist entries allowed per window (of {@link #windowSize()}, event time) per blocklist task; alerts past
+     * it are still published, their subjects not blocked, and counted. Default 10,000: forged traffic can raise alerts
+     * on any addresses it likes, and this bounds how much of the Internet it can make the site block at once.
+     */
+    public long blocklistMaxNewPerWindow() {
+        return blocklistMaxNewPerWindow;
+    }
+
+    /**
+     * How long a server stays a learned upstream of the site ({@link SiteUpstreams}) after home clients last used
+     * it, and so off the blocklist. Default 1 d: a client polls every 64 s to 17 min; a day covers a weekend-quiet
+     * office's servers that still poll, and a forgotten upstream is only alerted on again, never lost.
+     */
+    public Duration upstreamMemory() {
+        return upstreamMemory;
     }
 
     /** Addresses and prefixes never blocklisted. Default empty. */
@@ -292,6 +344,10 @@ public final class DetectionConfig {
      *                                  (naming key, value and the expected form)
      */
     public static DetectionConfig fromProperties(final Properties properties) {
+        if (properties.containsKey(HOME_NETWORKS) && properties.containsKey(TRUSTED_NETWORKS)) {
+            throw new IllegalArgumentException(HOME_NETWORKS + " and " + TRUSTED_NETWORKS + " are one setting (the "
+                    + "second is its older name): give one of them");
+        }
         final Builder builder = new Builder();
         for (final String key : properties.stringPropertyNames()) {
             if (!key.startsWith(PREFIX)) {
@@ -312,11 +368,27 @@ public final class DetectionConfig {
         return Collections.unmodifiableSet(KEYS.keySet());
     }
 
+    /**
+     * Every setting of this configuration as {@link #fromProperties(Properties)} reads it, key to text, in
+     * documentation order: what a report records as the settings it was made with.
+     */
+    public Map<String, String> settings() {
+        final Map<String, String> settings = new LinkedHashMap<>();
+        KEYS.forEach((name, key) -> {
+            if (!name.equals(TRUSTED_NETWORKS)) { // the older name of the home networks: one key reads back
+                settings.put(name, key.printer().apply(this));
+            }
+        });
+        return settings;
+    }
+
     @Override
     public String toString() {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
                 + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
-                + ", trusted=[" + trustedNetworks + "], allowlist=[" + allowlist + "], blocked=" + blockedTypes
+                + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
+                + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow + ", upstreamMemory=" + upstreamMemory
+                + ", allowlist=[" + allowlist + "], blocked=" + blockedTypes
                 + ", onlyUnsolicitedReflectors=" + blockOnlyUnsolicitedReflectors
                 + ", victimMinResponseBytes=" + victimMinResponseBytes + ", victimMinRatio=" + victimMinRatio
                 + ", victimMinUnsolicitedResponses=" + victimMinUnsolicitedResponses
@@ -354,60 +426,96 @@ public final class DetectionConfig {
     // ---- properties ------------------------------------------------------------------------------------------
 
     private static final String PREFIX = "ntpguard.";
+    /** The home networks' key; {@link #TRUSTED_NETWORKS} is its older name. */
+    public static final String HOME_NETWORKS = "ntpguard.home.networks";
+    public static final String TRUSTED_NETWORKS = "ntpguard.trusted.networks";
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Map<String, Key<?>> KEYS = new LinkedHashMap<>();
 
     static {
-        key("ntpguard.window.size", "a duration like 30s", DetectionConfig::duration, Builder::windowSize);
-        key("ntpguard.window.grace", "a duration like 5s", DetectionConfig::duration, Builder::grace);
-        key("ntpguard.alert.cooldown", "a duration like 15m", DetectionConfig::duration, Builder::alertCooldown);
-        key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry);
-        key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap);
-        key("ntpguard.top.peers", "a whole number", v -> (int) whole(v), Builder::topPeers);
-        key("ntpguard.trusted.networks", "comma-separated addresses or CIDR prefixes", Networks::parse,
-                Builder::trustedNetworks);
+        key("ntpguard.window.size", "a duration like 30s", DetectionConfig::duration, Builder::windowSize,
+                c -> text(c.windowSize));
+        key("ntpguard.window.grace", "a duration like 5s", DetectionConfig::duration, Builder::grace,
+                c -> text(c.grace));
+        key("ntpguard.alert.cooldown", "a duration like 15m", DetectionConfig::duration, Builder::alertCooldown,
+                c -> text(c.alertCooldown));
+        key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry,
+                c -> text(c.blocklistExpiry));
+        key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap,
+                c -> String.valueOf(c.peerTableCap));
+        key("ntpguard.top.peers", "a whole number", v -> (int) whole(v), Builder::topPeers,
+                c -> String.valueOf(c.topPeers));
+        key(HOME_NETWORKS, "comma-separated addresses or CIDR prefixes", Networks::parse,
+                Builder::trustedNetworks,
+                c -> c.trustedNetworks.toString());
+        key(TRUSTED_NETWORKS, "comma-separated addresses or CIDR prefixes", Networks::parse,
+                Builder::trustedNetworks,
+                c -> c.trustedNetworks.toString());
+        key("ntpguard.blocklist.home", "true or false", DetectionConfig::bool, Builder::blockHome,
+                c -> String.valueOf(c.blockHome));
+        key("ntpguard.blocklist.max.new.per.window", "a whole number", DetectionConfig::whole,
+                Builder::blocklistMaxNewPerWindow,
+                c -> String.valueOf(c.blocklistMaxNewPerWindow));
+        key("ntpguard.upstream.memory", "a duration like 1d", DetectionConfig::duration, Builder::upstreamMemory,
+                c -> text(c.upstreamMemory));
         key("ntpguard.allowlist", "comma-separated addresses or CIDR prefixes", Networks::parse,
-                Builder::allowlist);
+                Builder::allowlist,
+                c -> c.allowlist.toString());
         key("ntpguard.blocklist.types", "comma-separated alert types " + EnumSet.allOf(AlertType.class),
-                DetectionConfig::alertTypes, Builder::blockedTypes);
+                DetectionConfig::alertTypes, Builder::blockedTypes,
+                c -> c.blockedTypes.stream().map(Enum::name).collect(Collectors.joining(",")));
         key("ntpguard.blocklist.only.unsolicited.reflectors", "true or false", DetectionConfig::bool,
-                Builder::blockOnlyUnsolicitedReflectors);
+                Builder::blockOnlyUnsolicitedReflectors,
+                c -> String.valueOf(c.blockOnlyUnsolicitedReflectors));
         key("ntpguard.victim.min.response.bytes", "a whole number", DetectionConfig::whole,
-                Builder::victimMinResponseBytes);
-        key("ntpguard.victim.min.ratio", "a positive number", Double::parseDouble, Builder::victimMinRatio);
+                Builder::victimMinResponseBytes,
+                c -> String.valueOf(c.victimMinResponseBytes));
+        key("ntpguard.victim.min.ratio", "a positive number", Double::parseDouble, Builder::victimMinRatio,
+                c -> String.valueOf(c.victimMinRatio));
         key("ntpguard.victim.min.unsolicited.responses", "a whole number", DetectionConfig::whole,
-                Builder::victimMinUnsolicitedResponses);
+                Builder::victimMinUnsolicitedResponses,
+                c -> String.valueOf(c.victimMinUnsolicitedResponses));
         key("ntpguard.victim.min.unsolicited.servers", "a whole number", DetectionConfig::whole,
-                Builder::victimMinUnsolicitedServers);
+                Builder::victimMinUnsolicitedServers,
+                c -> String.valueOf(c.victimMinUnsolicitedServers));
         key("ntpguard.reflector.min.response.bytes", "a whole number", DetectionConfig::whole,
-                Builder::reflectorMinResponseBytes);
+                Builder::reflectorMinResponseBytes,
+                c -> String.valueOf(c.reflectorMinResponseBytes));
         key("ntpguard.monlist.min.responses", "a whole number", DetectionConfig::whole,
-                Builder::monlistMinResponses);
-        key("ntpguard.scanner.min.servers", "a whole number", DetectionConfig::whole, Builder::scannerMinServers);
+                Builder::monlistMinResponses,
+                c -> String.valueOf(c.monlistMinResponses));
+        key("ntpguard.scanner.min.servers", "a whole number", DetectionConfig::whole, Builder::scannerMinServers,
+                c -> String.valueOf(c.scannerMinServers));
         key("ntpguard.scanner.min.control.servers", "a whole number", DetectionConfig::whole,
-                Builder::scannerMinControlServers);
+                Builder::scannerMinControlServers,
+                c -> String.valueOf(c.scannerMinControlServers));
         key("ntpguard.kod.ignored.min.requests", "a whole number", DetectionConfig::whole,
-                Builder::kodIgnoredMinRequests);
+                Builder::kodIgnoredMinRequests,
+                c -> String.valueOf(c.kodIgnoredMinRequests));
         key("ntpguard.fast.poll.min.requests", "a whole number", DetectionConfig::whole,
-                Builder::fastPollMinRequests);
+                Builder::fastPollMinRequests,
+                c -> String.valueOf(c.fastPollMinRequests));
         key("ntpguard.unsynchronized.min.responses", "a whole number", DetectionConfig::whole,
-                Builder::unsynchronizedMinResponses);
+                Builder::unsynchronizedMinResponses,
+                c -> String.valueOf(c.unsynchronizedMinResponses));
         key("ntpguard.fast.poll.min.address.requests", "a whole number", DetectionConfig::whole,
-                Builder::fastPollMinAddressRequests);
+                Builder::fastPollMinAddressRequests, c -> String.valueOf(c.fastPollMinAddressRequests));
         key("ntpguard.monlist.probe.min.requests", "a whole number", DetectionConfig::whole,
-                Builder::monlistProbeMinRequests);
-        key("ntpguard.spoof.min.ports", "a whole number", DetectionConfig::whole, Builder::spoofMinPorts);
+                Builder::monlistProbeMinRequests, c -> String.valueOf(c.monlistProbeMinRequests));
+        key("ntpguard.spoof.min.ports", "a whole number", DetectionConfig::whole, Builder::spoofMinPorts,
+                c -> String.valueOf(c.spoofMinPorts));
     }
 
     private static <T> void key(final String name, final String expected,
                                 final java.util.function.Function<String, T> parser,
-                                final BiConsumer<Builder, T> setter) {
-        KEYS.put(name, new Key<>(name, expected, parser, setter));
+                                final BiConsumer<Builder, T> setter,
+                                final java.util.function.Function<DetectionConfig, String> printer) {
+        KEYS.put(name, new Key<>(name, expected, parser, setter, printer));
     }
 
-    /** One configuration key: how to parse its text and where it goes. */
+    /** One configuration key: how to parse its text, where it goes, and how a configuration's value reads. */
     private record Key<T>(String name, String expected, java.util.function.Function<String, T> parser,
-                          BiConsumer<Builder, T> setter) {
+                          BiConsumer<Builder, T> setter, java.util.function.Function<DetectionConfig, String> printer) {
 
         void apply(final Builder builder, final String text) {
             final T value;
@@ -419,6 +527,21 @@ public final class DetectionConfig {
             }
             setter.accept(builder, value);
         }
+    }
+
+    /** A duration as {@link #duration(String)} reads it, in its largest exact unit: {@code 30s}, {@code 15m}. */
+    static String text(final Duration duration) {
+        final long millis = duration.toMillis();
+        if (millis % 86_400_000L == 0 && millis != 0) {
+            return millis / 86_400_000L + "d";
+        }
+        if (millis % 3_600_000L == 0 && millis != 0) {
+            return millis / 3_600_000L + "h";
+        }
+        if (millis % 60_000L == 0 && millis != 0) {
+            return millis / 60_000L + "m";
+        }
+        return millis % 1_000L == 0 ? millis / 1_000L + "s" : millis + "ms";
     }
 
     /** Parses {@code 500ms}, {@code 30s}, {@code 15m}, {@code 1h}, {@code 1d}. */
@@ -468,6 +591,10 @@ public final class DetectionConfig {
         private int peerTableCap = 1024;
         private int topPeers = 10;
         private Networks trustedNetworks = Networks.privateAndLoopback();
+        private boolean homeNetworksConfigured;
+        private boolean blockHome;
+        private long blocklistMaxNewPerWindow = 10_000;
+        private Duration upstreamMemory = Duration.ofDays(1);
         private Networks allowlist = Networks.empty();
         private Set<AlertType> blockedTypes = EnumSet.of(AlertType.SCANNER, AlertType.REFLECTOR,
                 AlertType.KOD_IGNORED);
@@ -498,6 +625,10 @@ public final class DetectionConfig {
             peerTableCap = c.peerTableCap;
             topPeers = c.topPeers;
             trustedNetworks = c.trustedNetworks;
+            homeNetworksConfigured = c.homeNetworksConfigured;
+            blockHome = c.blockHome;
+            blocklistMaxNewPerWindow = c.blocklistMaxNewPerWindow;
+            upstreamMemory = c.upstreamMemory;
             allowlist = c.allowlist;
             blockedTypes = c.blockedTypes;
             blockOnlyUnsolicitedReflectors = c.blockOnlyUnsolicitedReflectors;
@@ -547,8 +678,25 @@ public final class DetectionConfig {
             return this;
         }
 
+        /** The home networks; setting them, even to the default, marks them as configured. */
         public Builder trustedNetworks(final Networks v) {
             trustedNetworks = v;
+            homeNetworksConfigured = true;
+            return this;
+        }
+
+        public Builder blockHome(final boolean v) {
+            blockHome = v;
+            return this;
+        }
+
+        public Builder blocklistMaxNewPerWindow(final long v) {
+            blocklistMaxNewPerWindow = v;
+            return this;
+        }
+
+        public Builder upstreamMemory(final Duration v) {
+            upstreamMemory = v;
             return this;
         }
 

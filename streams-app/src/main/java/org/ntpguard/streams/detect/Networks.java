@@ -19,6 +19,8 @@ public final class Networks {
     private static final Networks PRIVATE_AND_LOOPBACK = parse(
             "127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 169.254.0.0/16, ::1/128, fc00::/7, fe80::/10");
 
+    private static final Networks ALWAYS_LOCAL = parse("127.0.0.0/8, 169.254.0.0/16, ::1/128, fe80::/10");
+
     private final List<Prefix> prefixes;
 
     private Networks(final List<Prefix> prefixes) {
@@ -35,6 +37,11 @@ public final class Networks {
      */
     public static Networks privateAndLoopback() {
         return PRIVATE_AND_LOOPBACK;
+    }
+
+    /** Loopback and link-local: a host's own and its link's addresses, local whatever the home networks say. */
+    public static Networks alwaysLocal() {
+        return ALWAYS_LOCAL;
     }
 
     /**

@@ -25,7 +25,7 @@ public final class ServerDetector {
     }
 
     /**
-     * Answering MON_GETLIST(_1) to anyone outside the trusted networks makes a reflector (CVE-2013-5211); enough
+     * Answering MON_GETLIST(_1) to anyone outside the home networks makes a reflector (CVE-2013-5211); enough
      * packets make it urgent. An administrator's ntpdc from inside is not abuse (the server is still worth fixing,
      * but that is a configuration audit, not an alert). Monlist replies to peers beyond the peer table's cap count
      * as untrusted: a flood that overflows the table is no reason to look away.
@@ -37,7 +37,7 @@ public final class ServerDetector {
         }
         final List<ServerPeer> clients = w.peers().stream().filter(p -> p.monlistResponses() > 0).toList();
         final List<ServerPeer> untrusted = clients.stream()
-                .filter(p -> !cfg.trustedNetworks().contains(p.client())).toList();
+                .filter(p -> !cfg.isHome(p.client())).toList();
         final long inTable = clients.stream().mapToLong(ServerPeer::monlistResponses).sum();
         final long packets = untrusted.stream().mapToLong(ServerPeer::monlistResponses).sum()
                 + Math.max(0, w.monlistResponses() - inTable);
@@ -49,7 +49,7 @@ public final class ServerDetector {
         final String summary = server + " answered monlist (CVE-2013-5211) with "
                 + Text.plural(packets, "packet", "packets") + " ("
                 + Text.count(bytes) + " bytes) to "
-                + Text.plural(untrusted.size(), "client", "clients") + " outside the trusted networks in "
+                + Text.plural(untrusted.size(), "client", "clients") + " outside the home networks in "
                 + Text.span(windowStart, windowEnd);
         final Evidence evidence = new Evidence(w.requests(), w.requestBytes(), w.responses(), w.responseBytes(),
                 Evidence.ratio(w.responseBytes(), w.requestBytes()), w.distinctClients(),
@@ -63,7 +63,7 @@ public final class ServerDetector {
         // Answers to nonce-verified READ_MRU requests went to a requester that proved its address: not exposure.
         final List<ServerPeer> untrusted = w.peers().stream()
                 .filter(p -> p.mode6Responses() + p.mode7Responses() - p.verifiedResponses() > 0)
-                .filter(p -> !cfg.trustedNetworks().contains(p.client()))
+                .filter(p -> !cfg.isHome(p.client()))
                 .toList();
         if (untrusted.isEmpty()) {
             return;
@@ -72,7 +72,7 @@ public final class ServerDetector {
         final long mode7 = untrusted.stream().mapToLong(ServerPeer::mode7Responses).sum();
         final String modes = mode6 > 0 && mode7 > 0 ? "mode 6 and mode 7" : mode6 > 0 ? "mode 6" : "mode 7";
         final String summary = server + " answered " + modes + " queries from "
-                + Text.plural(untrusted.size(), "client", "clients") + " outside the trusted networks ("
+                + Text.plural(untrusted.size(), "client", "clients") + " outside the home networks ("
                 + Text.plural(mode6 + mode7, "response", "responses") + ", first "
                 + sorted(untrusted, ServerPeer::responseBytes).get(0).client() + ") in "
                 + Text.span(windowStart, windowEnd);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.ntpguard.schema.text.JsonLines;
+import org.ntpguard.schema.text.TimeText;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.detect.IpAddress;
 
@@ -249,17 +250,14 @@ public enum BlocklistFormat {
                 JsonLines.appendString(out, entry.alertIds().get(i));
             }
             out.append(']');
-            jsonTime(out, "firstSeen", entry.firstSeen());
-            jsonTime(out, "lastSeen", entry.lastSeen());
-            jsonTime(out, "expiresAt", entry.expiresAt());
+            out.append(',');
+            TimeText.appendJsonMembers(out, "firstSeen", entry.firstSeen());
+            out.append(',');
+            TimeText.appendJsonMembers(out, "lastSeen", entry.lastSeen());
+            out.append(',');
+            TimeText.appendJsonMembers(out, "expiresAt", entry.expiresAt());
             out.append('}');
         }
         out.append(first ? "]\n" : "\n]\n");
-    }
-
-    /** {@code "name":"ISO-8601","nameMillis":epoch-ms}. */
-    private static void jsonTime(final StringBuilder out, final String name, final long epochMillis) {
-        out.append(",\"").append(name).append("\":\"").append(Instant.ofEpochMilli(epochMillis)).append('"');
-        out.append(",\"").append(name).append("Millis\":").append(epochMillis);
     }
 }

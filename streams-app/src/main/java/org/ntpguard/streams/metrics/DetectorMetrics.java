@@ -48,6 +48,10 @@ public final class DetectorMetrics implements AutoCloseable {
     private final AtomicLong[] lateFlowCounts = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong[] latePacketCounts = {new AtomicLong(), new AtomicLong()};
     private final Counter serverWindows;
+    private final Counter blocklistRateLimited;
+    private final Counter blocklistSiteUpstream;
+    private final AtomicLong blocklistRateLimitedCount = new AtomicLong();
+    private final AtomicLong blocklistSiteUpstreamCount = new AtomicLong();
     private final DistributionSummary byteRatio;
     private KafkaStreamsMetrics streamsMetrics;
 
@@ -77,6 +81,8 @@ public final class DetectorMetrics implements AutoCloseable {
                     .description("Datagrams in the flows counted by ntpguard.late.flows")
                     .tag("side", side).register(registry);
         }
+        blocklistRateLimited = refused(registry, "rate_limit");
+        blocklistSiteUpstream = refused(registry, "site_upstream");
         byteRatio = DistributionSummary.builder("ntpguard.client.byte.ratio")
                 .description("Response/request NTP byte ratio of each closed client window with request bytes")
                 .serviceLevelObjectives(BYTE_RATIO_BUCKETS).register(registry);
@@ -115,6 +121,36 @@ public final class DetectorMetrics implements AutoCloseable {
 
     public void serverWindowClosed() {
         serverWindows.increment();
+    }
+
+    private static Counter refused(final MeterRegistry registry, final String reason) {
+        return Counter.builder("ntpguard.blocklist.refused")
+                .description("Alerts of blocking types whose subject was kept off the blocklist, by reason: "
+                        + "rate_limit (the window's quota of new entries, ntpguard.blocklist.max.new.per.window, was "
+                        + "used up), site_upstream (a server the site's clients use, learned from the traffic)")
+                .tag("reason", reason).register(registry);
+    }
+
+    /** An alert's subject was not blocked: the window's quota of new blocklist entries was used up. */
+    public void blocklistRateLimited() {
+        blocklistRateLimited.increment();
+        blocklistRateLimitedCount.incrementAndGet();
+    }
+
+    /** How many subjects {@link #blocklistRateLimited()} kept off the blocklist, whatever the registry. */
+    public long blocklistRateLimitedCount() {
+        return blocklistRateLimitedCount.get();
+    }
+
+    /** An alert's subject, or an entry already made, was kept off the blocklist: a learned upstream of the site. */
+    public void blocklistSiteUpstream() {
+        blocklistSiteUpstream.increment();
+        blocklistSiteUpstreamCount.incrementAndGet();
+    }
+
+    /** How many times {@link #blocklistSiteUpstream()} kept an upstream off the blocklist, whatever the registry. */
+    public long blocklistSiteUpstreamCount() {
+        return blocklistSiteUpstreamCount.get();
     }
 
     /** A flow of {@code packets} datagrams came after its window on {@code side} had closed, and was dropped. */

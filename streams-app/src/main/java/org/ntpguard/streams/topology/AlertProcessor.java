@@ -56,8 +56,8 @@ final class AlertProcessor implements Processor<String, NtpAlert, String, NtpAle
 
     @Override
     public void process(final Record<String, NtpAlert> detection) {
-        if (NtpTopology.isTick(detection.key())) {
-            context.forward(detection); // time only: passed on to the blocklist
+        if (detection.value() == null) {
+            context.forward(detection); // a tick or an upstream mark: passed on to the blocklist
             return;
         }
         final long fingerprint = DetectionFingerprints.of(detection.value());

@@ -16,6 +16,9 @@ import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.detect.Blocklist;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.metrics.DetectorMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the blocklist: alerts of blocking types add or refresh entries (keyed by address/prefix, published to the
@@ -23,10 +26,21 @@ import org.ntpguard.streams.detect.DetectionConfig;
  * follows the wall clock when live and event time in a replay, where the wall clock means nothing. That event time is
  * this processor's own (the alerts' and ticks' times), not its task's stream time: in a one-task topology the task's
  * stream time is the end-of-replay heartbeat's, an hour past the capture, which would expire every entry at once.
+ *
+ * <p>New entries are limited per window of event time ({@link DetectionConfig#blocklistMaxNewPerWindow()}), counted
+ * per task in memory: forged traffic can raise alerts on any address it likes, and the limit bounds how many the site
+ * blocks at once. Refreshing an existing entry is never limited.
+ *
+ * <p>Upstream marks ({@link NtpTopology#upstreamMark}) name servers the site's own clients use: they are kept in
+ * {@link #UPSTREAM_STORE} for {@link DetectionConfig#upstreamMemory()} and never blocked while there; a mark that
+ * comes after an entry was made (its alert's window closed first) removes the entry.
  */
 final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BlocklistProcessor.class);
+
     static final String STORE = "blocklist-store";
+    static final String UPSTREAM_STORE = "site-upstream-store";
     /** How often expiry is checked. */
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
 
@@ -35,22 +49,29 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
 
     private final DetectionConfig config;
     private final Clock clock;
+    private final DetectorMetrics metrics;
+    /** The window (event time / window size) whose new entries {@link #newInWindow} counts. */
+    private long quotaWindow = Long.MIN_VALUE;
+    private long newInWindow;
     private ProcessorContext<String, BlocklistEntry> context;
     private KeyValueStore<String, BlocklistEntry> entries;
+    private KeyValueStore<String, Long> upstreams;
     /** The latest alert or tick time seen here: this processor's own stream time. */
     private long observedTime = Long.MIN_VALUE;
     /** In event time, when expiry is next checked. */
     private long nextExpiryCheck = Long.MIN_VALUE;
 
-    BlocklistProcessor(final DetectionConfig config, final Clock clock) {
+    BlocklistProcessor(final DetectionConfig config, final Clock clock, final DetectorMetrics metrics) {
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
     public void init(final ProcessorContext<String, BlocklistEntry> context) {
         this.context = context;
         this.entries = context.getStateStore(STORE);
+        this.upstreams = context.getStateStore(UPSTREAM_STORE);
         observedTime = Long.MIN_VALUE; // a revived task rewinds its input
         nextExpiryCheck = Long.MIN_VALUE;
         if (clock == Clock.WALL_CLOCK) {
@@ -61,7 +82,9 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     @Override
     public void process(final Record<String, NtpAlert> alert) {
         observedTime = Math.max(observedTime, alert.timestamp());
-        if (!NtpTopology.isTick(alert.key())) {
+        if (NtpTopology.isUpstreamMark(alert.key(), alert.value())) {
+            learnUpstream(alert.key(), alert.timestamp());
+        } else if (!NtpTopology.isTick(alert.key())) {
             add(alert);
         }
         if (clock == Clock.STREAM_TIME && observedTime >= nextExpiryCheck) {
@@ -78,6 +101,19 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         if (next.isEmpty()) {
             return;
         }
+        final Long upstreamLastUsed = upstreams.get(key);
+        if (upstreamLastUsed != null && alert.timestamp() - upstreamLastUsed <= config.upstreamMemory().toMillis()) {
+            metrics.blocklistSiteUpstream();
+            LOG.info("blocklist: {} not blocked: the site's own clients use it (learned upstream); the alert stands",
+                    key);
+            return;
+        }
+        if (stored == null && !withinQuota(alert.timestamp())) {
+            metrics.blocklistRateLimited();
+            LOG.warn("blocklist: {} not blocked: {} new entries in this window already (ntpguard.blocklist.max.new"
+                    + ".per.window); the alert stands", key, config.blocklistMaxNewPerWindow());
+            return;
+        }
         if (clock == Clock.STREAM_TIME && Blocklist.expired(next.get(), observedTime)) {
             // Stream time from other partitions' ticks has passed its expiry already: an entry added now would be
             // removed at the next expiry check, or kept, depending only on which record came first.
@@ -90,6 +126,31 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final BlocklistEntry record = AlertRecords.blocklistEntry(next.get());
         entries.put(key, record);
         context.forward(new Record<>(key, record, alert.timestamp()));
+    }
+
+    private void learnUpstream(final String key, final long time) {
+        final Long known = upstreams.get(key);
+        upstreams.put(key, known == null ? time : Math.max(known, time));
+        if (entries.get(key) != null) {
+            entries.delete(key);
+            context.forward(new Record<String, BlocklistEntry>(key, null, time));
+            metrics.blocklistSiteUpstream();
+            LOG.info("blocklist: {} removed: the site's own clients use it (learned upstream)", key);
+        }
+    }
+
+    /** Takes one new entry from the quota of the window of {@code eventTime}, if any is left. */
+    private boolean withinQuota(final long eventTime) {
+        final long window = Math.floorDiv(eventTime, config.windowSize().toMillis());
+        if (window > quotaWindow) {
+            quotaWindow = window;
+            newInWindow = 0;
+        }
+        if (newInWindow >= config.blocklistMaxNewPerWindow()) {
+            return false;
+        }
+        newInWindow++;
+        return true;
     }
 
     private void expire(final long now) {
@@ -106,5 +167,15 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
             entries.delete(entry.key);
             context.forward(new Record<String, BlocklistEntry>(entry.key, null, now));
         }
+        final List<String> forgotten = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = upstreams.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, Long> upstream = all.next();
+                if (now - upstream.value > config.upstreamMemory().toMillis()) {
+                    forgotten.add(upstream.key);
+                }
+            }
+        }
+        forgotten.forEach(upstreams::delete);
     }
 }

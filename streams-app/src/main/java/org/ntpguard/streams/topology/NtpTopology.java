@@ -17,6 +17,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
@@ -70,6 +71,8 @@ public final class NtpTopology {
     /** Heartbeats held back until their flows have gone through (see {@link HeartbeatGate}). */
     public static final String HELD_HEARTBEAT_STORE = HeartbeatGate.STORE;
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
+    /** The site's learned upstream servers, by blocklist key, with when home clients last used them. */
+    public static final String UPSTREAM_STORE = BlocklistProcessor.UPSTREAM_STORE;
 
     private NtpTopology() {
     }
@@ -174,19 +177,22 @@ public final class NtpTopology {
                         .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new AlertProcessor(config.alertCooldown(), metrics), Named.as("alert-tracker"),
                         ALERT_STORE, AlertProcessor.MERGED_STORE);
-        alerts.filter((key, alert) -> !isTick(key), Named.as("drop-ticks"))
+        alerts.filter((key, alert) -> alert != null, Named.as("drop-ticks-and-marks"))
                 .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKLIST_STORE),
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPSTREAM_STORE),
+                Serdes.String(), Serdes.Long()));
+        // Ticks keep their key; upstream marks are keyed by address already.
         final KStream<String, NtpAlert> byAddress = alerts.selectKey(
-                (key, alert) -> isTick(key) ? key : blocklistKey(alert), Named.as("key-by-address"));
+                (key, alert) -> alert == null ? key : blocklistKey(alert), Named.as("key-by-address"));
         (oneTask ? byAddress : byAddress
                 .repartition(Repartitioned.<String, NtpAlert>as("alerts-by-address")
                         .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
                         .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new BlocklistProcessor(config, wallClockExpiry ? BlocklistProcessor.Clock.WALL_CLOCK
-                        : BlocklistProcessor.Clock.STREAM_TIME), Named.as("blocklist"), BLOCKLIST_STORE)
+                        : BlocklistProcessor.Clock.STREAM_TIME, metrics), Named.as("blocklist"), BLOCKLIST_STORE, UPSTREAM_STORE)
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
         return builder.build();
@@ -207,8 +213,25 @@ public final class NtpTopology {
 
     private static final String TICK = "";
 
+    /**
+     * An upstream mark: a closed server window showed the server serving the site's clients
+     * ({@link org.ntpguard.streams.detect.SiteUpstreams}). Keyed by the server's blocklist key, with no value: it
+     * passes the alert tracker and reaches the blocklist of that address, which then never blocks it.
+     */
+    static Record<String, NtpAlert> upstreamMark(final IpAddress server, final long time) {
+        return new Record<>(blocklistKey(server), null, time);
+    }
+
+    /** A record with no alert that is not a tick. */
+    static boolean isUpstreamMark(final String key, final NtpAlert value) {
+        return value == null && !isTick(key);
+    }
+
     private static String blocklistKey(final NtpAlert alert) {
-        final IpAddress subject = IpAddress.of(alert.getSubject());
+        return blocklistKey(IpAddress.of(alert.getSubject()));
+    }
+
+    private static String blocklistKey(final IpAddress subject) {
         return subject + "/" + (subject.ipv6() ? 128 : 32);
     }
 

@@ -150,6 +150,9 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
                 context.forward(new Record<>(AlertRecords.key(detection.type(), detection.subject()),
                         AlertRecords.detection(detection), end - 1));
             }
+            if (side.upstream().servesTheSite(subject, window)) {
+                context.forward(NtpTopology.upstreamMark(subject, end - 1));
+            }
         }
     }
 

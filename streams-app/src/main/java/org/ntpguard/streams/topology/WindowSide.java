@@ -13,6 +13,7 @@ import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerDetector;
 import org.ntpguard.streams.detect.ServerWindow;
+import org.ntpguard.streams.detect.SiteUpstreams;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.ClientWindowCodec;
 import org.ntpguard.streams.serde.ServerWindowCodec;
@@ -25,11 +26,16 @@ import org.ntpguard.streams.serde.ServerWindowCodec;
  */
 record WindowSide<W>(String name, Function<PairFlow, IpAddress> subject, Supplier<W> emptyWindow,
                      BiConsumer<W, PairFlow> add, Detector<W> detector, Consumer<W> closed, Consumer<PairFlow> late,
-                     Function<W, byte[]> encode, Function<byte[], W> decode) {
+                     Function<W, byte[]> encode, Function<byte[], W> decode, Upstream<W> upstream) {
 
     /** Reads one closed window. */
     interface Detector<W> {
         List<Detection> evaluate(IpAddress subject, long windowStart, long windowEnd, W window);
+    }
+
+    /** Whether a closed window shows its subject serving the site (see {@link SiteUpstreams}). */
+    interface Upstream<W> {
+        boolean servesTheSite(IpAddress subject, W window);
     }
 
     static WindowSide<ClientWindow> clients(final DetectionConfig config, final DetectorMetrics metrics) {
@@ -37,7 +43,7 @@ record WindowSide<W>(String name, Function<PairFlow, IpAddress> subject, Supplie
                 ClientWindow::add, (subject, start, end, window) ->
                         ClientDetector.evaluate(subject, start, end, window, config), metrics::clientWindowClosed,
                 flow -> metrics.lateFlow(DetectorMetrics.CLIENT_SIDE, flow.packets()), ClientWindowCodec::encode,
-                ClientWindowCodec::decode);
+                ClientWindowCodec::decode, (subject, window) -> false);
     }
 
     static WindowSide<ServerWindow> servers(final DetectionConfig config, final DetectorMetrics metrics) {
@@ -46,6 +52,6 @@ record WindowSide<W>(String name, Function<PairFlow, IpAddress> subject, Supplie
                         ServerDetector.evaluate(subject, start, end, window, config),
                 window -> metrics.serverWindowClosed(),
                 flow -> metrics.lateFlow(DetectorMetrics.SERVER_SIDE, flow.packets()), ServerWindowCodec::encode,
-                ServerWindowCodec::decode);
+                ServerWindowCodec::decode, (subject, window) -> SiteUpstreams.servesTheSite(subject, window, config));
     }
 }

@@ -51,7 +51,37 @@ class AlertTrackerTest {
         assertThat(updated.evidence().topPeers()).hasSize(2)
                 .first().satisfies(p -> assertThat(p.requests()).isEqualTo(20));
         assertThat(updated.sensors()).containsExactly("a", "b");
-        assertThat(updated.summary()).isEqualTo("window 10");
+        assertThat(updated.summary()).endsWith("; latest window: window 10");
+    }
+
+    @Test
+    void shouldSummariseTheTotalsAndSpanOfTheAlertWhenASecondWindowUpdatesIt() {
+        // given: the first window's detection, 100 requests in 30 s
+        final Alert first = AlertTracker.apply(null, detection(0, Severity.MEDIUM, 100, "a"), COOLDOWN);
+
+        // when: the next window of the same scan, 50 more requests
+        final Alert updated = AlertTracker.apply(first, detection(1, Severity.MEDIUM, 50, "a"), COOLDOWN);
+
+        // then: the summary counts both windows, over their 60 s, then quotes the newest window's own text
+        assertThat(first.summary()).isEqualTo("window 0");
+        assertThat(updated.summary()).isEqualTo("203.0.113.200 over 60 s: sent 150 requests (7,200 bytes), "
+                + "received 150 responses (72,000 bytes, 10×), with at least 100 servers; latest window: window 1");
+    }
+
+    @Test
+    void shouldCountFromTheServersSideWhenTheSubjectAnswers() {
+        final Detection d = detection(0, Severity.INFO, 10, "a");
+        final Detection server = new Detection(AlertType.KOD_IGNORED, d.severity(), d.subject(), AlertRole.SERVER,
+                false, d.windowStart(), d.windowEnd(), d.firstSeen(), d.lastSeen(), d.evidence(), d.sensors(),
+                d.summary());
+        final Detection later = new Detection(server.type(), server.severity(), server.subject(), server.role(),
+                false, d.windowStart() + 4 * WINDOW, d.windowEnd() + 4 * WINDOW, d.firstSeen() + 4 * WINDOW,
+                d.lastSeen() + 4 * WINDOW, d.evidence(), d.sensors(), "window 4");
+
+        final Alert updated = AlertTracker.apply(AlertTracker.apply(null, server, COOLDOWN), later, COOLDOWN);
+
+        assertThat(updated.summary()).startsWith("203.0.113.200 over 150 s: received 20 requests (960 bytes), "
+                + "sent 20 responses (9,600 bytes, 10×), with at least 10 clients; latest window: window 4");
     }
 
     @Test
@@ -78,7 +108,7 @@ class AlertTrackerTest {
         final Alert updated = AlertTracker.apply(first, unsolicitedLow, COOLDOWN);
 
         assertThat(updated.severity()).isEqualTo(Severity.HIGH);
-        assertThat(updated.summary()).isEqualTo("window 0");
+        assertThat(updated.summary()).startsWith("203.0.113.200 over 60 s: sent 101 requests");
         assertThat(updated.unsolicited()).isTrue();
     }
 

@@ -46,6 +46,19 @@ class BlocklistTest {
     }
 
     @Test
+    void shouldAlertButNotBlockHomeAddressesUnlessTheOperatorSaysSo() {
+        final DetectionConfig site = DEFAULTS.toBuilder().trustedNetworks(Networks.parse("192.0.2.0/24")).build();
+        final Alert homeScanner = alert(AlertType.SCANNER, AlertRole.SCANNER, false, "192.0.2.9", T0);
+        final Alert outsideScanner = alert(AlertType.SCANNER, AlertRole.SCANNER, false, "203.0.113.200", T0);
+
+        assertThat(Blocklist.block(homeScanner, null, site)).isEmpty();
+        assertThat(Blocklist.block(outsideScanner, null, site)).isPresent();
+        assertThat(Blocklist.block(homeScanner, null, site.toBuilder().blockHome(true).build())).isPresent();
+        assertThat(Blocklist.block(alert(AlertType.SCANNER, AlertRole.SCANNER, false, "127.0.0.1", T0), null, site))
+                .as("loopback is always local").isEmpty();
+    }
+
+    @Test
     void shouldNeverBlockAVictimWhenConfiguredToBlockItsType() {
         final DetectionConfig config = DEFAULTS.toBuilder()
                 .blockedTypes(java.util.EnumSet.allOf(AlertType.class)).build();

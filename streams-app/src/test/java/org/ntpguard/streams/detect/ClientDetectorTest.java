@@ -102,6 +102,45 @@ class ClientDetectorTest {
     }
 
     @Test
+    void shouldNotCallAMonitoringHostPollingTheSitesOwnServersAScanner() {
+        final DetectionConfig site = DetectionConfig.defaults().toBuilder()
+                .trustedNetworks(Networks.parse("192.0.2.0/24, 198.51.100.0/24")).build();
+        final Traffic traffic = new Traffic();
+        for (int i = 0; i < 150; i++) {
+            final String server = "198.51.100." + (i + 1);
+            traffic.readvar(T0 + i * 10L, "192.0.2.5", server).readvarResponse(T0 + i * 10L + 5, "192.0.2.5", server,
+                    28);
+            traffic.exchange(T0 + i * 10L, "192.0.2.5", server);
+        }
+
+        assertThat(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END, traffic.clientWindow("192.0.2.5"), site))
+                .isEmpty();
+        assertThat(Traffic.keys(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END,
+                traffic.clientWindow("192.0.2.5"), DetectionConfig.defaults())))
+                .as("the same host with the site's servers outside its home networks")
+                .containsExactly("SCANNER SCANNER MEDIUM 192.0.2.5");
+    }
+
+    @Test
+    void shouldRaiseNoReflectorWhenBothEndsAreHome() {
+        final DetectionConfig site = DetectionConfig.defaults().toBuilder()
+                .trustedNetworks(Networks.parse("192.0.2.0/24, 198.51.100.0/24")).build();
+        final Traffic traffic = new Traffic();
+        // ntpq -c mrulist against the site's own server: a small request, up to 32 fragments of 468 bytes.
+        traffic.readvar(T0, "192.0.2.5", "198.51.100.10");
+        for (int i = 0; i < 32; i++) {
+            traffic.readvarResponse(T0 + 5 + i, "192.0.2.5", "198.51.100.10", 468);
+        }
+
+        assertThat(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END, traffic.clientWindow("192.0.2.5"), site))
+                .isEmpty();
+        assertThat(Traffic.keys(ClientDetector.evaluate(ip("192.0.2.5"), T0, WINDOW_END,
+                traffic.clientWindow("192.0.2.5"), DetectionConfig.defaults())))
+                .as("outside the defaults' private ranges, the same traffic is reflection")
+                .contains("REFLECTOR REFLECTOR HIGH 198.51.100.10");
+    }
+
+    @Test
     void shouldNotCallTheVictimsOwnServerAReflectorWhenItAnswersNormally() {
         final Traffic traffic = new Traffic();
         volume(traffic, 60_000, 10);
@@ -161,6 +200,53 @@ class ClientDetectorTest {
             assertThat(d.unsolicited()).isTrue();
             assertThat(d.evidence().topPeers()).extracting(PeerEvidence::peer).containsExactly(ip(CLIENT));
         });
+    }
+
+    @Test
+    void shouldNameTheClientAsTheTopPeerOfTheKissingServer() {
+        // given: a client polling on after a RATE KoD
+        final Traffic traffic = new Traffic();
+        kodThenRequests(traffic, 5);
+
+        // when
+        final Detection server = ClientDetector.evaluate(ip(CLIENT), T0, WINDOW_END, traffic.clientWindow(CLIENT),
+                DetectionConfig.defaults()).stream().filter(d -> d.role() == AlertRole.SERVER).findFirst()
+                .orElseThrow();
+
+        // then: the server's alert names its client, never the server itself
+        assertThat(server.subject()).isEqualTo(ip(OWN_SERVER));
+        assertThat(server.evidence().topPeers()).extracting(PeerEvidence::peer).containsExactly(ip(CLIENT));
+        assertThat(server.evidence().topPeers().get(0).requests()).isEqualTo(server.evidence().requests());
+    }
+
+    @Test
+    void shouldNameTheMonlistRequestTheVictimsAttackersSent() {
+        // given: MON_GETLIST_1 (42) probes in the victim's name, answered 20 times
+        final Traffic v1 = new Traffic();
+        monlist(v1, 20, 2);
+        // and the older MON_GETLIST (20), answered as often
+        final Traffic v0 = new Traffic();
+        for (int i = 0; i < 20; i++) {
+            v0.add(T0 + i, CLIENT, reflector(0), PacketEvent.Kind.REQUEST, 7, 8, -1, PacketEvent.MON_GETLIST, null,
+                    false);
+            v0.add(T0 + 100 + i, CLIENT, reflector(0), PacketEvent.Kind.RESPONSE, 7, 440, -1,
+                    PacketEvent.MON_GETLIST, null, false);
+        }
+
+        // when
+        final String summary1 = monlistVictim(v1).summary();
+        final String summary0 = monlistVictim(v0).summary();
+
+        // then
+        assertThat(summary1).contains("received 20 MON_GETLIST_1 responses");
+        assertThat(summary0).contains("received 20 MON_GETLIST responses");
+    }
+
+    private static Detection monlistVictim(final Traffic traffic) {
+        return ClientDetector.evaluate(ip(CLIENT), T0, WINDOW_END, traffic.clientWindow(CLIENT),
+                DetectionConfig.defaults()).stream()
+                .filter(d -> d.type() == AlertType.MONLIST_ABUSE && d.role() == AlertRole.VICTIM).findFirst()
+                .orElseThrow();
     }
 
     // ---- traffic shapes --------------------------------------------------------------------------------------

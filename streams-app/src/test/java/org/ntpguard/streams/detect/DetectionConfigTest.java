@@ -79,6 +79,31 @@ class DetectionConfigTest {
     }
 
     @Test
+    void shouldListEverySettingAsTextThatReadsBackToTheSameConfiguration() {
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.window.grace", "500ms");
+        p.setProperty("ntpguard.alert.cooldown", "2h");
+        p.setProperty("ntpguard.trusted.networks", "192.0.2.0/24, 2001:db8::/32");
+        p.setProperty("ntpguard.blocklist.types", "scanner, KOD_IGNORED");
+        p.setProperty("ntpguard.victim.min.ratio", "12.5");
+        final DetectionConfig c = DetectionConfig.fromProperties(p);
+
+        final java.util.Map<String, String> settings = c.settings();
+
+        assertThat(settings.keySet()).containsExactlyElementsOf(DetectionConfig.propertyKeys());
+        assertThat(settings).containsEntry("ntpguard.window.size", "30s")
+                .containsEntry("ntpguard.window.grace", "500ms")
+                .containsEntry("ntpguard.alert.cooldown", "2h")
+                .containsEntry("ntpguard.victim.min.ratio", "12.5")
+                .containsEntry("ntpguard.blocklist.types", "SCANNER,KOD_IGNORED");
+        assertThat(settings.get("ntpguard.trusted.networks")).isEqualTo("192.0.2.0/24, 2001:db8::/32");
+        final Properties again = new Properties();
+        again.putAll(settings);
+        assertThat(DetectionConfig.fromProperties(again).settings()).isEqualTo(settings);
+        assertThat(DetectionConfig.fromProperties(again).trustedNetworks()).isEqualTo(c.trustedNetworks());
+    }
+
+    @Test
     void shouldListTheKnownKeysWhenAKeyIsUnknown() {
         final Properties p = new Properties();
         p.setProperty("ntpguard.window.sise", "30s");
@@ -117,5 +142,58 @@ class DetectionConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("peer table cap: 0 (expected: >= 1)");
         assertThatThrownBy(() -> DetectionConfig.defaults().toBuilder().victimMinRatio(0).build())
                 .hasMessage("victim min ratio: 0.0 (expected: > 0)");
+    }
+
+    @Test
+    void shouldReadTheHomeNetworksUnderEitherNameButNotBoth() {
+        final Properties home = new Properties();
+        home.setProperty("ntpguard.home.networks", "192.0.2.0/24");
+        final Properties trusted = new Properties();
+        trusted.setProperty("ntpguard.trusted.networks", "192.0.2.0/24");
+        final Properties both = new Properties();
+        both.putAll(home);
+        both.putAll(trusted);
+
+        assertThat(DetectionConfig.fromProperties(home).trustedNetworks()).isEqualTo(Networks.parse("192.0.2.0/24"));
+        assertThat(DetectionConfig.fromProperties(home).homeNetworksConfigured()).isTrue();
+        assertThat(DetectionConfig.fromProperties(trusted).trustedNetworks())
+                .isEqualTo(DetectionConfig.fromProperties(home).trustedNetworks());
+        assertThat(DetectionConfig.defaults().homeNetworksConfigured()).isFalse();
+        assertThatThrownBy(() -> DetectionConfig.fromProperties(both))
+                .hasMessageContaining("one setting");
+    }
+
+    @Test
+    void shouldNotBlockHomeAddressesAndLimitNewEntriesByDefault() {
+        assertThat(DetectionConfig.defaults().blockHome()).isFalse();
+        assertThat(DetectionConfig.defaults().blocklistMaxNewPerWindow()).isEqualTo(10_000);
+        final Properties p = new Properties();
+        p.setProperty("ntpguard.blocklist.home", "true");
+        p.setProperty("ntpguard.blocklist.max.new.per.window", "50");
+        assertThat(DetectionConfig.fromProperties(p).blockHome()).isTrue();
+        assertThat(DetectionConfig.fromProperties(p).blocklistMaxNewPerWindow()).isEqualTo(50);
+    }
+
+    @Test
+    void shouldShipASampleFileWithEveryKeyAtItsDefault() throws java.io.IOException {
+        final java.nio.file.Path sample = java.nio.file.Path.of(System.getProperty("ntpguard.root"))
+                .resolve("samples/detection.properties");
+        final java.util.List<String> lines = java.nio.file.Files.readAllLines(sample);
+        for (final String key : DetectionConfig.propertyKeys()) {
+            if (key.equals(DetectionConfig.TRUSTED_NETWORKS)) {
+                continue; // the home networks' older name: named in a comment, not given twice
+            }
+            assertThat(lines).as(key).anyMatch(line -> line.startsWith(key + "=") || line.startsWith("#" + key + "="));
+        }
+        final Properties properties = new Properties();
+        try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(sample)) {
+            properties.load(reader);
+        }
+        assertThat(DetectionConfig.fromProperties(properties).toString())
+                .isEqualTo(DetectionConfig.defaults().toString());
+        final String home = lines.stream().filter(line -> line.startsWith("#" + DetectionConfig.HOME_NETWORKS + "="))
+                .findFirst().orElseThrow();
+        assertThat(Networks.parse(home.substring(home.indexOf('=') + 1)))
+                .isEqualTo(DetectionConfig.defaults().trustedNetworks());
     }
 }

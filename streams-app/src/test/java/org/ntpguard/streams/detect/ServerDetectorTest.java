@@ -98,7 +98,7 @@ class ServerDetectorTest {
                 DetectionConfig.defaults()).get(0);
 
         assertThat(exposed.summary()).isEqualTo("198.18.0.7 answered mode 6 queries from 2 clients outside the "
-                + "trusted networks (2 responses, first 203.0.113.200) in 30 s");
+                + "home networks (2 responses, first 203.0.113.200) in 30 s");
         assertThat(exposed.evidence().distinctPeers()).isEqualTo(2);
         assertThat(exposed.evidence().topPeers()).extracting(PeerEvidence::peer)
                 .containsExactly(ip(OUTSIDER), ip("203.0.113.201"));
@@ -113,6 +113,24 @@ class ServerDetectorTest {
 
         assertThat(ServerDetector.evaluate(ip(SERVER), T0, WINDOW_END, traffic.serverWindow(SERVER), config))
                 .isEmpty();
+    }
+
+    @Test
+    void shouldKeepLoopbackLocalWhenTheHomeNetworksAreTheSitesOwnRanges() {
+        final Traffic traffic = new Traffic();
+        traffic.readvar(T0, "127.0.0.1", "127.0.0.1").readvarResponse(T0 + 5, "127.0.0.1", "127.0.0.1", 468);
+        traffic.readvar(T0, "::1", "::1").readvarResponse(T0 + 5, "::1", "::1", 468);
+        traffic.readvar(T0, "fe80::1", "fe80::2").readvarResponse(T0 + 5, "fe80::1", "fe80::2", 468);
+        final DetectionConfig site = DetectionConfig.defaults().toBuilder()
+                .trustedNetworks(Networks.parse("192.0.2.0/24")).build();
+
+        for (final String server : new String[] {"127.0.0.1", "::1", "fe80::2"}) {
+            assertThat(ServerDetector.evaluate(ip(server), T0, WINDOW_END, traffic.serverWindow(server), site))
+                    .as(server).isEmpty();
+        }
+        assertThat(site.isHome(ip("127.0.0.53"))).isTrue();
+        assertThat(site.isHome(ip("169.254.1.1"))).isTrue();
+        assertThat(site.isHome(ip("10.0.0.1"))).as("private, but not the site's").isFalse();
     }
 
     private static Arguments row(final String name, final Consumer<Traffic> shape, final String... expected) {

@@ -232,12 +232,17 @@ class BlocklistFormatTest {
         assertThat(first.get("severity").asText()).isEqualTo("HIGH");
         assertThat(first.get("reason").asText()).isEqualTo(HOST_V4.reason());
         assertThat(first.get("alertIds").get(0).asText()).isEqualTo(HOST_V4.alertIds().get(0));
-        assertThat(first.get("expiresAtMillis").asLong()).isEqualTo(HOST_V4.expiresAt());
+        // the nanoseconds as a string of digits: as a JSON number, a double-based reader would round them
+        assertThat(first.get("expiresAtNanos").isTextual()).isTrue();
+        assertThat(Long.parseLong(first.get("expiresAtNanos").asText())).isEqualTo(HOST_V4.expiresAt() * 1_000_000L);
         for (final JsonNode entry : array) {
             for (final String time : List.of("firstSeen", "lastSeen", "expiresAt")) {
-                assertThat(Instant.parse(entry.get(time).asText()).toEpochMilli())
-                        .isEqualTo(entry.get(time + "Millis").asLong());
+                assertThat(entry.get(time).asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+                final Instant iso = Instant.parse(entry.get(time).asText());
+                assertThat(iso.getEpochSecond() * 1_000_000_000L + iso.getNano())
+                        .isEqualTo(Long.parseLong(entry.get(time + "Nanos").asText()));
             }
+            assertThat(entry.has("expiresAtMillis")).isFalse();
         }
         assertThat(array.get(4).get("address").asText() + "/" + array.get(4).get("prefixLength").asInt())
                 .isEqualTo("2001:db8:1::/48");

@@ -193,6 +193,56 @@ class TopologyTest {
     }
 
     @Test
+    void shouldLimitNewBlocklistEntriesPerWindowAndCountWhatItKeptOff() {
+        final DetectionConfig limited = config.toBuilder().blocklistMaxNewPerWindow(2).build();
+        final org.ntpguard.streams.metrics.DetectorMetrics metrics = new org.ntpguard.streams.metrics.DetectorMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (DetectorDriver driver = new DetectorDriver(limited, stateDir, metrics)) {
+            for (int s = 0; s < 3; s++) {
+                for (int t = 1; t <= 60; t++) {
+                    driver.pipe(Packets.readvar(T0 + 1_000 + s * 1_000L + t * 10L, "203.0.113." + (200 + s),
+                            "198.18.1." + t, false));
+                }
+            }
+            driver.endOfCapture();
+
+            assertThat(driver.alertRecords()).filteredOn(a -> a.getType().name().equals("SCANNER")).hasSize(3);
+            assertThat(driver.blocklist()).hasSize(2);
+            assertThat(metrics.blocklistRateLimitedCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldNeverBlockTheSitesUpstreamWhenForgedResponsesClaimToComeFromItAmongRealReflectors() {
+        final String upstream = "198.18.9.9";
+        final org.ntpguard.streams.metrics.DetectorMetrics metrics = new org.ntpguard.streams.metrics.DetectorMetrics(
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir, metrics)) {
+            // The site's clients (home: 192.0.2.0/24) poll their upstream, which answers in kind.
+            for (int c = 20; c < 25; c++) {
+                driver.pipe(Packets.clientRequest(T0 + c * 100L, "192.0.2." + c, upstream));
+                driver.pipe(Packets.serverResponse(T0 + c * 100L + 15, upstream, "192.0.2." + c, null));
+            }
+            // In the same window, an outside victim gets unsolicited answers from 30 reflectors, and forged ones
+            // "from" the upstream.
+            for (int r = 0; r <= 30; r++) {
+                final String from = r == 30 ? upstream : "198.18.0." + (r + 1);
+                for (int i = 0; i < 3; i++) {
+                    driver.pipe(Packets.serverResponse(T0 + 5_000 + r * 50L + i, from, VICTIM, null));
+                }
+            }
+            driver.endOfCapture();
+
+            assertThat(driver.alertRecords()).extracting(a -> a.getType() + "/" + DetectorDriver.text(a.getSubject()))
+                    .contains("AMPLIFICATION_VICTIM/" + VICTIM, "REFLECTOR/198.18.0.1", "REFLECTOR/" + upstream);
+            final Map<String, BlocklistEntry> blocklist = driver.blocklist();
+            assertThat(blocklist).containsKey("198.18.0.1/32").containsKey("198.18.0.30/32")
+                    .doesNotContainKey(upstream + "/32").hasSize(30);
+            assertThat(metrics.blocklistSiteUpstreamCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldNotFlagAScanJustBelowTheThreshold() {
         try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
             scan(driver, T0 + 1_000, (int) config.scannerMinControlServers() - 1);
