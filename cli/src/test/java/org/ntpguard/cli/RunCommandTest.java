@@ -51,10 +51,10 @@ class RunCommandTest {
                     .anyMatch(line -> line.contains("FAST_POLL") && line.contains("127.0.0.1")), running,
                     Duration.ofMinutes(1), command.err);
             assertThat(command.out.toString().lines().filter(line -> line.contains("FAST_POLL")).findFirst())
-                    .hasValueSatisfying(line -> assertThat(line).matches("\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"
-                            + "\.\d{3}Z LOW +FAST_POLL +127\.0\.0\.1 "
-                            + "client: 127\.0\.0\.1 sent \d+ requests to 127\.0\.0\.1 \(\d+ from its busiest "
-                            + "source port\) in .*"));
+                    .hasValueSatisfying(line -> assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d"
+                            + "\\.\\d{3}Z LOW +FAST_POLL +127\\.0\\.0\\.1 "
+                            + "client: 127\\.0\\.0\\.1 sent \\d+ requests to 127\\.0\\.0\\.1 \\(\\d+ from its busiest "
+                            + "source port\\) in .*"));
             LoopbackNtp.await("the alert in alerts.jsonl", () -> holdsTheAlert(report), running,
                     Duration.ofSeconds(30), command.err);
             assertThat(running).as("still running").isNotDone();
