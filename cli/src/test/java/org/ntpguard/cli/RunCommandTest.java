@@ -33,9 +33,10 @@ class RunCommandTest {
     @Test
     void shouldPrintAnAlertAsItComesKeepTheReportCurrentAndWriteTheFinalReportOnStop() throws Exception {
         // 2 s windows and 1 s grace: the live heartbeats close the burst's window seconds after it, not 35 s.
-        // FAST_POLL (45 requests from one port, no KoD) is not blocklisted by default: blocked here to see the feed.
-        final Path config = Files.writeString(dir.resolve("detect.properties"),
-                "ntpguard.window.size=2s\nntpguard.window.grace=1s\nntpguard.blocklist.types=FAST_POLL\n");
+        // FAST_POLL (45 requests from one port, no KoD) is not blocklisted by default, nor is loopback, a home
+        // address: both are blocked here to see the feed.
+        final Path config = Files.writeString(dir.resolve("detect.properties"), "ntpguard.window.size=2s\n"
+                + "ntpguard.window.grace=1s\nntpguard.blocklist.types=FAST_POLL\nntpguard.blocklist.home=true\n");
         final Path report = dir.resolve("report");
         try (LoopbackNtp ntp = new LoopbackNtp()) {
             final CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> command.run("run",
