@@ -23,7 +23,11 @@ import picocli.CommandLine.Spec;
                     + "documentation addresses only. Scenarios: NORMAL polling; MONLIST amplification of a spoofed "
                     + "victim (198.51.100.7) by a reflector (203.0.113.50); KOD, a client (192.0.2.99) polling "
                     + "through RATE kisses; SCAN, a mode 6 sweep by 192.0.2.66; UNSOLICITED responses to "
-                    + "198.51.100.9 from 120 reflectors; MIX, all of them. The same arguments write the same bytes."
+                    + "198.51.100.9 from 120 reflectors; MIX, all of them. Real networks (flag nothing abusive): "
+                    + "NAT, 400 hosts behind 192.0.2.200; MONLIST_PROBE, 198.51.100.66 asking monlist; "
+                    + "SPOOFED_FLOOD, mode 3 'from' 198.51.100.8 to 150 servers from random ports; ADMIN_MRULIST, "
+                    + "ntpq mrulist with the server's nonce from 198.51.100.20 to 192.0.2.1. The same arguments "
+                    + "write the same bytes."
         })
 final class SimulateCommand implements Callable<Integer> {
 

@@ -235,6 +235,24 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void shouldNotBlocklistTheVictimOfASimulatedSpoofedFlood() throws IOException {
+        // Mode 3 requests "from" 198.51.100.8 to 150 servers, each from a random source port (issue 11).
+        final Path pcap = dir.resolve("spoofed.pcap");
+        assertThat(run("simulate", "--scenario", "spoofed_flood", "--out", pcap.toString(), "--duration", "60"))
+                .as(err.toString()).isEqualTo(ExitCodes.OK);
+        final Path report = dir.resolve("report");
+
+        final int status = run("analyze", "--out", report.toString(), pcap.toString());
+
+        assertThat(status).as(err.toString()).isEqualTo(ExitCodes.OK);
+        final List<String> alerts = Files.readAllLines(report.resolve("alerts.jsonl"));
+        assertThat(alerts).anySatisfy(line -> assertThat(line).contains("\"type\":\"SPOOFED_SOURCE\"",
+                "\"subject\":\"198.51.100.8\"", "\"role\":\"VICTIM\""));
+        assertThat(alerts).noneMatch(line -> line.contains("\"type\":\"SCANNER\""));
+        assertThat(Files.readString(report.resolve("blocklist.txt"))).doesNotContain("198.51.100.8");
+    }
+
+    @Test
     void shouldSayWhereTheTimeWentStageByStage() {
         final AnalyzeCommand.StageTimes stages = new AnalyzeCommand.StageTimes(1_500_000_000L, 2_000_000_000L,
                 3_000_000_000L, 250_000_000L);

@@ -34,7 +34,7 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
 
     /** Serde for {@link NtpAlert}. */
     public static SingleObjectSerde<NtpAlert> ntpAlert() {
-        return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getClassSchema(), new SchemaStore.Cache());
+        return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getClassSchema(), SchemaHistory.NTP_ALERT);
     }
 
     /**
@@ -52,9 +52,10 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
                 SchemaHistory.SENSOR_HEARTBEAT);
     }
 
-    /** Serde for {@link NtpFlowBatch}, the sensors' flow summaries that detection reads. */
+    /** Serde for {@link NtpFlowBatch}, the sensors' flow summaries that detection reads; version 1 batches too. */
     public static SingleObjectSerde<NtpFlowBatch> ntpFlowBatch() {
-        return new SingleObjectSerde<>(NtpFlowBatch.class, NtpFlowBatch.getClassSchema(), new SchemaStore.Cache());
+        return new SingleObjectSerde<>(NtpFlowBatch.class, NtpFlowBatch.getClassSchema(),
+                SchemaHistory.NTP_FLOW_BATCH);
     }
 
     /** Serde for {@link NtpPacket}; {@code olderSchemas} resolves records written with earlier versions. */

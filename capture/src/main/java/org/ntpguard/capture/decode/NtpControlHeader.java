@@ -92,6 +92,45 @@ public final class NtpControlHeader {
         return Bytes.u16(buffer, offset + COUNT_OFFSET);
     }
 
+    /** ntpd's nonce variable, as REQ_NONCE answers it and READ_MRU echoes it: {@code nonce=<hex>}. */
+    private static final byte[] NONCE = {'n', 'o', 'n', 'c', 'e', '='};
+
+    /**
+     * A 64-bit FNV-1a hash of the {@code nonce=} value in this fragment's data (up to {@code ,}, a quote, CR, LF or
+     * the end), 0 when there is none: REQ_NONCE responses carry it, READ_MRU requests echo it (ntpq
+     * {@code mrulist}). Reads only the bytes the buffer holds; allocates nothing.
+     */
+    public long nonceHash() {
+        final int data = offset + LENGTH;
+        final int end = Math.min(buffer.limit(), data + count());
+        for (int i = data; i + NONCE.length <= end; i++) {
+            if (!startsWith(i)) {
+                continue;
+            }
+            long hash = 0xcbf29ce484222325L;
+            int j = i + NONCE.length;
+            for (; j < end; j++) {
+                final byte b = buffer.get(j);
+                if (b == ',' || b == '"' || b == '\r' || b == '\n' || b == 0) {
+                    break;
+                }
+                hash = (hash ^ (b & 0xFF)) * 0x100000001b3L;
+            }
+            return j == i + NONCE.length || hash == 0 ? 0 : hash;
+        }
+        return 0;
+    }
+
+    private boolean startsWith(final int index) {
+        for (int k = 0; k < NONCE.length; k++) {
+            if (buffer.get(index + k) != NONCE[k]) {
+                return false;
+            }
+        }
+        // "nonce=" starts the data or follows a separator, not the tail of another name.
+        return index == offset + LENGTH || buffer.get(index - 1) == ',' || buffer.get(index - 1) == ' ';
+    }
+
     private int flags2() {
         return Bytes.u8(buffer, offset + OPCODE_FLAGS_OFFSET);
     }

@@ -65,8 +65,15 @@ final class FlowAccumulator {
     long unsynchronizedResponses;
     long malformed;
     final int[] clientPorts = new int[MAX_PORTS];
+    final long[] clientPortRequests = new long[MAX_PORTS];
     int clientPortCount;
     long otherClientPortPackets;
+    final int[] rateKodPorts = new int[MAX_PORTS];
+    int rateKodPortCount;
+    long nonceVerifiedRequests;
+    long nonceVerifiedRequestBytes;
+    long nonceVerifiedResponses;
+    long nonceVerifiedResponseBytes;
 
     /** Makes this row the empty flow of the given pair and interval. */
     void reset(final PairKey key, final long interval, final int keyHash, final long timestamp) {
@@ -106,6 +113,11 @@ final class FlowAccumulator {
         malformed = 0;
         clientPortCount = 0;
         otherClientPortPackets = 0;
+        rateKodPortCount = 0;
+        nonceVerifiedRequests = 0;
+        nonceVerifiedRequestBytes = 0;
+        nonceVerifiedResponses = 0;
+        nonceVerifiedResponseBytes = 0;
     }
 
     boolean matches(final PairKey key, final long interval) {
@@ -122,31 +134,57 @@ final class FlowAccumulator {
         }
     }
 
-    void clientPort(final int port) {
+    /** Notes the datagram's client port; returns its place in {@link #clientPorts}, -1 when the list is full. */
+    int clientPort(final int port) {
         for (int i = 0; i < clientPortCount; i++) {
             if (clientPorts[i] == port) {
-                return;
+                return i;
             }
         }
         if (clientPortCount < MAX_PORTS) {
-            clientPorts[clientPortCount++] = port;
-        } else {
-            otherClientPortPackets++;
+            clientPortRequests[clientPortCount] = 0;
+            clientPorts[clientPortCount] = port;
+            return clientPortCount++;
         }
+        otherClientPortPackets++;
+        return -1;
     }
 
-    void request(final long timestamp) {
+    /**
+     * A request from the client port at {@code portIndex} ({@link #clientPort}). Only requests from a port that was
+     * sent a RATE KoD count as after it: behind a NAT, the other ports are other hosts, which were never kissed.
+     * Those are not remembered either, so that a late earlier KoD cannot count them.
+     */
+    void request(final long timestamp, final int portIndex, final int port) {
+        if (portIndex >= 0) {
+            clientPortRequests[portIndex]++;
+        }
         if (timestamp > firstRateKod) {
-            requestsAfterRateKod++;
+            if (kissed(port)) {
+                requestsAfterRateKod++;
+            }
         } else {
             remember(timestamp);
         }
     }
 
-    void kissOfDeath(final int rawCode, final long timestamp) {
+    private boolean kissed(final int port) {
+        for (int i = 0; i < rateKodPortCount; i++) {
+            if (rateKodPorts[i] == port) {
+                return true;
+            }
+        }
+        // More kissed ports than the list holds: the port is unknown, count as before ports were told apart.
+        return rateKodPortCount == MAX_PORTS;
+    }
+
+    void kissOfDeath(final int rawCode, final long timestamp, final int port) {
         addKissCode(rawCode);
         if (rawCode == RATE) {
             rateKods++;
+            if (!kissed(port)) {
+                rateKodPorts[rateKodPortCount++] = port;
+            }
             if (timestamp < firstRateKod) {
                 firstRateKod = timestamp;
                 int kept = 0;
@@ -210,8 +248,10 @@ final class FlowAccumulator {
                 responses, responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses,
                 mode7Responses, controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests,
                 monlistRequestBytes, monlistResponses, monlistResponseBytes, monlistEntries, kissCodes(), rateKods,
-                firstRateKod, requestsAfterRateKod, pendingTimes(), unsynchronizedResponses, malformed, ports(),
-                otherClientPortPackets);
+                firstRateKod, requestsAfterRateKod, longList(pending, pendingCount), unsynchronizedResponses, malformed,
+                intList(clientPorts, clientPortCount), otherClientPortPackets,
+                longList(clientPortRequests, clientPortCount), intList(rateKodPorts, rateKodPortCount),
+                nonceVerifiedRequests, nonceVerifiedRequestBytes, nonceVerifiedResponses, nonceVerifiedResponseBytes);
     }
 
     private List<KissCount> kissCodes() {
@@ -227,22 +267,25 @@ final class FlowAccumulator {
         return codes;
     }
 
-    private List<Long> pendingTimes() {
-        if (pendingCount == 0) {
+    private static List<Long> longList(final long[] values, final int count) {
+        if (count == 0) {
             return List.of();
         }
-        final List<Long> times = new ArrayList<>(pendingCount);
-        for (int i = 0; i < pendingCount; i++) {
-            times.add(pending[i]);
+        final List<Long> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(values[i]);
         }
-        return times;
+        return list;
     }
 
-    private List<Integer> ports() {
-        final List<Integer> ports = new ArrayList<>(clientPortCount);
-        for (int i = 0; i < clientPortCount; i++) {
-            ports.add(clientPorts[i]);
+    private static List<Integer> intList(final int[] values, final int count) {
+        if (count == 0) {
+            return List.of();
         }
-        return ports;
+        final List<Integer> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(values[i]);
+        }
+        return list;
     }
 }

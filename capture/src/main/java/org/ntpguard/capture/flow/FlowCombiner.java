@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ntpguard.capture.decode.DecodedPacket;
+import org.ntpguard.capture.decode.NtpControlHeader;
 import org.ntpguard.capture.decode.NtpHeader;
 import org.ntpguard.capture.decode.NtpMessage;
+import org.ntpguard.capture.proto.ControlOpcode;
 import org.ntpguard.capture.proto.NtpMode;
 import org.ntpguard.capture.proto.PrivateRequestCode;
 import org.ntpguard.capture.publish.NtpPacketMapper;
@@ -43,11 +45,14 @@ public final class FlowCombiner implements PacketSink {
     private static final long MILLIS_PER_MINUTE = 60_000L;
     private static final int MONLIST = PrivateRequestCode.MON_GETLIST.code();
     private static final int MONLIST_1 = PrivateRequestCode.MON_GETLIST_1.code();
+    private static final int REQ_NONCE = ControlOpcode.REQ_NONCE.code();
+    private static final int READ_MRU = ControlOpcode.READ_MRU.code();
 
     private final int intervalMillis;
     private final int maxFlows;
     private final FlowSink sink;
     private final PairKey key = new PairKey();
+    private final ControlNonces nonces = new ControlNonces();
 
     /** Open addressing, linear probing; rebuilt at each flush (rows that stay are few). */
     private final FlowAccumulator[] slots;
@@ -118,13 +123,16 @@ public final class FlowCombiner implements PacketSink {
         }
         final FlowAccumulator flow = row(interval, millis);
         flow.seen(millis);
-        flow.clientPort(clientIsSource ? packet.sourcePort() : packet.destinationPort());
-        count(flow, packet, ntp, role, millis);
+        final int port = clientIsSource ? packet.sourcePort() : packet.destinationPort();
+        count(flow, packet, ntp, role, millis, port, flow.clientPort(port));
+        if (ntp.hasControl()) {
+            verifyNonce(flow, ntp.control(), role, packet.ntpLength());
+        }
         packets++;
     }
 
     private static void count(final FlowAccumulator flow, final DecodedPacket packet, final NtpMessage ntp,
-                              final Role role, final long millis) {
+                              final Role role, final long millis, final int port, final int portIndex) {
         final int bytes = packet.ntpLength();
         final int mode = ntp.mode();
         if (packet.malformed() != null) {
@@ -135,7 +143,7 @@ public final class FlowCombiner implements PacketSink {
         if (role == Role.REQUEST) {
             flow.requests++;
             flow.requestBytes += bytes;
-            flow.request(millis);
+            flow.request(millis, portIndex, port);
             if (mode == NtpMode.CONTROL.code()) {
                 flow.mode6Requests++;
                 if (ntp.hasControl() && ntp.control().opcode() < Long.SIZE) {
@@ -163,7 +171,7 @@ public final class FlowCombiner implements PacketSink {
             }
             final boolean kiss = ntp.isKissOfDeath();
             if (kiss) {
-                flow.kissOfDeath(ntp.header().kissCodeRaw(), millis);
+                flow.kissOfDeath(ntp.header().kissCodeRaw(), millis, port);
             } else if (unsynchronized(ntp, mode)) {
                 flow.unsynchronizedResponses++;
             }
@@ -177,6 +185,29 @@ public final class FlowCombiner implements PacketSink {
         } else {
             flow.otherPackets++;
             flow.otherBytes += bytes;
+        }
+    }
+
+    /** Counts READ_MRU requests that echo the nonce the server handed their client, and the answers to them. */
+    private void verifyNonce(final FlowAccumulator flow, final NtpControlHeader control, final Role role,
+                             final int bytes) {
+        final int opcode = control.opcode();
+        if (opcode == REQ_NONCE && role == Role.RESPONSE) {
+            nonces.issued(key, control.nonceHash(), bytes);
+        } else if (opcode == READ_MRU && role == Role.REQUEST) {
+            final int nonceAnswer = nonces.request(key, control.nonceHash());
+            if (nonceAnswer >= 0) {
+                flow.nonceVerifiedRequests++;
+                flow.nonceVerifiedRequestBytes += bytes;
+                if (nonceAnswer > 0) {
+                    // The REQ_NONCE answer, counted in its own flow, reached the requester: proven now.
+                    flow.nonceVerifiedResponses++;
+                    flow.nonceVerifiedResponseBytes += nonceAnswer;
+                }
+            }
+        } else if (opcode == READ_MRU && role == Role.RESPONSE && nonces.response(key)) {
+            flow.nonceVerifiedResponses++;
+            flow.nonceVerifiedResponseBytes += bytes;
         }
     }
 

@@ -277,6 +277,31 @@ public final class NtpFrames {
         return CONTROL_HEADER_LENGTH + padded;
     }
 
+    /** REQ_NONCE (ntpd; RFC 9327 §2, opcode 12), what ntpq mrulist asks first. */
+    public static final int OPCODE_REQ_NONCE = 12;
+    /** READ_MRU (opcode 10): the MRU list, for a request echoing the nonce. */
+    public static final int OPCODE_READ_MRU = 10;
+    /** ntpd's MRU answers fill fragments to this many NTP bytes (12-byte header and 456 of data). */
+    public static final int MRU_FRAGMENT_LENGTH = 468;
+
+    /**
+     * A mode 6 message with text data, padded to a multiple of 4: a request (REQ_NONCE, READ_MRU) or one fragment
+     * of a response ({@code response}, {@code more} on all but the last, {@code offset} into the whole answer).
+     */
+    public static int control(final byte[] f, final int at, final int opcode, final int sequence,
+                              final boolean response, final boolean more, final int offset, final byte[] data,
+                              final int dataLength) {
+        final int padded = (dataLength + 3) & ~3;
+        Arrays.fill(f, at, at + CONTROL_HEADER_LENGTH + padded, (byte) 0);
+        f[at] = (byte) (CONTROL_VERSION << 3 | MODE_CONTROL);
+        f[at + 1] = (byte) ((response ? CONTROL_RESPONSE : 0) | (more ? 0x20 : 0) | opcode);
+        putShort(f, at + 2, sequence);
+        putShort(f, at + 8, offset);
+        putShort(f, at + 10, dataLength);
+        System.arraycopy(data, 0, f, at + CONTROL_HEADER_LENGTH, dataLength);
+        return CONTROL_HEADER_LENGTH + padded;
+    }
+
     /** An NTP timestamp (RFC 5905 §6, era 0) for a Unix time in nanoseconds. */
     public static long ntpTimestamp(final long unixNanos) {
         final long seconds = Math.floorDiv(unixNanos, 1_000_000_000L);

@@ -16,7 +16,21 @@ public enum Scenario {
     /** Mode 4 responses from 120 reflectors to a victim that never asked. */
     UNSOLICITED(60),
     /** Everything above at once, as in the bundled sample capture. */
-    MIX(0);
+    MIX(0),
+    /**
+     * 400 hosts behind one PAT address polling 4 servers every 64 s (ntpd keeping one NAT port each, chrony a new
+     * port per request): about 25 requests a second from one address. Flags nothing.
+     */
+    NAT(0),
+    /** MON_GETLIST_1 requests from one outside address, 8- and 48-byte, a few answered with one packet. */
+    MONLIST_PROBE(1),
+    /** Mode 3 requests spoofed from a victim to 150 servers, each from a random source port, each answered. */
+    SPOOFED_FLOOD(50),
+    /**
+     * {@code ntpq -c mrulist} from an administrator's address to a server every 10 s: REQ_NONCE, then READ_MRU
+     * echoing the nonce, answered by 32 fragments of 468 bytes. Flags nothing: the nonce proves the address.
+     */
+    ADMIN_MRULIST(0.1);
 
     private final double defaultRate;
 
@@ -44,6 +58,12 @@ public enum Scenario {
                     .monlistReflection(durationNanos / 3, 5 * TrafficSimulator.SECOND, 1.4)
                     .rateKisses(durationNanos * 7 / 12, 15 * TrafficSimulator.SECOND)
                     .readVarScan(durationNanos * 7 / 10);
+            case NAT -> simulator.natPolling();
+            case MONLIST_PROBE -> simulator.normalPolling().monlistProbes(from, Math.min(span,
+                    10 * TrafficSimulator.SECOND), rate);
+            case SPOOFED_FLOOD -> simulator.normalPolling().spoofedFlood(from, Math.min(span,
+                    10 * TrafficSimulator.SECOND), rate);
+            case ADMIN_MRULIST -> simulator.normalPolling().mrulist(from, span, rate, true);
             default -> throw new IllegalStateException("scenario " + this);
         }
     }

@@ -19,7 +19,10 @@ import org.ntpguard.capture.pcap.PcapWriter;
  * <p>Who is who, for every scenario: clients 192.0.2.10-29 poll servers 203.0.113.1-3; the monlist reflector is
  * 203.0.113.50 and its victim 198.51.100.7 (port 80); the client ignoring RATE kisses is 192.0.2.99 (server
  * 203.0.113.2); the mode 6 scanner is 192.0.2.66 (targets 203.0.113.10-29, four of which answer); the victim of
- * unsolicited responses is 198.51.100.9, hit by reflectors in 203.0.113.100-219.
+ * unsolicited responses is 198.51.100.9, hit by reflectors in 203.0.113.100-219; the NAT address is 192.0.2.200
+ * (servers 203.0.113.1-4); the monlist prober is 198.51.100.66 (asking 203.0.113.50); the victim of the spoofed
+ * mode 3 flood is 198.51.100.8 (servers 203.0.113.60-209); the administrator running ntpq mrulist is 198.51.100.20
+ * (server 192.0.2.1).
  */
 public final class TrafficSimulator {
 
@@ -39,6 +42,14 @@ public final class TrafficSimulator {
     static final int SCANNER = NtpFrames.TEST_NET_1 | 66;
     static final int SCANNER_PORT = 41_234;
     static final int UNSOLICITED_VICTIM = NtpFrames.TEST_NET_2 | 9;
+    static final int NAT_ADDRESS = NtpFrames.TEST_NET_1 | 200;
+    static final int NAT_HOSTS = 400;
+    static final int MONLIST_PROBER = NtpFrames.TEST_NET_2 | 66;
+    static final int SPOOFED_VICTIM = NtpFrames.TEST_NET_2 | 8;
+    static final int FLOOD_SERVERS = 150;
+    static final int MRU_ADMIN = NtpFrames.TEST_NET_2 | 20;
+    static final int MRU_SERVER = NtpFrames.TEST_NET_1 | 1;
+    static final int MRU_FRAGMENTS = 32;
 
     /** One frame, kept until all are written in capture-time order. */
     private record Frame(long timestampNanos, int order, byte[] bytes) {
@@ -216,6 +227,105 @@ public final class TrafficSimulator {
                 NtpFrames.ntpTimestamp(startNanos + t - 37 * SECOND), receive, receive + (25L << 32) / 1_000_000);
             add(t, NtpFrames.UNTAGGED, false, reflector, UNSOLICITED_VICTIM, NtpFrames.NTP_PORT,
                 1_024 + random.nextInt(60_000), length, 55);
+        }
+        return this;
+    }
+
+    /**
+     * {@value #NAT_HOSTS} hosts behind one PAT address, each polling the same 4 servers every 64 s: three in four
+     * are ntpd, which keeps one socket and so one NAT port; the rest are chrony, which takes a new port per request.
+     */
+    public TrafficSimulator natPolling() {
+        final long interval = 64 * SECOND;
+        for (int host = 0; host < NAT_HOSTS; host++) {
+            final boolean chrony = host % 4 == 3;
+            final int natPort = 1_024 + host;
+            for (int s = 0; s < 4; s++) {
+                final int server = NtpFrames.TEST_NET_3 | 1 + s;
+                for (long t = random.nextLong(interval); t < durationNanos - SECOND; t += interval) {
+                    final int port = chrony ? 32_768 + random.nextInt(28_232) : natPort;
+                    exchange(t, NAT_ADDRESS, port, server, NtpFrames.UNTAGGED, false, 4, !chrony, false);
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
+     * MON_GETLIST_1 requests from one address outside any home network, {@code perSecond} of them for
+     * {@code forNanos}, alternately 8 and 48 bytes (as attack tools send them), to a classic ntpd that answers one
+     * in three with a single packet: what a scanner looking for reflectors sees, or the first seconds of an attack.
+     */
+    public TrafficSimulator monlistProbes(final long fromNanos, final long forNanos, final double perSecond) {
+        final long spacing = (long) (SECOND / perSecond);
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        final int port = 32_768 + random.nextInt(28_232);
+        int probe = 0;
+        for (long t = fromNanos; t < fromNanos + forNanos; t += spacing, probe++) {
+            add(t, NtpFrames.UNTAGGED, false, MONLIST_PROBER, REFLECTOR, port, NtpFrames.NTP_PORT,
+                NtpFrames.monlistProbe(scratch, at, probe % 2 == 1), 51);
+            if (probe % 3 == 0) {
+                NtpFrames.monlistResponseHeader(scratch, at, 0, false);
+                for (int entry = 0; entry < NtpFrames.MONLIST_ENTRIES_PER_PACKET; entry++) {
+                    NtpFrames.monitorEntry(scratch, at, entry, 64, 30, 1 + probe, NtpFrames.TEST_NET_1 | 10 + entry,
+                        REFLECTOR, NtpFrames.NTP_PORT, NtpFrames.MODE_CLIENT, 4);
+                }
+                add(t + 300_000, NtpFrames.UNTAGGED, false, REFLECTOR, MONLIST_PROBER, NtpFrames.NTP_PORT, port,
+                    NtpFrames.MONLIST_RESPONSE_LENGTH, 64);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Mode 3 requests spoofed from a victim, {@code perSecond} of them for {@code forNanos}, going round
+     * {@value #FLOOD_SERVERS} servers, each from a random source port (as spoofing tools draw them) and each
+     * answered to that port: to the victim it looks like a scan it never made.
+     */
+    public TrafficSimulator spoofedFlood(final long fromNanos, final long forNanos, final double perSecond) {
+        final long spacing = (long) (SECOND / perSecond);
+        int n = 0;
+        for (long t = fromNanos; t < fromNanos + forNanos; t += spacing, n++) {
+            final int server = NtpFrames.TEST_NET_3 | 60 + n % FLOOD_SERVERS;
+            exchange(t, SPOOFED_VICTIM, 1_024 + random.nextInt(64_512), server, NtpFrames.UNTAGGED, false, 4, false,
+                false);
+        }
+        return this;
+    }
+
+    /**
+     * {@code ntpq -c mrulist} from {@link #MRU_ADMIN} to {@link #MRU_SERVER}, {@code perSecond} runs a second from
+     * {@code fromNanos} for {@code forNanos}: REQ_NONCE, the server's nonce, READ_MRU carrying it ({@code echo}) or
+     * another one (a forger who never saw the answer), and {@value #MRU_FRAGMENTS} answer fragments of
+     * {@value NtpFrames#MRU_FRAGMENT_LENGTH} bytes either way (a server that checks nothing).
+     */
+    public TrafficSimulator mrulist(final long fromNanos, final long forNanos, final double perSecond,
+                                    final boolean echo) {
+        final long spacing = (long) (SECOND / perSecond);
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        final int port = 32_768 + random.nextInt(28_232);
+        final byte[] mru = new byte[NtpFrames.MRU_FRAGMENT_LENGTH - NtpFrames.CONTROL_HEADER_LENGTH];
+        Arrays.fill(mru, (byte) 'x');
+        int sequence = 1;
+        for (long t = fromNanos; t < fromNanos + forNanos; t += spacing) {
+            final String nonce = String.format("%08x%08x%08x", random.nextInt(), random.nextInt(), random.nextInt());
+            final byte[] issued = ("nonce=" + nonce + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final byte[] asked = ("nonce=" + (echo ? nonce : "0" + nonce.substring(1)) + ", frags=32")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            add(t, NtpFrames.UNTAGGED, false, MRU_ADMIN, MRU_SERVER, port, NtpFrames.NTP_PORT,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_REQ_NONCE, sequence, false, false, 0, mru, 0), 60);
+            add(t + 400_000, NtpFrames.UNTAGGED, false, MRU_SERVER, MRU_ADMIN, NtpFrames.NTP_PORT, port,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_REQ_NONCE, sequence++, true, false, 0, issued,
+                    issued.length), 64);
+            add(t + 1_000_000, NtpFrames.UNTAGGED, false, MRU_ADMIN, MRU_SERVER, port, NtpFrames.NTP_PORT,
+                NtpFrames.control(scratch, at, NtpFrames.OPCODE_READ_MRU, sequence, false, false, 0, asked,
+                    asked.length), 60);
+            for (int fragment = 0; fragment < MRU_FRAGMENTS; fragment++) {
+                add(t + 1_500_000 + fragment * 50_000L, NtpFrames.UNTAGGED, false, MRU_SERVER, MRU_ADMIN,
+                    NtpFrames.NTP_PORT, port, NtpFrames.control(scratch, at, NtpFrames.OPCODE_READ_MRU, sequence,
+                        true, fragment < MRU_FRAGMENTS - 1, fragment * mru.length, mru, mru.length), 64);
+            }
+            sequence++;
         }
         return this;
     }

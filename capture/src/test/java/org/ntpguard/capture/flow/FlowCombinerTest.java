@@ -114,6 +114,9 @@ class FlowCombinerTest {
         long rateKods;
         long firstRateKod = Long.MAX_VALUE;
         final List<Long> requestTimes = new ArrayList<>();
+        final List<Integer> requestPorts = new ArrayList<>();
+        final java.util.Set<Integer> kissedPorts = new java.util.HashSet<>();
+        final Map<Integer, Long> portRequests = new TreeMap<>();
         final Map<String, Long> kisses = new TreeMap<>();
 
         void add(final NtpPacket p, final long millis) {
@@ -128,6 +131,8 @@ class FlowCombinerTest {
                 requests++;
                 requestBytes += p.getNtpLen();
                 requestTimes.add(millis);
+                requestPorts.add(p.getSport());
+                portRequests.merge(p.getSport(), 1L, Long::sum);
                 mode6Requests += p.getMode() == 6 ? 1 : 0;
                 mode7Requests += p.getMode() == 7 ? 1 : 0;
                 monlistRequests += monlist ? 1 : 0;
@@ -144,6 +149,7 @@ class FlowCombinerTest {
                     kisses.merge(p.getKissCode(), 1L, Long::sum);
                     if (p.getKissCode().equals("RATE")) {
                         rateKods++;
+                        kissedPorts.add(p.getDport());
                         firstRateKod = Math.min(firstRateKod, millis);
                     }
                 } else if (p.getMode() == 4 && p.getStratum() != null
@@ -177,7 +183,20 @@ class FlowCombinerTest {
             assertThat(kissCodes).as(what).isEqualTo(kisses);
             assertThat(flow.getRateKods()).as(what).isEqualTo(rateKods);
             assertThat(flow.getFirstRateKod()).as(what).isEqualTo(firstRateKod);
-            final long after = requestTimes.stream().filter(t -> t > firstRateKod).count();
+            long after = 0;
+            for (int i = 0; i < requestTimes.size(); i++) {
+                after += requestTimes.get(i) > firstRateKod && kissedPorts.contains(requestPorts.get(i)) ? 1 : 0;
+            }
+            final Map<Integer, Long> perPort = new TreeMap<>();
+            for (int i = 0; i < flow.getClientPorts().size(); i++) {
+                if (flow.getClientPortRequests().get(i) > 0) {
+                    perPort.put(flow.getClientPorts().get(i), flow.getClientPortRequests().get(i));
+                }
+            }
+            if (flow.getClientPorts().size() < 8) {
+                assertThat(perPort).as(what).isEqualTo(portRequests);
+            }
+            assertThat(flow.getRateKodPorts()).as(what).containsExactlyInAnyOrderElementsOf(kissedPorts);
             // Requests stamped after the first RATE KoD: counted, or still remembered when they came before it in
             // capture order (at most 16 are remembered).
             final long remembered = flow.getPendingRequestTimes().stream().filter(t -> t > firstRateKod).count();
@@ -262,6 +281,62 @@ class FlowCombinerTest {
             assertThat(k.getCount()).isEqualTo(1);
         });
         assertThat(flow.getClientPorts()).containsExactly(40_000);
+    }
+
+    @Test
+    void shouldCountRequestsPerClientPortAndAfterAKissOnlyFromTheKissedPort() throws IOException {
+        // Behind a NAT: port 5000 is kissed; ports 6000 and 6001 are other hosts that never were.
+        final List<FlowInterval> closed = new ArrayList<>();
+        final FlowCombiner combiner = new FlowCombiner(Duration.ofSeconds(10), 100, closed::add);
+        final Packets packets = new Packets();
+        combiner.accept(packets.request("192.0.2.200", 5_000, "198.51.100.1", 1_000));
+        combiner.accept(packets.rateKiss("198.51.100.1", "192.0.2.200", 5_000, 1_010));
+        for (int i = 0; i < 3; i++) {
+            combiner.accept(packets.request("192.0.2.200", 6_000, "198.51.100.1", 2_000 + i));
+            combiner.accept(packets.request("192.0.2.200", 6_001, "198.51.100.1", 3_000 + i));
+        }
+        combiner.accept(packets.request("192.0.2.200", 5_000, "198.51.100.1", 4_000));
+        combiner.flush(closed::add);
+
+        final NtpFlow flow = closed.get(0).flows().get(0);
+        assertThat(flow.getClientPorts()).containsExactly(5_000, 6_000, 6_001);
+        assertThat(flow.getClientPortRequests()).containsExactly(2L, 3L, 3L);
+        assertThat(flow.getRateKodPorts()).containsExactly(5_000);
+        assertThat(flow.getRequestsAfterRateKod()).isEqualTo(1);
+        assertThat(flow.getPendingRequestTimes()).containsExactly(1_000L);
+    }
+
+    @ParameterizedTest(name = "echoed={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void shouldCountReadMruAsVerifiedOnlyWhenItEchoesTheNonceHandedToTheSameAddress(final boolean echoed,
+            @org.junit.jupiter.api.io.TempDir final Path dir) throws IOException {
+        // ntpq -c mrulist three times: REQ_NONCE, its answer, READ_MRU, 32 answer fragments of 468 bytes each.
+        final org.ntpguard.capture.simulate.TrafficSimulator simulator = new org.ntpguard.capture.simulate
+                .TrafficSimulator(1, org.ntpguard.capture.simulate.TrafficSimulator.DEFAULT_START_NANOS,
+                30_000_000_000L);
+        simulator.mrulist(0, 30_000_000_000L, 0.1, echoed);
+        final Path pcap = dir.resolve("mrulist.pcap");
+        simulator.write(pcap);
+        final List<FlowInterval> intervals = new ArrayList<>();
+        final FlowCombiner combiner = new FlowCombiner(Duration.ofSeconds(1), 100, intervals::add);
+        final ProblemLog log = new ProblemLog(new PrintWriter(new StringWriter(), true));
+        try (CaptureReader reader = CaptureFiles.open(pcap, log)) {
+            new CaptureSession(new DecodeStats(), log).run(reader, combiner::accept, Long.MAX_VALUE);
+        }
+        combiner.flush(intervals::add);
+
+        final List<NtpFlow> flows = intervals.stream().flatMap(i -> i.flows().stream()).toList();
+        final long requests = flows.stream().mapToLong(NtpFlow::getNonceVerifiedRequests).sum();
+        final long responses = flows.stream().mapToLong(NtpFlow::getNonceVerifiedResponses).sum();
+        final long responseBytes = flows.stream().mapToLong(NtpFlow::getNonceVerifiedResponseBytes).sum();
+        if (echoed) {
+            // Per run: the READ_MRU, its 32 fragments and the REQ_NONCE answer it proves received.
+            assertThat(List.of(requests, responses)).isEqualTo(List.of(3L, 3L * 33));
+            // The nonce answer: a 12-byte header and "nonce=" + 24 hex digits + CRLF, 32 bytes of data.
+            assertThat(responseBytes).isEqualTo(3L * 32 * 468 + 3L * (12 + 32));
+        } else {
+            assertThat(List.of(requests, responses, responseBytes)).isEqualTo(List.of(0L, 0L, 0L));
+        }
     }
 
     @Test

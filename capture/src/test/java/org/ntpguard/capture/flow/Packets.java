@@ -20,11 +20,21 @@ public final class Packets {
 
     /** A mode 3 request from {@code client} to {@code server}, captured at {@code millis}. */
     public DecodedPacket request(final String client, final String server, final long millis) {
-        return decode(FrameBuilder.ntpClientRequest(), client, CLIENT_PORT, server, 123, millis);
+        return request(client, CLIENT_PORT, server, millis);
+    }
+
+    /** A mode 3 request from {@code client}'s port {@code clientPort}. */
+    public DecodedPacket request(final String client, final int clientPort, final String server, final long millis) {
+        return decode(FrameBuilder.ntpClientRequest(), client, clientPort, server, 123, millis);
     }
 
     /** A RATE Kiss-o'-Death (mode 4, stratum 0, refid RATE) from {@code server} to {@code client}. */
     public DecodedPacket rateKiss(final String server, final String client, final long millis) {
+        return rateKiss(server, client, CLIENT_PORT, millis);
+    }
+
+    /** A RATE Kiss-o'-Death to {@code client}'s port {@code clientPort}. */
+    public DecodedPacket rateKiss(final String server, final String client, final int clientPort, final long millis) {
         final byte[] ntp = FrameBuilder.ntpClientRequest();
         ntp[0] = 0x24; // LI 0, VN 4, mode 4
         ntp[1] = 0;    // stratum 0: a kiss
@@ -32,7 +42,7 @@ public final class Packets {
         ntp[13] = 'A';
         ntp[14] = 'T';
         ntp[15] = 'E';
-        return decode(ntp, server, 123, client, CLIENT_PORT, millis);
+        return decode(ntp, server, 123, client, clientPort, millis);
     }
 
     private DecodedPacket decode(final byte[] ntp, final String source, final int sourcePort,

@@ -46,7 +46,7 @@ class HtmlReportTest {
                                 final long responseBytes) {
         return new NtpFlow(client, server, T0, T0, requests, requests * 48, requests, responseBytes, 0L, 0L, 0L, 0L,
                 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, List.of(), 0L, Long.MAX_VALUE, 0L, List.of(), 0L, 0L,
-                List.of(), 0L);
+                List.of(), 0L, List.of(), List.of(), 0L, 0L, 0L, 0L);
     }
 
     private final ByteBuffer victim = ip(203, 0, 113, 66);

@@ -10,10 +10,14 @@ public enum AlertType {
     MONLIST_ABUSE,
     /** One source sending NTP requests to many distinct servers. */
     SCANNER,
-    /** A client polling fast after RATE KoDs, or far faster than any sane client; and the server kissing it. */
+    /** A client polling on after RATE KoDs sent to it (to its port); and the server kissing it. */
     KOD_IGNORED,
     /** A server answering mode 6 or 7 queries from outside the trusted networks. */
     EXPOSED_CONTROL,
     /** A server handing out time while declaring itself unsynchronized. */
-    UNSYNCHRONIZED_SERVER
+    UNSYNCHRONIZED_SERVER,
+    /** A client polling one server far faster than any sane client, without a KoD it ignored. */
+    FAST_POLL,
+    /** An address in whose name requests come from many random source ports: the target of spoofing. */
+    SPOOFED_SOURCE
 }

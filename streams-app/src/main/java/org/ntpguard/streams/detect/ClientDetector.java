@@ -9,15 +9,18 @@ import java.util.function.ToLongFunction;
 
 /**
  * The detections one client's closed window supports: AMPLIFICATION_VICTIM, REFLECTOR (the servers answering it),
- * MONLIST_ABUSE (the client as the address spoofed monlist requests claim to come from), SCANNER and KOD_IGNORED.
- * Pure and deterministic: the same window and config give the same list, peers sorted by bytes then address.
+ * MONLIST_ABUSE (the client as the address spoofed monlist requests claim to come from, or as a monlist prober),
+ * SPOOFED_SOURCE, SCANNER, KOD_IGNORED and FAST_POLL. Pure and deterministic: the same window and config give the
+ * same list, peers sorted by bytes then address.
  *
  * <p>Traffic between two home addresses is the site's own: it raises no REFLECTOR, and servers of the site do not
  * count towards a home client's SCANNER (a monitoring host polling the site's servers is not scanning).
  *
- * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER or KOD_IGNORED in the
- * same window: its "requests" are then most likely spoofed by the attacker, and those two types are blocklisted by
- * default, which would finish the attack for the attacker.
+ * <p>A client flagged as a victim (by volume, unsolicited answers or monlist) raises no SCANNER, KOD_IGNORED,
+ * FAST_POLL or monlist prober alert in the same window: its "requests" are then most likely spoofed by the attacker,
+ * and SCANNER and KOD_IGNORED are blocklisted by default, which would finish the attack for the attacker. Requests
+ * from many random source ports mark a spoof target the same way: a scanner keeps one port, a spoofer draws one per
+ * packet.
  */
 public final class ClientDetector {
 
@@ -31,7 +34,8 @@ public final class ClientDetector {
         final boolean amplified = c.victim(out);
         final boolean monlistVictim = c.monlistVictim(out);
         c.reflectors(amplified || monlistVictim, out);
-        if (!amplified && !monlistVictim) {
+        if (!amplified && !monlistVictim && !c.spoofedSource(out)) {
+            c.monlistProber(out);
             c.scanner(out);
             c.kodIgnored(out);
         }
@@ -42,9 +46,12 @@ public final class ClientDetector {
     private record Context(IpAddress client, long windowStart, long windowEnd, ClientWindow w, DetectionConfig cfg) {
 
         boolean victim(final List<Detection> out) {
-            final double ratio = Evidence.ratio(w.responseBytes(), w.requestBytes());
-            final boolean byVolume = w.responseBytes() >= cfg.victimMinResponseBytes()
-                    && ratio >= cfg.victimMinRatio();
+            // Answers to nonce-verified READ_MRU requests went to the address that asked: no amplification victim.
+            final long responseBytes = Math.max(0, w.responseBytes()
+                    - w.peers().stream().mapToLong(ClientPeer::verifiedResponseBytes).sum());
+            final double ratio = Evidence.ratio(responseBytes, Math.max(0, w.requestBytes()
+                    - w.peers().stream().mapToLong(ClientPeer::verifiedRequestBytes).sum()));
+            final boolean byVolume = responseBytes >= cfg.victimMinResponseBytes() && ratio >= cfg.victimMinRatio();
             long unsolicitedResponses = 0;
             long unsolicitedBytes = 0;
             long unsolicitedServers = 0;
@@ -101,12 +108,13 @@ public final class ClientDetector {
 
         void reflectors(final boolean victim, final List<Detection> out) {
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::responseBytes)) {
-                if (p.responses() == 0 || siteInternal(p)) {
+                // Answers to a requester that echoed the server's nonce are no reflection: judged without them.
+                if (p.unverifiedResponses() == 0 || siteInternal(p)) {
                     continue;
                 }
-                final double ratio = Evidence.ratio(p.responseBytes(), p.requestBytes());
+                final double ratio = Evidence.ratio(p.unverifiedResponseBytes(), p.unverifiedRequestBytes());
                 final boolean forVictim = victim && (p.unsolicited() || ratio >= cfg.victimMinRatio());
-                final boolean alone = p.responseBytes() >= cfg.reflectorMinResponseBytes()
+                final boolean alone = p.unverifiedResponseBytes() >= cfg.reflectorMinResponseBytes()
                         && ratio >= cfg.victimMinRatio();
                 if (!forVictim && !alone) {
                     continue;
@@ -128,7 +136,56 @@ public final class ClientDetector {
             }
         }
 
-        void scanner(final List<Detection> out) {
+        /**
+         * Requests that a scanner would send, from as many source ports as a spoofer draws: the address is the
+         * target of the spoofing, not its author. Raised instead of SCANNER, never blocklisted by default.
+         */
+        boolean spoofedSource(final List<Detection> out) {
+            final long[] asked = serversAskedOutsideSite();
+            final long servers = asked[0];
+            if (servers < cfg.scannerMinServers() && asked[1] < cfg.scannerMinControlServers()
+                    || w.distinctRequestPorts() < cfg.spoofMinPorts()) {
+                return false;
+            }
+            final String ports = w.distinctRequestPorts() >= ClientWindow.PORT_SAMPLE
+                    ? Text.count(ClientWindow.PORT_SAMPLE) + " or more" : Text.count(w.distinctRequestPorts());
+            final String summary = "requests claiming to come from " + client + " reached "
+                    + Text.plural(servers, "distinct server", "distinct servers") + " from " + ports
+                    + " source ports (" + Text.plural(w.requests(), "request", "requests") + ", "
+                    + Text.plural(w.responses(), "response", "responses") + " back) in "
+                    + Text.span(windowStart, windowEnd) + ": most likely spoofed in its name";
+            out.add(detection(AlertType.SPOOFED_SOURCE, Severity.LOW, client, AlertRole.VICTIM, false,
+                    windowEvidence(servers, top(ClientPeer::requestBytes)), summary));
+            return true;
+        }
+
+        /**
+         * MON_GETLIST(_1) requests from outside the trusted networks, answered or not: someone looking for
+         * reflectors (or the spoofed victim of an attack just starting, hence not blocklisted by default).
+         */
+        void monlistProber(final List<Detection> out) {
+            if (w.monlistRequests() < cfg.monlistProbeMinRequests() || cfg.isHome(client)) {
+                return;
+            }
+            final List<ClientPeer> servers = w.peers().stream().filter(p -> p.monlistRequests() > 0).toList();
+            final long askedServers = Math.max(servers.size(), w.overflowed() ? 1 : 0);
+            final String summary = client + " sent " + Text.plural(w.monlistRequests(), "MON_GETLIST request",
+                    "MON_GETLIST requests") + " to " + Text.plural(askedServers, "server", "servers") + " and got "
+                    + Text.plural(w.monlistResponses(), "response", "responses") + " in "
+                    + Text.span(windowStart, windowEnd);
+            final Evidence evidence = new Evidence(w.monlistRequests(), w.monlistRequestBytes(),
+                    w.monlistResponses(), w.monlistResponseBytes(),
+                    Evidence.ratio(w.monlistResponseBytes(), w.monlistRequestBytes()), askedServers,
+                    top(servers, ClientPeer::monlistRequests), w.kissCodes());
+            out.add(detection(AlertType.MONLIST_ABUSE, Severity.MEDIUM, client, AlertRole.PROBER, false, evidence,
+                    summary));
+        }
+
+        /**
+         * Distinct servers asked and asked mode 6/7, leaving out the site's own servers when the client is home:
+         * {servers, controlServers}.
+         */
+        private long[] serversAskedOutsideSite() {
             long homeServers = 0;
             long homeControlServers = 0;
             if (cfg.isHome(client)) {
@@ -142,8 +199,14 @@ public final class ClientDetector {
                 }
             }
             // The distinct counts are estimates; the home servers are counted exactly in the peer table.
-            final long servers = Math.max(0, w.distinctServersAsked() - homeServers);
-            final long controlServers = Math.max(0, w.distinctControlServersAsked() - homeControlServers);
+            return new long[] {Math.max(0, w.distinctServersAsked() - homeServers),
+                Math.max(0, w.distinctControlServersAsked() - homeControlServers)};
+        }
+
+        void scanner(final List<Detection> out) {
+            final long[] asked = serversAskedOutsideSite();
+            final long servers = asked[0];
+            final long controlServers = asked[1];
             if (servers < cfg.scannerMinServers() && controlServers < cfg.scannerMinControlServers()) {
                 return;
             }
@@ -164,12 +227,16 @@ public final class ClientDetector {
 
         void kodIgnored(final List<Detection> out) {
             final List<ClientPeer> ignored = new ArrayList<>();
+            final List<ClientPeer> fast = new ArrayList<>();
             for (final ClientPeer p : sorted(w.peers(), ClientPeer::requests)) {
-                if (p.requestsAfterRateKod() >= cfg.kodIgnoredMinRequests()
-                        || p.requests() >= cfg.fastPollMinRequests()) {
+                if (p.requestsAfterRateKod() >= cfg.kodIgnoredMinRequests()) {
                     ignored.add(p);
+                } else if (p.busiestPortRequests() >= cfg.fastPollMinRequests()
+                        || p.requests() >= cfg.fastPollMinAddressRequests()) {
+                    fast.add(p);
                 }
             }
+            fastPoll(fast, out);
             if (ignored.isEmpty()) {
                 return;
             }
@@ -203,6 +270,27 @@ public final class ClientDetector {
                 out.add(detection(AlertType.KOD_IGNORED, Severity.INFO, p.server(), AlertRole.SERVER, false,
                         evidence, serverSummary));
             }
+        }
+
+        /**
+         * Polling one server far faster than any sane client, from one source port (or, from many ports, faster
+         * than a large NAT), without a RATE KoD that it ignored: not blocklisted by default.
+         */
+        private void fastPoll(final List<ClientPeer> fast, final List<Detection> out) {
+            if (fast.isEmpty()) {
+                return;
+            }
+            final ClientPeer worst = fast.get(0);
+            final StringBuilder summary = new StringBuilder().append(client).append(" sent ")
+                    .append(Text.plural(worst.requests(), "request", "requests")).append(" to ")
+                    .append(worst.server()).append(" (").append(Text.count(worst.busiestPortRequests()))
+                    .append(" from its busiest source port) in ").append(Text.span(windowStart, windowEnd));
+            if (fast.size() > 1) {
+                summary.append("; ").append(Text.count(fast.size() - 1)).append(" more servers polled as fast");
+            }
+            out.add(detection(AlertType.FAST_POLL, Severity.LOW, client, AlertRole.CLIENT, false,
+                    windowEvidence(w.distinctServersAsked(), top(fast, ClientPeer::requestBytes)),
+                    summary.toString()));
         }
 
         /** Both ends are the site's own addresses. */

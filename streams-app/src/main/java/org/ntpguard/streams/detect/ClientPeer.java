@@ -11,6 +11,13 @@ import java.util.Arrays;
  * an earlier timestamp shows up, the remembered requests later than it are counted then. The count is exact as long
  * as at most {@value #PENDING_REQUEST_TIMES} requests to this server after that KoD were processed before it, and a
  * lower bound of at least {@value #PENDING_REQUEST_TIMES} otherwise: well above the default threshold of 5.
+ *
+ * <p>Ports (flow schema version 2): a later flow's requests count as after a RATE KoD only from the client ports
+ * that were sent one, so that behind a NAT a kissed host does not make its neighbours "ignore" a KoD they never got.
+ * Remembered request times carry no port: a RATE KoD stamped earlier that arrives later (another sensor) still
+ * counts them whatever their port. The busiest port's requests are kept by the Space-Saving algorithm (Metwally
+ * et al., 2005) over {@value #PORT_TABLE} ports: a port that sent more than 1/{@value #PORT_TABLE} of the requests is
+ * always in the table, and {@link #busiestPortRequests()} is a lower bound (count minus the count it inherited).
  */
 public final class ClientPeer {
 
@@ -33,7 +40,19 @@ public final class ClientPeer {
     long mode7Requests;
     long monlistRequests;
     long monlistResponses;
+    long verifiedRequestBytes;
+    long verifiedResponses;
+    long verifiedResponseBytes;
     private long[] pending = new long[0];
+
+    /** Client ports tracked per server: many more mean NAT or spoofed random ports. */
+    public static final int PORT_TABLE = 8;
+    private int[] ports = new int[0];
+    private long[] portRequests = new long[0];
+    private long[] portInherited = new long[0];
+    /** Client ports sent a RATE KoD; {@code anyPortKissed} when one of them is unknown or the list is full. */
+    private int[] kissedPorts = new int[0];
+    private boolean anyPortKissed;
 
     public ClientPeer(final IpAddress server) {
         this.server = server;
@@ -64,6 +83,86 @@ public final class ClientPeer {
         peer.monlistResponses = monlistResponses;
         peer.pending = pendingRequestTimes.clone();
         return peer;
+    }
+
+    /** For codecs: the port table and the kissed ports of a restored peer. */
+    public ClientPeer restorePorts(final int[] tablePorts, final long[] tableRequests, final long[] tableInherited,
+                                   final int[] kissed, final boolean anyKissed) {
+        if (tablePorts.length > PORT_TABLE || kissed.length > PORT_TABLE || tableRequests.length != tablePorts.length
+                || tableInherited.length != tablePorts.length) {
+            throw new IllegalArgumentException("port table: " + tablePorts.length + " ports, " + tableRequests.length
+                    + " counts, " + tableInherited.length + " inherited, " + kissed.length + " kissed (expected: "
+                    + "as many counts as ports, at most " + PORT_TABLE + ")");
+        }
+        ports = tablePorts.clone();
+        portRequests = tableRequests.clone();
+        portInherited = tableInherited.clone();
+        kissedPorts = kissed.clone();
+        anyPortKissed = anyKissed;
+        return this;
+    }
+
+    /** For codecs: the nonce-verified READ_MRU bytes and responses of a restored peer. */
+    public ClientPeer restoreVerified(final long requestBytes, final long responses, final long responseBytes) {
+        verifiedRequestBytes = requestBytes;
+        verifiedResponses = responses;
+        verifiedResponseBytes = responseBytes;
+        return this;
+    }
+
+    /** NTP bytes of READ_MRU requests that echoed this server's nonce. */
+    public long verifiedRequestBytes() {
+        return verifiedRequestBytes;
+    }
+
+    /** READ_MRU responses to nonce-verified requests: the requester proved its address. */
+    public long verifiedResponses() {
+        return verifiedResponses;
+    }
+
+    public long verifiedResponseBytes() {
+        return verifiedResponseBytes;
+    }
+
+    /**
+     * Responses other than answers to nonce-verified requests: what reflection is judged on. Never below 0: a
+     * REQ_NONCE answer is proven by the READ_MRU that echoes it, which may fall in the next window.
+     */
+    public long unverifiedResponses() {
+        return Math.max(0, responses - verifiedResponses);
+    }
+
+    public long unverifiedResponseBytes() {
+        return Math.max(0, responseBytes - verifiedResponseBytes);
+    }
+
+    public long unverifiedRequestBytes() {
+        return Math.max(0, requestBytes - verifiedRequestBytes);
+    }
+
+    /** For codecs: the tracked client ports. */
+    public int[] tablePorts() {
+        return ports.clone();
+    }
+
+    /** For codecs: requests per tracked port, same order. */
+    public long[] tablePortRequests() {
+        return portRequests.clone();
+    }
+
+    /** For codecs: what each tracked port inherited when it took its row. */
+    public long[] tablePortInherited() {
+        return portInherited.clone();
+    }
+
+    /** For codecs: the client ports sent a RATE KoD. */
+    public int[] kissedPorts() {
+        return kissedPorts.clone();
+    }
+
+    /** For codecs: a RATE KoD went to a port not known or not listed. */
+    public boolean anyPortKissed() {
+        return anyPortKissed;
     }
 
     void request(final long timestamp, final int bytes) {
@@ -137,19 +236,119 @@ public final class ClientPeer {
         mode7Requests += f.mode7Requests();
         monlistRequests += f.monlistRequests();
         monlistResponses += f.monlistResponses();
+        verifiedRequestBytes += f.nonceVerified().requestBytes();
+        verifiedResponses += f.nonceVerified().responses();
+        verifiedResponseBytes += f.nonceVerified().responseBytes();
+        countPorts(f.ports(), f.requests());
         if (f.firstSeen() > firstRateKod) {
-            requestsAfterRateKod += f.requests();
-            return;
+            requestsAfterRateKod += requestsFromKissedPorts(f.ports(), f.requests());
+        } else {
+            requestsAfterRateKod += f.requestsAfterRateKod();
+            for (final long t : f.pendingRequestTimes()) {
+                if (t > firstRateKod) {
+                    requestsAfterRateKod++;
+                } else {
+                    remember(t);
+                }
+            }
+            earliestRateKod(f.firstRateKod());
         }
-        requestsAfterRateKod += f.requestsAfterRateKod();
-        for (final long t : f.pendingRequestTimes()) {
-            if (t > firstRateKod) {
-                requestsAfterRateKod++;
-            } else {
-                remember(t);
+        if (f.rateKods() > 0) {
+            if (!f.ports().known()) {
+                anyPortKissed = true;
+            }
+            for (final int port : f.ports().rateKodPorts()) {
+                kissed(port);
             }
         }
-        earliestRateKod(f.firstRateKod());
+    }
+
+    private long requestsFromKissedPorts(final FlowPorts flowPorts, final long requests) {
+        if (!flowPorts.known() || anyPortKissed) {
+            return requests;
+        }
+        long n = 0;
+        for (int i = 0; i < flowPorts.ports().length; i++) {
+            if (contains(kissedPorts, flowPorts.ports()[i])) {
+                n += flowPorts.requests()[i];
+            }
+        }
+        return n;
+    }
+
+    private void kissed(final int port) {
+        if (anyPortKissed || contains(kissedPorts, port)) {
+            return;
+        }
+        if (kissedPorts.length == PORT_TABLE) {
+            anyPortKissed = true;
+            return;
+        }
+        kissedPorts = Arrays.copyOf(kissedPorts, kissedPorts.length + 1);
+        kissedPorts[kissedPorts.length - 1] = port;
+    }
+
+    private static boolean contains(final int[] values, final int value) {
+        for (final int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void countPorts(final FlowPorts flowPorts, final long requests) {
+        if (!flowPorts.known()) {
+            countPort(FlowPorts.UNKNOWN_PORT, requests, 0);
+            return;
+        }
+        for (int i = 0; i < flowPorts.ports().length; i++) {
+            countPort(flowPorts.ports()[i], flowPorts.requests()[i], 0);
+        }
+    }
+
+    /** Space-Saving: a new port that finds the table full takes the least-counted row, inheriting its count. */
+    private void countPort(final int port, final long requests, final long inherited) {
+        if (requests == 0) {
+            return;
+        }
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] == port) {
+                portRequests[i] += requests;
+                portInherited[i] += inherited;
+                return;
+            }
+        }
+        if (ports.length < PORT_TABLE) {
+            ports = Arrays.copyOf(ports, ports.length + 1);
+            portRequests = Arrays.copyOf(portRequests, ports.length);
+            portInherited = Arrays.copyOf(portInherited, ports.length);
+            ports[ports.length - 1] = port;
+            portRequests[ports.length - 1] = requests;
+            portInherited[ports.length - 1] = inherited;
+            return;
+        }
+        int min = 0;
+        for (int i = 1; i < ports.length; i++) {
+            if (portRequests[i] < portRequests[min]) {
+                min = i;
+            }
+        }
+        ports[min] = port;
+        portInherited[min] = portRequests[min] + inherited;
+        portRequests[min] += requests;
+    }
+
+    /**
+     * Requests from the busiest client port to this server, a lower bound (exact while at most {@value #PORT_TABLE}
+     * ports sent requests). Requests of flows without port figures count as from one port.
+     */
+    public long busiestPortRequests() {
+        long most = 0;
+        for (int i = 0; i < ports.length; i++) {
+            most = Math.max(most, portRequests[i] - portInherited[i]);
+        }
+        return most;
     }
 
     void merge(final ClientPeer other) {
@@ -162,11 +361,21 @@ public final class ClientPeer {
         mode7Requests += other.mode7Requests;
         monlistRequests += other.monlistRequests;
         monlistResponses += other.monlistResponses;
+        verifiedRequestBytes += other.verifiedRequestBytes;
+        verifiedResponses += other.verifiedResponses;
+        verifiedResponseBytes += other.verifiedResponseBytes;
         // Each side counted its own requests against its own earliest KoD; re-judge what each still remembers
         // against the merged earliest KoD. Requests one side already counted stay counted: they are later than
         // that side's KoD, hence later than the merged (earlier or equal) one.
         requestsAfterRateKod += other.requestsAfterRateKod;
         rateKods += other.rateKods;
+        for (int i = 0; i < other.ports.length; i++) {
+            countPort(other.ports[i], other.portRequests[i], other.portInherited[i]);
+        }
+        anyPortKissed |= other.anyPortKissed;
+        for (final int port : other.kissedPorts) {
+            kissed(port);
+        }
         for (final long t : other.pending) {
             if (t > firstRateKod) {
                 requestsAfterRateKod++;

@@ -1,6 +1,7 @@
 package org.ntpguard.streams.detect;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +50,14 @@ public final class ClientWindow {
     private final DistinctAddresses serversAnswering;
     private final DistinctAddresses controlServersAsked;
     private final Map<IpAddress, ClientPeer> peers = new HashMap<>();
+    /** Distinct client ports requests came from, up to {@link #PORT_SAMPLE}; full once more were seen. */
+    private int[] requestPorts = new int[0];
+
+    /**
+     * Distinct request ports counted exactly per window. 64: a scanner or an NTP client keeps one port (chrony a new
+     * one per request, 2 per server and 30 s at its fastest default); a spoofed flood draws a random one per packet.
+     */
+    public static final int PORT_SAMPLE = 64;
 
     /** An empty window with the default peer table cap. */
     public ClientWindow() {
@@ -109,11 +118,57 @@ public final class ClientWindow {
         if (f.controlRequests() > 0) {
             controlServersAsked.add(f.server());
         }
+        if (!f.ports().known()) {
+            requestPort(FlowPorts.UNKNOWN_PORT);
+        } else {
+            for (int i = 0; i < f.ports().ports().length; i++) {
+                if (f.ports().requests()[i] > 0) {
+                    requestPort(f.ports().ports()[i]);
+                }
+            }
+            if (f.requests() > f.ports().listedRequests()) {
+                // More ports than the flow lists: at least one beyond them, and the flow alone had 8 already.
+                requestPorts = Arrays.copyOf(requestPorts, PORT_SAMPLE);
+            }
+        }
         controlOpcodes |= f.controlOpcodes();
         requestCodesLow |= f.requestCodesLow();
         requestCodesHigh |= f.requestCodesHigh();
         monlistRequests += f.monlistRequests();
         monlistRequestBytes += f.monlistRequestBytes();
+    }
+
+    private void requestPort(final int port) {
+        if (requestPorts.length == PORT_SAMPLE) {
+            return;
+        }
+        for (final int p : requestPorts) {
+            if (p == port) {
+                return;
+            }
+        }
+        requestPorts = Arrays.copyOf(requestPorts, requestPorts.length + 1);
+        requestPorts[requestPorts.length - 1] = port;
+    }
+
+    /** Distinct client ports of the requests, exact up to {@link #PORT_SAMPLE}, which then stands for "as many or more". */
+    public int distinctRequestPorts() {
+        return requestPorts.length;
+    }
+
+    /** For codecs: the request ports seen (a full sample may hold placeholder zeros). */
+    public int[] requestPorts() {
+        return requestPorts.clone();
+    }
+
+    /** For codecs: restores the request ports. */
+    public ClientWindow restoreRequestPorts(final int[] ports) {
+        if (ports.length > PORT_SAMPLE) {
+            throw new IllegalArgumentException("request ports: " + ports.length + " (expected: <= " + PORT_SAMPLE
+                    + ")");
+        }
+        requestPorts = ports.clone();
+        return this;
     }
 
     private void addResponses(final PairFlow f) {
@@ -151,6 +206,12 @@ public final class ClientWindow {
         monlistResponseBytes += other.monlistResponseBytes;
         overflowRequests += other.overflowRequests;
         overflowResponses += other.overflowResponses;
+        if (other.requestPorts.length == PORT_SAMPLE) {
+            requestPorts = Arrays.copyOf(requestPorts, PORT_SAMPLE);
+        }
+        for (final int port : other.requestPorts) {
+            requestPort(port);
+        }
         controlOpcodes |= other.controlOpcodes;
         requestCodesLow |= other.requestCodesLow;
         requestCodesHigh |= other.requestCodesHigh;

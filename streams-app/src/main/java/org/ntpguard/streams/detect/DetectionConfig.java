@@ -59,6 +59,9 @@ public final class DetectionConfig {
     private final long kodIgnoredMinRequests;
     private final long fastPollMinRequests;
     private final long unsynchronizedMinResponses;
+    private final long fastPollMinAddressRequests;
+    private final long monlistProbeMinRequests;
+    private final long spoofMinPorts;
 
     private DetectionConfig(final Builder b) {
         windowSize = positive("window size", b.windowSize);
@@ -91,6 +94,9 @@ public final class DetectionConfig {
         kodIgnoredMinRequests = atLeast("KoD ignored min requests", b.kodIgnoredMinRequests, 1);
         fastPollMinRequests = atLeast("fast poll min requests", b.fastPollMinRequests, 1);
         unsynchronizedMinResponses = atLeast("unsynchronized min responses", b.unsynchronizedMinResponses, 1);
+        fastPollMinAddressRequests = atLeast("fast poll min address requests", b.fastPollMinAddressRequests, 1);
+        monlistProbeMinRequests = atLeast("monlist probe min requests", b.monlistProbeMinRequests, 1);
+        spoofMinPorts = atLeast("spoof min ports", b.spoofMinPorts, 2);
     }
 
     public static DetectionConfig defaults() {
@@ -193,7 +199,9 @@ public final class DetectionConfig {
 
     /**
      * Alert types that put their subject on the blocklist. Default SCANNER, REFLECTOR, KOD_IGNORED (issue 3): never
-     * AMPLIFICATION_VICTIM or MONLIST_ABUSE, whose subject may be the address spoofed requests claim to come from.
+     * AMPLIFICATION_VICTIM, MONLIST_ABUSE or SPOOFED_SOURCE, whose subject may be the address spoofed requests claim
+     * to come from; nor FAST_POLL (issue 11): the server was never asked to slow down, its own rate limit copes with
+     * 48-byte polls, and the subject may be a NAT whose every host would lose time.
      */
     public Set<AlertType> blockedTypes() {
         return blockedTypes;
@@ -280,9 +288,10 @@ public final class DetectionConfig {
     }
 
     /**
-     * KOD_IGNORED without a KoD: requests to one server in a window. Default 20: a well-behaved client sends at
-     * most 8 in 14 s (iburst), then one per 16 s at the fastest; 20 in 30 s is one every 1.5 s. Stays safe for
-     * windows up to about 10 minutes (8 + 600/64 &lt; 20).
+     * FAST_POLL: requests to one server from one client source port in a window. Default 20: a well-behaved client
+     * sends at most 8 in 14 s (iburst), then one per 16 s at the fastest; 20 in 30 s is one every 1.5 s. Stays safe
+     * for windows up to about 10 minutes (8 + 600/64 &lt; 20). Judged per port, so that hosts behind one NAT address,
+     * each on its own NAT port, add up to nothing.
      */
     public long fastPollMinRequests() {
         return fastPollMinRequests;
@@ -294,6 +303,36 @@ public final class DetectionConfig {
      */
     public long unsynchronizedMinResponses() {
         return unsynchronizedMinResponses;
+    }
+
+    /**
+     * FAST_POLL from many ports: requests to one server from one address in a window, whatever their ports.
+     * Default 1,000 (33/s): what catches a client that takes a new port per request (chrony), and what a NAT must
+     * stay under. At 30 s windows it lets 2,133 NATed hosts poll one server every 64 s (each 0.47 requests per
+     * window), 533 at minpoll 4 (16 s); a single chrony host is caught only past 33 requests a second.
+     */
+    public long fastPollMinAddressRequests() {
+        return fastPollMinAddressRequests;
+    }
+
+    /**
+     * MONLIST_ABUSE as PROBER: MON_GETLIST(_1) requests from one address outside the trusted networks in a window,
+     * answered or not. Default 2, as ET Open's rule (2 in 60 s): one request may be an operator's typo, two are a
+     * habit; no NTP client sends mode 7 at all.
+     */
+    public long monlistProbeMinRequests() {
+        return monlistProbeMinRequests;
+    }
+
+    /**
+     * SPOOFED_SOURCE instead of SCANNER: distinct client source ports among a would-be scanner's requests in a
+     * window. Default 32: a scanner keeps one port (scenario d: 1); a spoofed flood draws one per packet (100
+     * servers give about 100 ports, counted exactly up to {@value ClientWindow#PORT_SAMPLE}). A large NAT whose
+     * hosts ask 100+ distinct servers (pool clients) shows many ports too: it gets SPOOFED_SOURCE, low and not
+     * blocklisted, rather than SCANNER, the safe side of the trade-off.
+     */
+    public long spoofMinPorts() {
+        return spoofMinPorts;
     }
 
     /**
@@ -358,7 +397,9 @@ public final class DetectionConfig {
                 + ", monlistMinResponses=" + monlistMinResponses + ", scannerMinServers=" + scannerMinServers
                 + ", scannerMinControlServers=" + scannerMinControlServers
                 + ", kodIgnoredMinRequests=" + kodIgnoredMinRequests + ", fastPollMinRequests=" + fastPollMinRequests
-                + ", unsynchronizedMinResponses=" + unsynchronizedMinResponses + "}";
+                + ", unsynchronizedMinResponses=" + unsynchronizedMinResponses
+                + ", fastPollMinAddressRequests=" + fastPollMinAddressRequests
+                + ", monlistProbeMinRequests=" + monlistProbeMinRequests + ", spoofMinPorts=" + spoofMinPorts + "}";
     }
 
     private static Duration positive(final String what, final Duration value) {
@@ -457,6 +498,12 @@ public final class DetectionConfig {
         key("ntpguard.unsynchronized.min.responses", "a whole number", DetectionConfig::whole,
                 Builder::unsynchronizedMinResponses,
                 c -> String.valueOf(c.unsynchronizedMinResponses));
+        key("ntpguard.fast.poll.min.address.requests", "a whole number", DetectionConfig::whole,
+                Builder::fastPollMinAddressRequests, c -> String.valueOf(c.fastPollMinAddressRequests));
+        key("ntpguard.monlist.probe.min.requests", "a whole number", DetectionConfig::whole,
+                Builder::monlistProbeMinRequests, c -> String.valueOf(c.monlistProbeMinRequests));
+        key("ntpguard.spoof.min.ports", "a whole number", DetectionConfig::whole, Builder::spoofMinPorts,
+                c -> String.valueOf(c.spoofMinPorts));
     }
 
     private static <T> void key(final String name, final String expected,
@@ -563,6 +610,9 @@ public final class DetectionConfig {
         private long kodIgnoredMinRequests = 5;
         private long fastPollMinRequests = 20;
         private long unsynchronizedMinResponses = 3;
+        private long fastPollMinAddressRequests = 1_000;
+        private long monlistProbeMinRequests = 2;
+        private long spoofMinPorts = 32;
 
         private Builder() {
         }
@@ -593,6 +643,9 @@ public final class DetectionConfig {
             kodIgnoredMinRequests = c.kodIgnoredMinRequests;
             fastPollMinRequests = c.fastPollMinRequests;
             unsynchronizedMinResponses = c.unsynchronizedMinResponses;
+            fastPollMinAddressRequests = c.fastPollMinAddressRequests;
+            monlistProbeMinRequests = c.monlistProbeMinRequests;
+            spoofMinPorts = c.spoofMinPorts;
         }
 
         public Builder windowSize(final Duration v) {
@@ -714,6 +767,21 @@ public final class DetectionConfig {
 
         public Builder unsynchronizedMinResponses(final long v) {
             unsynchronizedMinResponses = v;
+            return this;
+        }
+
+        public Builder fastPollMinAddressRequests(final long v) {
+            fastPollMinAddressRequests = v;
+            return this;
+        }
+
+        public Builder monlistProbeMinRequests(final long v) {
+            monlistProbeMinRequests = v;
+            return this;
+        }
+
+        public Builder spoofMinPorts(final long v) {
+            spoofMinPorts = v;
             return this;
         }
 

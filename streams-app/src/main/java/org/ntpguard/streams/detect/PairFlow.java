@@ -37,6 +37,8 @@ import java.util.Map;
  * @param pendingRequestTimes    up to {@value ClientPeer#PENDING_REQUEST_TIMES} of the latest request times not after
  *                               any RATE KoD of the flow
  * @param unsynchronizedResponses mode 4 answers, not KoD nor crypto-NAK, declaring the server unsynchronized
+ * @param ports                  the client ports and their requests, {@link FlowPorts#UNKNOWN} when not counted
+ * @param nonceVerified          mode 6 READ_MRU traffic whose requester echoed the server's nonce
  */
 public record PairFlow(IpAddress client, IpAddress server, String sensor, long firstSeen, long lastSeen,
                        long requests, long requestBytes, long responses, long responseBytes, long otherPackets,
@@ -44,7 +46,8 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
                        long mode7Responses, long controlOpcodes, long requestCodesLow, long requestCodesHigh,
                        long monlistRequests, long monlistRequestBytes, long monlistResponses,
                        long monlistResponseBytes, Map<String, Long> kissCodes, long rateKods, long firstRateKod,
-                       long requestsAfterRateKod, long[] pendingRequestTimes, long unsynchronizedResponses) {
+                       long requestsAfterRateKod, long[] pendingRequestTimes, long unsynchronizedResponses,
+                       FlowPorts ports, NonceVerified nonceVerified) {
 
     private static final long[] NO_TIMES = new long[0];
 
@@ -56,6 +59,32 @@ public record PairFlow(IpAddress client, IpAddress server, String sensor, long f
         if (firstSeen > lastSeen) {
             throw new IllegalArgumentException("first seen " + firstSeen + " after last seen " + lastSeen);
         }
+    }
+
+    /** A flow without port figures nor verified nonces (a version 1 record, one packet). */
+    public PairFlow(final IpAddress client, final IpAddress server, final String sensor, final long firstSeen,
+                    final long lastSeen, final long requests, final long requestBytes, final long responses,
+                    final long responseBytes, final long otherPackets, final long otherBytes, final long mode6Requests,
+                    final long mode7Requests, final long mode6Responses, final long mode7Responses,
+                    final long controlOpcodes, final long requestCodesLow, final long requestCodesHigh,
+                    final long monlistRequests, final long monlistRequestBytes, final long monlistResponses,
+                    final long monlistResponseBytes, final Map<String, Long> kissCodes, final long rateKods,
+                    final long firstRateKod, final long requestsAfterRateKod, final long[] pendingRequestTimes,
+                    final long unsynchronizedResponses) {
+        this(client, server, sensor, firstSeen, lastSeen, requests, requestBytes, responses, responseBytes,
+                otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses, mode7Responses,
+                controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests, monlistRequestBytes,
+                monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod, requestsAfterRateKod,
+                pendingRequestTimes, unsynchronizedResponses, FlowPorts.UNKNOWN, NonceVerified.NONE);
+    }
+
+    /** The same flow with the sensor's port figures. */
+    public PairFlow withPorts(final FlowPorts counted) {
+        return new PairFlow(client, server, sensor, firstSeen, lastSeen, requests, requestBytes, responses,
+                responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses, mode7Responses,
+                controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests, monlistRequestBytes,
+                monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod, requestsAfterRateKod,
+                pendingRequestTimes, unsynchronizedResponses, counted, nonceVerified);
     }
 
     /** A flow of one datagram: adding it to a window counts exactly what adding the packet counted. */

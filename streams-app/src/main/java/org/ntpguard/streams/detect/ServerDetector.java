@@ -60,14 +60,15 @@ public final class ServerDetector {
 
     private static void exposedControl(final IpAddress server, final long windowStart, final long windowEnd,
                                        final ServerWindow w, final DetectionConfig cfg, final List<Detection> out) {
+        // Answers to nonce-verified READ_MRU requests went to a requester that proved its address: not exposure.
         final List<ServerPeer> untrusted = w.peers().stream()
-                .filter(p -> p.mode6Responses() + p.mode7Responses() > 0)
+                .filter(p -> p.mode6Responses() + p.mode7Responses() - p.verifiedResponses() > 0)
                 .filter(p -> !cfg.isHome(p.client()))
                 .toList();
         if (untrusted.isEmpty()) {
             return;
         }
-        final long mode6 = untrusted.stream().mapToLong(ServerPeer::mode6Responses).sum();
+        final long mode6 = untrusted.stream().mapToLong(p -> Math.max(0, p.mode6Responses() - p.verifiedResponses())).sum();
         final long mode7 = untrusted.stream().mapToLong(ServerPeer::mode7Responses).sum();
         final String modes = mode6 > 0 && mode7 > 0 ? "mode 6 and mode 7" : mode6 > 0 ? "mode 6" : "mode 7";
         final String summary = server + " answered " + modes + " queries from "

@@ -14,6 +14,7 @@ public final class ServerPeer {
     long mode6Responses;
     long mode7Responses;
     long monlistResponses;
+    long verifiedResponses;
 
     public ServerPeer(final IpAddress client) {
         this.client = client;
@@ -42,6 +43,18 @@ public final class ServerPeer {
         mode6Responses += other.mode6Responses;
         mode7Responses += other.mode7Responses;
         monlistResponses += other.monlistResponses;
+        verifiedResponses += other.verifiedResponses;
+    }
+
+    /** For codecs: the nonce-verified responses of a restored peer. */
+    public ServerPeer restoreVerified(final long responses) {
+        verifiedResponses = responses;
+        return this;
+    }
+
+    /** Mode 6 READ_MRU responses to requests that echoed this server's nonce: no exposure to a spoofer. */
+    public long verifiedResponses() {
+        return verifiedResponses;
     }
 
     public IpAddress client() {

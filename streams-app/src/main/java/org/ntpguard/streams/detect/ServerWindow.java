@@ -97,6 +97,7 @@ public final class ServerWindow {
         peer.mode6Responses += f.mode6Responses();
         peer.mode7Responses += f.mode7Responses();
         peer.monlistResponses += f.monlistResponses();
+        peer.verifiedResponses += f.nonceVerified().responses();
         return this;
     }
 

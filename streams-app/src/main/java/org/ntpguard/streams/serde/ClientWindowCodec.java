@@ -15,7 +15,7 @@ import org.ntpguard.streams.detect.Sensors;
  * Binary form of a {@link ClientWindow} for the windowed store and its changelog.
  *
  * <pre>
- * version byte (1)
+ * version byte (2)
  * peerTableCap, the {@link ClientWindow#TOTALS} totals, controlOpcodes, requestCodesLow, requestCodesHigh,
  *     firstSeen, lastSeen                                          zig-zag varints
  * kiss codes: count, then (text code, varint count) each
@@ -24,12 +24,16 @@ import org.ntpguard.streams.detect.Sensors;
  * peers: count, then per peer address (length byte + 4/16 bytes) and 12 varints
  *     (requests, requestBytes, responses, responseBytes, kods, rateKods, firstRateKod, requestsAfterRateKod,
  *      mode6Requests, mode7Requests, monlistRequests, monlistResponses), then pending count and timestamps
+ *     (version 2:) then port count and (port, requests, inherited) each, kissed port count and ports, any-port flag,
+ *     nonce-verified request bytes, responses and response bytes
+ * (version 2:) request port count, then ports
  * </pre>
+ * Version 1 windows (before ports were told apart) still decode, with no port figures.
  */
 public final class ClientWindowCodec {
 
     /** Format version written first; a decoder refuses any other. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Larger than any sketch at lgK 12 (about 2.6 KB), small enough to refuse a garbage length quickly. */
     static final int MAX_SKETCH_BYTES = 1 << 16;
     static final int MAX_TEXT_BYTES = 1024;
@@ -69,13 +73,34 @@ public final class ClientWindowCodec {
             for (final long t : pending) {
                 out.writeLong(t);
             }
+            final int[] ports = p.tablePorts();
+            final long[] requests = p.tablePortRequests();
+            final long[] inherited = p.tablePortInherited();
+            out.writeLong(ports.length);
+            for (int j = 0; j < ports.length; j++) {
+                out.writeLong(ports[j]).writeLong(requests[j]).writeLong(inherited[j]);
+            }
+            final int[] kissed = p.kissedPorts();
+            out.writeLong(kissed.length);
+            for (final int port : kissed) {
+                out.writeLong(port);
+            }
+            out.writeLong(p.anyPortKissed() ? 1 : 0);
+            out.writeLong(p.verifiedRequestBytes()).writeLong(p.verifiedResponses())
+                    .writeLong(p.verifiedResponseBytes());
+        }
+        final int[] requestPorts = w.requestPorts();
+        out.writeLong(requestPorts.length);
+        for (final int port : requestPorts) {
+            out.writeLong(port);
         }
         return out.toByteArray();
     }
 
     /** @throws IllegalArgumentException naming what is wrong with the bytes */
     public static ClientWindow decode(final byte[] bytes) {
-        final WireReader in = new WireReader(bytes, "client window").version(VERSION);
+        final WireReader in = new WireReader(bytes, "client window");
+        final int version = in.version(1, VERSION);
         final int cap = in.readInt("peer table cap", 1, MAX_PEER_TABLE_CAP);
         final long[] totals = new long[ClientWindow.TOTALS];
         for (int i = 0; i < totals.length; i++) {
@@ -104,16 +129,51 @@ public final class ClientWindowCodec {
             for (int j = 0; j < pending.length; j++) {
                 pending[j] = in.readLong("peer " + i + " pending time");
             }
-            peers.add(ClientPeer.restore(server, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
-                    v[11], pending));
+            final ClientPeer peer = ClientPeer.restore(server, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                    v[9], v[10], v[11], pending);
+            if (version >= 2) {
+                readPorts(in, peer, "peer " + i);
+            }
+            peers.add(peer);
         }
+        final int[] requestPorts = version >= 2
+                ? readPortList(in, "request ports", ClientWindow.PORT_SAMPLE) : new int[0];
         in.end();
         try {
             return ClientWindow.restore(cap, totals, controlOpcodes, requestCodesLow, requestCodesHigh, kisses,
-                    firstSeen, lastSeen, sensors, asked, answering, control, peers);
+                    firstSeen, lastSeen, sensors, asked, answering, control, peers).restoreRequestPorts(requestPorts);
         } catch (IllegalArgumentException e) {
             throw in.fail(e.getMessage());
         }
+    }
+
+    private static void readPorts(final WireReader in, final ClientPeer peer, final String what) {
+        final int count = in.readInt(what + " port count", 0, ClientPeer.PORT_TABLE);
+        final int[] ports = new int[count];
+        final long[] requests = new long[count];
+        final long[] inherited = new long[count];
+        for (int j = 0; j < count; j++) {
+            ports[j] = in.readInt(what + " port", -1, 65_535);
+            requests[j] = in.readLong(what + " port requests");
+            inherited[j] = in.readLong(what + " port inherited");
+        }
+        final int[] kissed = readPortList(in, what + " kissed ports", ClientPeer.PORT_TABLE);
+        final boolean anyKissed = in.readInt(what + " any port kissed", 0, 1) == 1;
+        try {
+            peer.restorePorts(ports, requests, inherited, kissed, anyKissed).restoreVerified(
+                    in.readLong(what + " verified request bytes"), in.readLong(what + " verified responses"),
+                    in.readLong(what + " verified response bytes"));
+        } catch (IllegalArgumentException e) {
+            throw in.fail(e.getMessage());
+        }
+    }
+
+    private static int[] readPortList(final WireReader in, final String what, final int max) {
+        final int[] ports = new int[in.readInt(what + " count", 0, max)];
+        for (int j = 0; j < ports.length; j++) {
+            ports[j] = in.readInt(what, -1, 65_535);
+        }
+        return ports;
     }
 
     static Map<String, Long> readKissCodes(final WireReader in) {

@@ -15,7 +15,9 @@ import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.detect.ClientPeer;
 import org.ntpguard.streams.detect.FlowBatch;
+import org.ntpguard.streams.detect.FlowPorts;
 import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.NonceVerified;
 import org.ntpguard.streams.detect.PairFlow;
 
 /**
@@ -32,6 +34,9 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
     /** A flow batch holds at most this many flows (the sensor's split): a damaged count cannot size the list. */
     private static final int MAX_PRESIZED_FLOWS = 4_096;
     private static final long[] NO_TIMES = new long[0];
+    private static final int[] NO_PORTS = new int[0];
+    /** The sensor lists at most this many client ports, and as many kissed ports. */
+    private static final int MAX_PORTS = 8;
 
     /** Writes the header checked here, and decodes any other schema (thread-safe, shared). */
     private static final SingleObjectSerde<NtpFlowBatch> AVRO = SingleObjectSerde.ntpFlowBatch();
@@ -116,18 +121,20 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
         final long[] pending = readPendingTimes(in);
         final long unsynchronizedResponses = in.readLong("unsynchronizedResponses");
         in.readLong("malformed");
-        for (long block = blockCount(in, "clientPorts"); block != 0; block = blockCount(in, "clientPorts")) {
-            for (long i = 0; i < block; i++) {
-                in.readLong("clientPorts");
-            }
-        }
+        final int[] clientPorts = readPorts(in, "clientPorts");
         in.readLong("otherClientPortPackets");
+        final long[] portRequests = readPortRequests(in);
+        final int[] rateKodPorts = readPorts(in, "rateKodPorts");
+        final NonceVerified verified = NonceVerified.of(in.readLong("nonceVerifiedRequests"),
+                in.readLong("nonceVerifiedRequestBytes"), in.readLong("nonceVerifiedResponses"),
+                in.readLong("nonceVerifiedResponseBytes"));
         try {
             return new PairFlow(client, server, sensor, firstSeen, lastSeen, requests, requestBytes, responses,
                     responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses,
                     mode7Responses, controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests,
                     monlistRequestBytes, monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod,
-                    requestsAfterRateKod, pending, unsynchronizedResponses);
+                    requestsAfterRateKod, pending, unsynchronizedResponses,
+                    FlowPorts.of(clientPorts, portRequests, rateKodPorts), verified);
         } catch (IllegalArgumentException e) {
             throw in.fail("flow of " + client + " and " + server + ": " + e.getMessage());
         }
@@ -149,6 +156,38 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
             }
         }
         return codes;
+    }
+
+    /** A port list of the sensor's (at most {@value #MAX_PORTS} distinct). */
+    private static int[] readPorts(final WireReader in, final String field) {
+        int[] ports = NO_PORTS;
+        for (long block = blockCount(in, field); block != 0; block = blockCount(in, field)) {
+            if (block > MAX_PORTS - ports.length) {
+                throw in.fail(field + ": more than " + MAX_PORTS);
+            }
+            final int at = ports.length;
+            ports = java.util.Arrays.copyOf(ports, at + (int) block);
+            for (int i = at; i < ports.length; i++) {
+                ports[i] = in.readInt(field, 0, 65_535);
+            }
+        }
+        return ports;
+    }
+
+    private static long[] readPortRequests(final WireReader in) {
+        long[] counts = NO_TIMES;
+        for (long block = blockCount(in, "clientPortRequests"); block != 0;
+             block = blockCount(in, "clientPortRequests")) {
+            if (block > MAX_PORTS - counts.length) {
+                throw in.fail("clientPortRequests: more than " + MAX_PORTS);
+            }
+            final int at = counts.length;
+            counts = java.util.Arrays.copyOf(counts, at + (int) block);
+            for (int i = at; i < counts.length; i++) {
+                counts[i] = in.readLong("clientPortRequests");
+            }
+        }
+        return counts;
     }
 
     private static long[] readPendingTimes(final WireReader in) {
@@ -196,18 +235,33 @@ public final class FlowBatchReader implements Deserializer<FlowBatch> {
 
     /** One flow decoded by Avro, as detection reads it. */
     public static PairFlow from(final NtpFlow f, final String sensor) {
-        final List<Long> pending = f.getPendingRequestTimes();
-        final long[] times = new long[pending.size()];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = pending.get(i);
-        }
+        final long[] times = longs(f.getPendingRequestTimes());
         return new PairFlow(IpAddress.of(f.getClient()), IpAddress.of(f.getServer()), sensor, f.getFirstSeen(),
                 f.getLastSeen(), f.getRequests(), f.getRequestBytes(), f.getResponses(), f.getResponseBytes(),
                 f.getOtherPackets(), f.getOtherBytes(), f.getMode6Requests(), f.getMode7Requests(),
                 f.getMode6Responses(), f.getMode7Responses(), f.getControlOpcodes(), f.getRequestCodesLow(),
                 f.getRequestCodesHigh(), f.getMonlistRequests(), f.getMonlistRequestBytes(), f.getMonlistResponses(),
                 f.getMonlistResponseBytes(), kissCodes(f.getKissCodes()), f.getRateKods(), f.getFirstRateKod(),
-                f.getRequestsAfterRateKod(), times, f.getUnsynchronizedResponses());
+                f.getRequestsAfterRateKod(), times, f.getUnsynchronizedResponses(),
+                FlowPorts.of(ints(f.getClientPorts()), longs(f.getClientPortRequests()), ints(f.getRateKodPorts())),
+                NonceVerified.of(f.getNonceVerifiedRequests(), f.getNonceVerifiedRequestBytes(),
+                        f.getNonceVerifiedResponses(), f.getNonceVerifiedResponseBytes()));
+    }
+
+    private static int[] ints(final List<Integer> values) {
+        final int[] out = new int[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    private static long[] longs(final List<Long> values) {
+        final long[] out = new long[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
     }
 
     private static Map<String, Long> kissCodes(final List<KissCount> codes) {

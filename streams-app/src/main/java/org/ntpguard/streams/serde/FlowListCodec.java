@@ -5,17 +5,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntpguard.streams.detect.ClientPeer;
+import org.ntpguard.streams.detect.FlowPorts;
 import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.NonceVerified;
 import org.ntpguard.streams.detect.PairFlow;
 
 /**
  * Compact binary form of a list of {@link PairFlow}s: one record of the repartition by server carries the flows of
  * one input batch that go to one downstream partition. About 30 to 50 bytes a flow (IPv4; 46 in c_kod_storm): the
  * sensors' names once per record, times as differences from the first seen, counters as variable-length integers
- * (most are 0 and take one byte).
+ * (most are 0 and take one byte). Client ports ({@link org.ntpguard.streams.detect.FlowPorts}) are left out: the
+ * server side, the only reader, judges no client's ports; flows come back with unknown ports. Version 2 adds the
+ * nonce-verified READ_MRU counts (requests, request bytes, responses, response bytes) after the pending times;
+ * version 1 records read as none verified.
  *
  * <pre>
- * version byte (1)
+ * version byte (2)
  * sensors                 count, then each: length-prefixed UTF-8
  * flows                   count, then each:
  *   client, server        length byte (4 or 16) + address bytes
@@ -34,7 +39,7 @@ import org.ntpguard.streams.detect.PairFlow;
 public final class FlowListCodec {
 
     /** Format version written first; a decoder refuses any other. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** More flows than a sensor's batch can hold, with room: a bound against damaged bytes. */
     static final int MAX_FLOWS = 1 << 20;
     static final int MAX_SENSORS = 1 << 16;
@@ -95,11 +100,15 @@ public final class FlowListCodec {
         for (final long t : pending) {
             out.writeLong(t - first);
         }
+        final NonceVerified verified = f.nonceVerified();
+        out.writeLong(verified.requests()).writeLong(verified.requestBytes()).writeLong(verified.responses())
+                .writeLong(verified.responseBytes());
     }
 
     /** @throws IllegalArgumentException naming what is wrong with the bytes */
     public static List<PairFlow> decode(final byte[] bytes) {
-        final WireReader in = new WireReader(bytes, "flow list").version(VERSION);
+        final WireReader in = new WireReader(bytes, "flow list");
+        final int version = in.version(1, VERSION);
         final int sensorCount = in.readInt("sensor count", 0, MAX_SENSORS);
         final String[] sensors = new String[sensorCount];
         for (int i = 0; i < sensorCount; i++) {
@@ -108,13 +117,13 @@ public final class FlowListCodec {
         final int count = in.readInt("flow count", 0, MAX_FLOWS);
         final List<PairFlow> flows = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            flows.add(read(in, sensors));
+            flows.add(read(in, sensors, version));
         }
         in.end();
         return flows;
     }
 
-    private static PairFlow read(final WireReader in, final String[] sensors) {
+    private static PairFlow read(final WireReader in, final String[] sensors, final int version) {
         final IpAddress client = in.readAddress("client address");
         final IpAddress server = in.readAddress("server address");
         final String sensor = sensors[in.readInt("sensor index", 0, sensors.length - 1)];
@@ -159,12 +168,15 @@ public final class FlowListCodec {
         for (int p = 0; p < pendingCount; p++) {
             pending[p] = first + in.readLong("pending request time");
         }
+        final NonceVerified verified = version < 2 ? NonceVerified.NONE
+                : NonceVerified.of(counter(in, "verified requests"), counter(in, "verified request bytes"),
+                        counter(in, "verified responses"), counter(in, "verified response bytes"));
         try {
             return new PairFlow(client, server, sensor, first, last, requests, requestBytes, responses,
                     responseBytes, otherPackets, otherBytes, mode6Requests, mode7Requests, mode6Responses,
                     mode7Responses, controlOpcodes, requestCodesLow, requestCodesHigh, monlistRequests,
                     monlistRequestBytes, monlistResponses, monlistResponseBytes, kissCodes, rateKods, firstRateKod,
-                    requestsAfterRateKod, pending, unsynchronized);
+                    requestsAfterRateKod, pending, unsynchronized, FlowPorts.UNKNOWN, verified);
         } catch (IllegalArgumentException e) {
             throw in.fail(e.getMessage());
         }

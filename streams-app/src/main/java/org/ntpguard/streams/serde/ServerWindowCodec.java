@@ -12,18 +12,19 @@ import org.ntpguard.streams.detect.ServerWindow;
  * Binary form of a {@link ServerWindow}, in the same primitives as {@link ClientWindowCodec}.
  *
  * <pre>
- * version byte (1)
+ * version byte (2)
  * peerTableCap, the {@link ServerWindow#TOTALS} totals, firstSeen, lastSeen       zig-zag varints
  * kiss codes, sensors                                                           as in ClientWindowCodec
  * clients                                                                       length-prefixed HLL compact bytes
  * peers: count, then per peer address and 7 varints (requests, requestBytes, responses, responseBytes,
- *     mode6Responses, mode7Responses, monlistResponses)
+ *     mode6Responses, mode7Responses, monlistResponses), (version 2:) then nonce-verified responses
  * </pre>
+ * Version 1 windows still decode, with no verified responses.
  */
 public final class ServerWindowCodec {
 
     /** Format version written first; a decoder refuses any other. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private ServerWindowCodec() {
     }
@@ -48,14 +49,15 @@ public final class ServerWindowCodec {
         for (final ServerPeer p : peers) {
             out.writeAddress(p.client()).writeLong(p.requests()).writeLong(p.requestBytes()).writeLong(p.responses())
                     .writeLong(p.responseBytes()).writeLong(p.mode6Responses()).writeLong(p.mode7Responses())
-                    .writeLong(p.monlistResponses());
+                    .writeLong(p.monlistResponses()).writeLong(p.verifiedResponses());
         }
         return out.toByteArray();
     }
 
     /** @throws IllegalArgumentException naming what is wrong with the bytes */
     public static ServerWindow decode(final byte[] bytes) {
-        final WireReader in = new WireReader(bytes, "server window").version(VERSION);
+        final WireReader in = new WireReader(bytes, "server window");
+        final int version = in.version(1, VERSION);
         final int cap = in.readInt("peer table cap", 1, ClientWindowCodec.MAX_PEER_TABLE_CAP);
         final long[] totals = new long[ServerWindow.TOTALS];
         for (int i = 0; i < totals.length; i++) {
@@ -74,7 +76,8 @@ public final class ServerWindowCodec {
             for (int j = 0; j < v.length; j++) {
                 v[j] = in.readLong("peer " + i + " counter " + j);
             }
-            peers.add(ServerPeer.restore(client, v[0], v[1], v[2], v[3], v[4], v[5], v[6]));
+            final ServerPeer peer = ServerPeer.restore(client, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            peers.add(version < 2 ? peer : peer.restoreVerified(in.readLong("peer " + i + " verified responses")));
         }
         in.end();
         try {

@@ -31,6 +31,15 @@ final class WireReader {
         return this;
     }
 
+    /** Reads the format version, any from {@code oldest} to {@code current}, and returns it. */
+    int version(final int oldest, final int current) {
+        final int version = readByte("format version");
+        if (version < oldest || version > current) {
+            throw fail("unsupported format version " + version + " (expected: " + oldest + " to " + current + ")");
+        }
+        return version;
+    }
+
     int readByte(final String field) {
         need(1, field);
         return bytes[position++] & 0xFF;

@@ -30,7 +30,10 @@ class BlocklistTest {
                 Arguments.of(AlertType.KOD_IGNORED, AlertRole.CLIENT, false, "192.0.2.77", true),
                 Arguments.of(AlertType.KOD_IGNORED, AlertRole.SERVER, false, "198.51.100.123", false),
                 Arguments.of(AlertType.EXPOSED_CONTROL, AlertRole.SERVER, false, "198.18.0.1", false),
-                Arguments.of(AlertType.UNSYNCHRONIZED_SERVER, AlertRole.SERVER, false, "198.18.0.1", false));
+                Arguments.of(AlertType.UNSYNCHRONIZED_SERVER, AlertRole.SERVER, false, "198.18.0.1", false),
+                Arguments.of(AlertType.FAST_POLL, AlertRole.CLIENT, false, "192.0.2.77", false),
+                Arguments.of(AlertType.SPOOFED_SOURCE, AlertRole.VICTIM, false, "203.0.113.66", false),
+                Arguments.of(AlertType.MONLIST_ABUSE, AlertRole.PROBER, false, "203.0.113.9", false));
     }
 
     @ParameterizedTest(name = "{0} {1} unsolicited={2} -> blocked={4}")

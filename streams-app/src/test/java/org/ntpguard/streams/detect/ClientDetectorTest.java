@@ -61,7 +61,8 @@ class ClientDetectorTest {
                 }),
                 rowOf("monlist victim: 20 MON_GETLIST_1 responses in its name", t -> monlist(t, 20, 2),
                         new String[] {"MONLIST_ABUSE VICTIM HIGH " + CLIENT}, reflectors(0, 2)),
-                row("near miss: 19 monlist responses", t -> monlist(t, 19, 2)),
+                row("near miss for a victim, but 2 monlist requests: a prober", t -> monlist(t, 19, 2),
+                        "MONLIST_ABUSE PROBER MEDIUM " + CLIENT),
                 row("a single unanswered monlist probe", t -> t.monlistRequest(T0, CLIENT, reflector(0), 8)),
                 row("scanner: requests to 100 servers", t -> sweep(t, 100, false),
                         "SCANNER SCANNER MEDIUM " + CLIENT),
@@ -72,11 +73,11 @@ class ClientDetectorTest {
                 row("KoD ignored: 5 requests after a RATE KoD", t -> kodThenRequests(t, 5),
                         "KOD_IGNORED CLIENT MEDIUM " + CLIENT, "KOD_IGNORED SERVER INFO " + OWN_SERVER),
                 row("near miss: 4 requests after a RATE KoD", t -> kodThenRequests(t, 4)),
-                row("fast poll: 20 requests to one server, no KoD", t -> {
+                row("fast poll: 20 requests to one server, no KoD: not KoD ignored", t -> {
                     for (int i = 0; i < 20; i++) {
                         t.exchange(T0 + i * 1_400L, CLIENT, OWN_SERVER);
                     }
-                }, "KOD_IGNORED CLIENT MEDIUM " + CLIENT),
+                }, "FAST_POLL CLIENT LOW " + CLIENT),
                 row("near miss: 19 requests to one server", t -> {
                     for (int i = 0; i < 19; i++) {
                         t.exchange(T0 + i * 1_400L, CLIENT, OWN_SERVER);

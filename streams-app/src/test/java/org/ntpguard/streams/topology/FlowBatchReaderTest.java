@@ -7,7 +7,13 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.ntpguard.schema.NtpFlowBatch;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.detect.FlowBatch;
+import org.ntpguard.streams.detect.FlowPorts;
 import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.serde.FlowBatchReader;
 
@@ -52,6 +59,33 @@ class FlowBatchReaderTest {
         assertThat(direct).anySatisfy(f -> assertThat(f.client().ipv6()).isTrue());
         assertThat(direct).anySatisfy(f -> assertThat(f.monlistResponses()).isPositive());
         assertThat(direct).anySatisfy(f -> assertThat(f.controlOpcodes()).isNotZero());
+    }
+
+    @Test
+    void shouldReadAVersion1BatchWithPortsUnknownAndTheCurrentOneWithTheSensorsPorts() throws Exception {
+        final NtpFlowBatch batch = ScenarioTest.flows("c_kod_storm.pcap").get(5);
+        final Schema version1;
+        try (java.io.InputStream in = SingleObjectSerde.class.getResourceAsStream("history/NtpFlowBatch-1.avsc")) {
+            version1 = new Schema.Parser().parse(in);
+        }
+        // The batch as a version 1 sensor wrote it: the current record resolved to the old schema.
+        final ByteArrayOutputStream current = new ByteArrayOutputStream();
+        final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(current, null);
+        new SpecificDatumWriter<>(NtpFlowBatch.class).write(batch, encoder);
+        encoder.flush();
+        final GenericRecord old = new GenericDatumReader<GenericRecord>(NtpFlowBatch.getClassSchema(), version1)
+                .read(null, DecoderFactory.get().binaryDecoder(current.toByteArray(), null));
+        final byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version1).encode(old).array();
+
+        final FlowBatch fromVersion1 = reader.deserialize("ntp.flows", bytes);
+        final FlowBatch fromCurrent = reader.deserialize("ntp.flows",
+                SingleObjectSerde.ntpFlowBatch().serializer().serialize("ntp.flows", batch));
+
+        assertThat(FlowBatchReader.isCurrentSchema(bytes)).isFalse();
+        assertThat(fromVersion1.flows()).isNotEmpty().allSatisfy(f -> assertThat(f.ports()).isEqualTo(FlowPorts.UNKNOWN));
+        assertThat(fromCurrent.flows()).allSatisfy(f -> assertThat(f.ports().known()).isTrue());
+        assertThat(fromVersion1.flows()).usingRecursiveFieldByFieldElementComparator().isEqualTo(
+                fromCurrent.flows().stream().map(f -> f.withPorts(FlowPorts.UNKNOWN)).toList());
     }
 
     @Test
