@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
                     + "198.51.100.9 from 120 reflectors; MIX, all of them. Real networks (flag nothing abusive): "
                     + "NAT, 400 hosts behind 192.0.2.200; MONLIST_PROBE, 198.51.100.66 asking monlist; "
                     + "SPOOFED_FLOOD, mode 3 'from' 198.51.100.8 to 150 servers from random ports; ADMIN_MRULIST, "
-                    + "ntpq mrulist with the server's nonce from 198.51.100.20 to 192.0.2.1. The same arguments "
-                    + "write the same bytes."
+                    + "ntpq mrulist with the server's nonce from 198.51.100.20 to 192.0.2.1; FLEET_MONITORING, "
+                    + "192.0.2.5 polling the status of 50 site servers (home: 192.0.2.0/24); LOCAL_NTPQ, ntpq over "
+                    + "127.0.0.1. The same arguments write the same bytes."
         })
 final class SimulateCommand implements Callable<Integer> {
 

@@ -30,7 +30,14 @@ public enum Scenario {
      * {@code ntpq -c mrulist} from an administrator's address to a server every 10 s: REQ_NONCE, then READ_MRU
      * echoing the nonce, answered by 32 fragments of 468 bytes. Flags nothing: the nonce proves the address.
      */
-    ADMIN_MRULIST(0.1);
+    ADMIN_MRULIST(0.1),
+    /**
+     * A monitoring host (192.0.2.5) asking 50 of the site's servers (192.0.2.100-149) for their status (mode 6
+     * READSTAT) once a minute, each answering 8 to 28 bytes. Flags nothing once the site's networks are home.
+     */
+    FLEET_MONITORING(0),
+    /** {@code ntpq} on a host querying its own ntpd over 127.0.0.1 every 10 s (READVAR). Flags nothing. */
+    LOCAL_NTPQ(0);
 
     private final double defaultRate;
 
@@ -64,6 +71,8 @@ public enum Scenario {
             case SPOOFED_FLOOD -> simulator.normalPolling().spoofedFlood(from, Math.min(span,
                     10 * TrafficSimulator.SECOND), rate);
             case ADMIN_MRULIST -> simulator.normalPolling().mrulist(from, span, rate, true);
+            case FLEET_MONITORING -> simulator.normalPolling().fleetMonitoring();
+            case LOCAL_NTPQ -> simulator.normalPolling().localNtpq();
             default -> throw new IllegalStateException("scenario " + this);
         }
     }

@@ -22,7 +22,8 @@ import org.ntpguard.capture.pcap.PcapWriter;
  * unsolicited responses is 198.51.100.9, hit by reflectors in 203.0.113.100-219; the NAT address is 192.0.2.200
  * (servers 203.0.113.1-4); the monlist prober is 198.51.100.66 (asking 203.0.113.50); the victim of the spoofed
  * mode 3 flood is 198.51.100.8 (servers 203.0.113.60-209); the administrator running ntpq mrulist is 198.51.100.20
- * (server 192.0.2.1).
+ * (server 192.0.2.1); the monitoring host is 192.0.2.5 (the site's servers 192.0.2.100-149); ntpq over loopback
+ * runs on 127.0.0.1.
  */
 public final class TrafficSimulator {
 
@@ -50,6 +51,12 @@ public final class TrafficSimulator {
     static final int MRU_ADMIN = NtpFrames.TEST_NET_2 | 20;
     static final int MRU_SERVER = NtpFrames.TEST_NET_1 | 1;
     static final int MRU_FRAGMENTS = 32;
+    static final int MONITOR = NtpFrames.TEST_NET_1 | 5;
+    static final int MONITORED_FIRST = NtpFrames.TEST_NET_1 | 100;
+    static final int MONITORED_SERVERS = 50;
+    static final int LOOPBACK = 0x7F00_0001;
+    /** Mode 6 READSTAT (RFC 9327): the association ids and status words of a server's peers. */
+    static final int OPCODE_READSTAT = 1;
 
     /** One frame, kept until all are written in capture-time order. */
     private record Frame(long timestampNanos, int order, byte[] bytes) {
@@ -326,6 +333,46 @@ public final class TrafficSimulator {
                         true, fragment < MRU_FRAGMENTS - 1, fragment * mru.length, mru, mru.length), 64);
             }
             sequence++;
+        }
+        return this;
+    }
+
+    /**
+     * READSTAT from the monitoring host to each of the site's {@value #MONITORED_SERVERS} servers once a minute,
+     * from one port, each answered with 2 to 7 associations (8 to 28 bytes): fleet monitoring as Nagios's check_ntp
+     * or a Prometheus exporter does it.
+     */
+    public TrafficSimulator fleetMonitoring() {
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        final int port = 32_768 + random.nextInt(28_232);
+        final byte[] associations = new byte[28];
+        int sequence = 1;
+        for (long round = 5 * SECOND; round < durationNanos - SECOND; round += 60 * SECOND) {
+            for (int n = 0; n < MONITORED_SERVERS; n++) {
+                final long t = round + n * 20_000_000L;
+                final int server = MONITORED_FIRST + n;
+                add(t, NtpFrames.UNTAGGED, false, MONITOR, server, port, NtpFrames.NTP_PORT,
+                    NtpFrames.control(scratch, at, OPCODE_READSTAT, sequence, false, false, 0, associations, 0), 64);
+                random.nextBytes(associations);
+                final int answered = 4 * (2 + n % 6);
+                add(t + 600_000, NtpFrames.UNTAGGED, false, server, MONITOR, NtpFrames.NTP_PORT, port,
+                    NtpFrames.control(scratch, at, OPCODE_READSTAT, sequence++, true, false, 0, associations,
+                        answered), 64);
+            }
+        }
+        return this;
+    }
+
+    /** {@code ntpq -c rv} on a host against its own ntpd over 127.0.0.1, every 10 s, a new port each time. */
+    public TrafficSimulator localNtpq() {
+        final int at = NtpFrames.payloadOffset(NtpFrames.UNTAGGED, false);
+        int sequence = 1;
+        for (long t = 3 * SECOND; t < durationNanos - SECOND; t += 10 * SECOND) {
+            final int port = 32_768 + random.nextInt(28_232);
+            add(t, NtpFrames.UNTAGGED, false, LOOPBACK, LOOPBACK, port, NtpFrames.NTP_PORT,
+                NtpFrames.readVarRequest(scratch, at, sequence), 64);
+            add(t + 200_000, NtpFrames.UNTAGGED, false, LOOPBACK, LOOPBACK, NtpFrames.NTP_PORT, port,
+                NtpFrames.readVarResponse(scratch, at, sequence++), 64);
         }
         return this;
     }

@@ -18,7 +18,7 @@ import org.ntpguard.streams.detect.Networks;
 /**
  * The issue 11 scenarios of {@code ntpguard simulate}, captured by the sensor's flow combiner and fed to the
  * production topology: a NAT, a monlist prober, a mode 3 flood spoofed from a victim, an administrator's ntpq
- * mrulist with the server's nonce. Home networks are the
+ * mrulist with the server's nonce, the site's own fleet monitoring, ntpq over loopback. Home networks are the
  * simulator's clients (192.0.2.0/24), as a site would set them.
  */
 class SimulatedNetworkTest {
@@ -78,6 +78,29 @@ class SimulatedNetworkTest {
                 .containsOnly("AMPLIFICATION_VICTIM 198.51.100.20", "REFLECTOR 192.0.2.1", "EXPOSED_CONTROL 192.0.2.1");
     }
 
+    @Test
+    void shouldRaiseNothingOnTheSitesOwnMonitoringOnceItsNetworksAreHome() throws IOException {
+        final Result home = run(Scenario.FLEET_MONITORING, 180);
+        final Result defaults = run(Scenario.FLEET_MONITORING.name(), 180, s -> Scenario.FLEET_MONITORING.addTo(s,
+                180 * TrafficSimulator.SECOND, 0), DetectionConfig.defaults());
+
+        assertThat(home.alerts()).extracting(NtpAlert::getSummary).isEmpty();
+        assertThat(home.blocklist()).isEmpty();
+        // The same traffic judged against the default private ranges (192.0.2.0/24 is not one of them): a scanner
+        // of mode 6, and blocked.
+        assertThat(defaults.alerts()).extracting(a -> a.getType().name() + " " + DetectorDriver.text(a.getSubject()))
+                .contains("SCANNER 192.0.2.5");
+        assertThat(defaults.blocklist()).containsKey("192.0.2.5/32");
+    }
+
+    @Test
+    void shouldRaiseNothingOnNtpqOverLoopbackWhateverTheHomeNetworks() throws IOException {
+        final Result result = run(Scenario.LOCAL_NTPQ, 60);
+
+        assertThat(result.alerts()).extracting(NtpAlert::getSummary).isEmpty();
+        assertThat(result.blocklist()).isEmpty();
+    }
+
     private record Result(List<NtpAlert> alerts, Map<String, ?> blocklist) {
     }
 
@@ -88,12 +111,17 @@ class SimulatedNetworkTest {
 
     private Result run(final String name, final long seconds, final Consumer<TrafficSimulator> traffic)
             throws IOException {
+        return run(name, seconds, traffic, HOME);
+    }
+
+    private Result run(final String name, final long seconds, final Consumer<TrafficSimulator> traffic,
+                       final DetectionConfig config) throws IOException {
         final long duration = seconds * TrafficSimulator.SECOND;
         final TrafficSimulator simulator = new TrafficSimulator(60, TrafficSimulator.DEFAULT_START_NANOS, duration);
         traffic.accept(simulator);
         final Path pcap = dir.resolve(name.toLowerCase() + ".pcap");
         simulator.write(pcap);
-        try (DetectorDriver driver = new DetectorDriver(HOME, dir.resolve("state"))) {
+        try (DetectorDriver driver = new DetectorDriver(config, dir.resolve("state" + config.hashCode()))) {
             driver.pipeAll(SensorFlows.batches(SensorFlows.capture(pcap, "test")));
             driver.endOfCapture();
             return new Result(driver.alertRecords(), driver.blocklist());
