@@ -6,8 +6,11 @@ import picocli.CommandLine.Option;
 /** The options of the commands that run the detector in the process and write its report: analyze and run. */
 final class ReportOptions {
 
-    @Option(names = {"-o", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
-            description = "Folder for alerts.jsonl, blocklist.txt and summary.json (default: ${DEFAULT-VALUE}).")
+    // Folders are --out-dir; -o and --out name files elsewhere (decode, simulate). --out stays for the scripts
+    // written before, -o went (it was a folder here and a file there).
+    @Option(names = {"--out-dir", "--out"}, paramLabel = "<dir>", defaultValue = "ntpguard-report",
+            description = "Folder for the report: alerts.jsonl, the blocklist feeds, summary.json, report.html "
+                    + "(default: ${DEFAULT-VALUE}). --out is the older name.")
     Path out;
 
     @Option(names = "--config", paramLabel = "<file>",

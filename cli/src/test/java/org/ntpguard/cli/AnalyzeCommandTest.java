@@ -288,6 +288,17 @@ class AnalyzeCommandTest {
     }
 
     @Test
+    void shouldTakeTheReportFolderAsOutDirKeepOutAsItsOlderNameAndLeaveDashOToFiles() throws IOException {
+        final Path notAFolder = Files.writeString(dir.resolve("report"), "an existing file\n");
+        final String input = SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString();
+
+        assertThat(run("analyze", "--out-dir", notAFolder.toString(), input)).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains(notAFolder + ": exists and is not a folder");
+        assertThat(run("analyze", "-o", notAFolder.toString(), input)).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("Unknown option: '-o'").doesNotContain("embedded Kafka broker");
+    }
+
+    @Test
     void shouldRefuseInputsOfWhichNoneIsACaptureBeforeStartingAnythingAndLeaveAnOldReportAlone() throws IOException {
         final Path report = Files.createDirectories(dir.resolve("report"));
         final Path oldFeed = Files.writeString(report.resolve("blocklist.nft"), "old feed\n");
