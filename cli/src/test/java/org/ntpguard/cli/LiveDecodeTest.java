@@ -32,7 +32,7 @@ class LiveDecodeTest {
             assertThat(lines.get(0)).contains("\"sensor\":\"lo-test\"", "\"frame\":1", "\"src\":\"127.0.0.1\"",
                     "\"dst\":\"127.0.0.1\"", "\"sport\":" + ntp.sourcePort(), "\"dport\":123", "\"ipVersion\":4",
                     "\"ipLen\":76", "\"ntpLen\":48", "\"version\":4", "\"mode\":3", "\"poll\":6",
-                    "\"precision\":-23", "\"xmtTime\":" + Long.parseUnsignedLong("1122334455667788", 16),
+                    "\"precision\":-23", "\"xmtTime\":\"11223344.55667788\"",
                     "\"role\":\"REQUEST\"", "\"malformed\":null");
             assertThat(lines.get(1)).contains("\"frame\":2", "\"ntpLen\":8", "\"version\":2", "\"mode\":7",
                     "\"privateHeader\":{\"response\":false,\"more\":false,\"auth\":false,\"sequence\":0,"
