@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.cli.serve.HealthEndpoints;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
@@ -95,6 +96,12 @@ final class DetectCommand implements Callable<Integer> {
                     + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE})")
     int blocklistLimit;
 
+    @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "N",
+            description = "/health/ready answers 200 while the stream threads run and no input partition lags by more "
+                    + "than N flow batch records (up to 4,096 flows each), 503 with the reason otherwise "
+                    + "(default: ${DEFAULT-VALUE})")
+    long readyMaxLag;
+
     @Option(names = "--application-server", paramLabel = "HOST:PORT",
             description = "where other detector instances reach this one's HTTP endpoints (Kafka Streams' "
                     + "application.server): /hosts/{address} asks the instance that owns the address")
@@ -111,6 +118,9 @@ final class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (readyMaxLag < 0) {
+            throw new ParameterException(spec.commandLine(), "--ready-max-lag: " + readyMaxLag + " (expected: >= 0)");
+        }
         if (httpPort < 0 || httpPort > 65_535) {
             throw new ParameterException(spec.commandLine(), "--http-port: " + httpPort + " (expected: 0 to 65535)");
         }
@@ -210,10 +220,12 @@ final class DetectCommand implements Callable<Integer> {
                 spec.commandLine().getErr())) {
             if (http != null) {
                 http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
+                http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
                 spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
                         + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
-                        + "junos,flowspec}; open windows per address at /hosts/{address}");
+                        + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
+                        + "/health/ready");
             }
             spec.commandLine().getErr().flush();
             stopped.await();

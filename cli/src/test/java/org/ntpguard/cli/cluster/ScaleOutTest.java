@@ -125,6 +125,11 @@ class ScaleOutTest {
                 }
                 final String first = awaitHosts(ports[0], "192.0.2.77");
                 final String second = awaitHosts(ports[1], "192.0.2.77");
+                // Both instances run and have caught up: each says it is live and ready.
+                for (final int port : ports) {
+                    assertThat(get(port, "/health/live")).isEqualTo("200 live\n");
+                    assertThat(get(port, "/health/ready")).isEqualTo("200 ready\n");
+                }
                 assertThat(first).isEqualTo(second).contains("\"address\":\"192.0.2.77\"")
                         .contains("\"requests\":5");
             }
@@ -141,6 +146,13 @@ class ScaleOutTest {
     }
 
     /** {@code ntpguard detect} in a JVM of its own, with this test's classpath. */
+    /** "status body" of a GET on one instance. */
+    private static String get(final int port, final String path) throws Exception {
+        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
     private static Process detectJvm(final String bootstrap, final String namespace, final int port,
                                      final Path state, final Path log) throws IOException {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -240,6 +240,41 @@ public final class DetectorApp implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * Why this detector should not be relied on yet, or empty when it can: its stream threads run (not starting,
+     * rebalancing or failed) and no input partition lags by more than {@code maxLagRecords} records (the main
+     * consumer's {@code records-lag-max}; a flow batch record holds up to 4,096 flows).
+     */
+    public java.util.Optional<String> notReady(final long maxLagRecords) {
+        return notReady(streams.state(), inputLag(), maxLagRecords);
+    }
+
+    static java.util.Optional<String> notReady(final KafkaStreams.State state, final double lag,
+                                               final long maxLagRecords) {
+        if (state != KafkaStreams.State.RUNNING) {
+            return java.util.Optional.of("stream threads " + state);
+        }
+        if (lag > maxLagRecords) {
+            return java.util.Optional.of("input lag " + Math.round(lag) + " records (ready at " + maxLagRecords
+                    + " or less)");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The largest lag of any input partition in records, from the stream threads' consumers (not restoration). */
+    private double inputLag() {
+        double lag = 0;
+        for (final org.apache.kafka.common.Metric metric : streams.metrics().values()) {
+            final org.apache.kafka.common.MetricName name = metric.metricName();
+            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+                    && !name.tags().getOrDefault("client-id", "").contains("restore")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                lag = Math.max(lag, value);
+            }
+        }
+        return lag;
+    }
+
     public KafkaStreams streams() {
         return streams;
     }
