@@ -152,6 +152,11 @@ public final class MergedCaptureReader implements CaptureReader {
         return current != null && handOut(current, frame);
     }
 
+    /** Position, among the inputs given, of the file of the frame handed out last; -1 before any. */
+    public int currentIndex() {
+        return current == null ? -1 : current.index;
+    }
+
     /** The file of the frame handed out last (the first file before any). */
     @Override
     public String source() {

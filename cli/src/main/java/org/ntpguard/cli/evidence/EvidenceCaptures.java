@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ntpguard.capture.decode.DecodeResult;
 import org.ntpguard.capture.decode.DecodedPacket;
 import org.ntpguard.capture.decode.PacketDecoder;
+import org.ntpguard.capture.pcap.CaptureFiles;
+import org.ntpguard.capture.pcap.CaptureReader;
 import org.ntpguard.capture.pcap.CapturedFrame;
+import org.ntpguard.capture.pcap.MergedCaptureReader;
 import org.ntpguard.schema.NtpAlert;
 
 /**
@@ -19,7 +23,7 @@ import org.ntpguard.schema.NtpAlert;
  * over the alert's whole span, from its first window's start to its last update's window end: what an analyst
  * attaches to an abuse report.
  *
- * <p>The inputs are read together in capture-time order ({@link TimeOrderedFrames}), so a subject seen in several
+ * <p>The inputs are read together in capture-time order ({@link MergedCaptureReader}, as the replay reads them), so a subject seen in several
  * files gets their frames in the order they were captured. Each frame is decoded as in the first pass and its
  * addresses looked up in a {@link SubjectIndex}; a frame that matches no alert costs two lookups and no allocation.
  */
@@ -82,18 +86,31 @@ public final class EvidenceCaptures {
         final SubjectIndex index = new SubjectIndex(spans);
         final PacketDecoder decoder = new PacketDecoder();
         final DecodedPacket packet = new DecodedPacket();
-        try (TimeOrderedFrames frames = new TimeOrderedFrames(inputs)) {
-            while (frames.next()) {
-                final CapturedFrame frame = frames.frame();
+        // The inputs were read once already: what cannot be opened, and damage inside, was reported then, so here it is
+        // passed over in silence.
+        final List<CaptureReader> readers = new ArrayList<>();
+        final int[] inputOf = new int[inputs.size()];
+        for (int i = 0; i < inputs.size(); i++) {
+            try {
+                readers.add(CaptureFiles.open(inputs.get(i), problem -> { }));
+                inputOf[readers.size() - 1] = i;
+            } catch (IOException e) {
+                // reported by the first pass
+            }
+        }
+        final CapturedFrame frame = new CapturedFrame();
+        try (MergedCaptureReader frames = new MergedCaptureReader(readers, (input, e) -> { })) {
+            while (frames.next(frame)) {
+                final int input = inputOf[frames.currentIndex()];
                 final DecodeResult result = decoder.decode(frame, packet);
                 if (result != DecodeResult.NTP && result != DecodeResult.NTP_FRAGMENT) {
                     continue;
                 }
                 final int[] bySource = index.alertsOf(packet, true);
                 final int[] byDestination = index.alertsOf(packet, false);
-                add(frame, frames.input(), bySource, spans, files);
+                add(frame, input, bySource, spans, files);
                 if (byDestination != bySource) { // the same array when source and destination are one address
-                    add(frame, frames.input(), byDestination, spans, files);
+                    add(frame, input, byDestination, spans, files);
                 }
             }
         }
