@@ -45,13 +45,20 @@ public record IpAddress(long high, long low, boolean ipv6) implements Comparable
             throw new IllegalArgumentException("prefix length " + length + " (expected: 0 ~ " + (ipv6 ? 128 : 32)
                     + ")");
         }
+        return new IpAddress(high & highMask(ipv6, length), low & lowMask(ipv6, length), ipv6);
+    }
+
+    /** The bits of {@code high} that a prefix of {@code length} keeps (none for IPv4, which lives in {@code low}). */
+    static long highMask(final boolean ipv6, final int length) {
+        return !ipv6 || length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
+    }
+
+    /** The bits of {@code low} that a prefix of {@code length} keeps. */
+    static long lowMask(final boolean ipv6, final int length) {
         if (!ipv6) {
-            final long keep = length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
-            return new IpAddress(0, low & keep, false);
+            return length == 0 ? 0 : (0xFFFF_FFFFL << (32 - length)) & 0xFFFF_FFFFL;
         }
-        final long highKeep = length == 0 ? 0 : length >= 64 ? -1L : -1L << (64 - length);
-        final long lowKeep = length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
-        return new IpAddress(high & highKeep, low & lowKeep, true);
+        return length <= 64 ? 0 : length == 128 ? -1L : -1L << (128 - length);
     }
 
     public byte[] toBytes() {

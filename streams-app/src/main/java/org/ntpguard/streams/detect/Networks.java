@@ -100,8 +100,16 @@ public final class Networks {
         return prefixes.hashCode();
     }
 
-    /** One CIDR prefix; host bits are always zero. */
-    private record Prefix(IpAddress network, int length) {
+    /**
+     * One CIDR prefix; host bits are always zero. The masks are kept so that a lookup compares two longs each way and
+     * allocates nothing: detection asks for every peer of every closed window.
+     */
+    private record Prefix(IpAddress network, int length, long highMask, long lowMask) {
+
+        Prefix(final IpAddress network, final int length) {
+            this(network, length, IpAddress.highMask(network.ipv6(), length),
+                    IpAddress.lowMask(network.ipv6(), length));
+        }
 
         static Prefix parse(final String entry) {
             final int slash = entry.indexOf('/');
@@ -130,7 +138,8 @@ public final class Networks {
         }
 
         boolean contains(final IpAddress address) {
-            return address.ipv6() == network.ipv6() && address.masked(length).equals(network);
+            return address.ipv6() == network.ipv6() && (address.high() & highMask) == network.high()
+                    && (address.low() & lowMask) == network.low();
         }
 
         @Override
