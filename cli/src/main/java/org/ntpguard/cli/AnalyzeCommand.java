@@ -24,6 +24,8 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.deliver.AlertDelivery;
+import org.ntpguard.cli.deliver.DeliveryTarget;
 import org.ntpguard.cli.evidence.AlertEvidence;
 import org.ntpguard.cli.evidence.EvidenceCaptures;
 import org.ntpguard.cli.report.AnalysisReport;
@@ -114,6 +116,12 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "report went, and problems: no start-up or progress lines, no lists of alerts or entries.")
     boolean quiet;
 
+    @Mixin
+    PushOptions push;
+
+    /** Where alerts are pushed (--syslog, --webhook); empty for nowhere. */
+    private List<DeliveryTarget> pushTargets = List.of();
+
     /** The HTTP server and what it serves; null without --http-port. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
@@ -147,6 +155,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        pushTargets = push.targets(spec, detection.alertCooldown(), () -> null);
         // Checked before the broker and the detector start (seconds), and the replay (minutes): a report that cannot
         // be written, or inputs of which none is a capture, end here in a line each.
         final ReportFolderLock lock = Preflight.lockReportFolder("analyze", options.out, err);
@@ -197,7 +206,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
                 chatter, null, metrics == null ? null : metrics.registry());
-             FileReplay replay = FileReplay.open(files, true, stats, problems, err)) {
+             FileReplay replay = FileReplay.open(files, true, stats, problems, err);
+             AlertDelivery delivery = PushOptions.start(pushTargets, "analyze", err,
+                     metrics == null ? null : metrics.registry())) {
+            if (delivery != null) {
+                delivery.follow(pipeline.bootstrapServers(), new Properties(), pipeline.topics().alerts(), null);
+            }
             if (http != null) {
                 err.println("ntpguard analyze: metrics at " + metrics.serveOn(http));
                 err.flush();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -29,7 +30,10 @@ import org.ntpguard.streams.export.HostDrillDown;
 import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
+import org.ntpguard.cli.deliver.AlertDelivery;
+import org.ntpguard.cli.deliver.DeliveryTarget;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -113,8 +117,14 @@ final class DetectCommand implements Callable<Integer> {
                     + "get the prefix too: a replayed case with a detector of its own, apart from live detection")
     String namespace;
 
+    @Mixin
+    PushOptions.Live push;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The /hosts/ URL as other hosts reach it, Alertmanager's link to an alert's subject; null when there is none. */
+    private volatile String hostsUrl;
 
     @Override
     public Integer call() throws Exception {
@@ -148,6 +158,7 @@ final class DetectCommand implements Callable<Integer> {
                     + (homeNet == null ? "" : " with --home-net")) + ": " + e.getMessage());
             return ExitCodes.FAILED;
         }
+        final List<DeliveryTarget> pushTargets = push.targets(spec, detection.alertCooldown(), () -> hostsUrl);
         final Properties kafka = new Properties();
         file.stringPropertyNames().stream().filter(key -> !key.startsWith("ntpguard."))
                 .forEach(key -> kafka.put(key, file.getProperty(key)));
@@ -187,9 +198,15 @@ final class DetectCommand implements Callable<Integer> {
             kafka.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         }
         final HostInfo advertised = self;
+        if (advertised != null && !isWildcard(advertised.host())) {
+            hostsUrl = "http://" + (advertised.host().contains(":") ? "[" + advertised.host() + "]" : advertised.host())
+                    + ":" + advertised.port() + HostDrillDown.ROUTE;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         try (http; PrometheusMetrics metrics = new PrometheusMetrics();
-             DetectorApp app = new DetectorApp(settings, detection, metrics.registry())) {
+             DetectorApp app = new DetectorApp(settings, detection, metrics.registry());
+             AlertDelivery delivery = PushOptions.start(pushTargets, "detect", spec.commandLine().getErr(),
+                     metrics.registry())) {
             serveMetrics(http, metrics, spec.commandLine().getErr());
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -200,19 +217,27 @@ final class DetectCommand implements Callable<Integer> {
             // exit status is 0, a stop asked for.
             try (StopOnSignal stop = new StopOnSignal("detect", stopped::countDown, STOP_GRACE, ExitCodes.PARTIAL,
                     spec.commandLine().getErr())) {
-                return detect(app, http, feeds, settings, detection, advertised, stopped);
+                return detect(app, http, feeds, settings, detection, advertised, stopped, delivery);
             }
         }
     }
 
     private int detect(final DetectorApp app, final HttpEndpoints http, final FeedSettings feeds,
                        final DetectorApp.Settings settings, final DetectionConfig detection,
-                       final HostInfo advertised, final CountDownLatch stopped) throws InterruptedException {
+                       final HostInfo advertised, final CountDownLatch stopped, final AlertDelivery delivery)
+            throws InterruptedException {
         try {
             app.start(Duration.ofMinutes(5));
         } catch (final TopicSetup.TopicSetupException e) {
             spec.commandLine().getErr().println("ntpguard detect: " + e.getMessage());
             return ExitCodes.FAILED;
+        }
+        if (delivery != null) {
+            // A consumer of the committed alerts, not a step of the topology: a slow or dead target never holds a
+            // stream thread or its transaction, and an aborted transaction's alerts are never pushed. Its group keeps
+            // its place across restarts; a new group starts at the topic's end (the alerts of before stay unpushed).
+            delivery.follow(settings.bootstrapServers(), settings.kafka(), settings.topics().alerts(),
+                    settings.applicationId() + "-delivery");
         }
         spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
                 + bootstrapServers);
@@ -272,6 +297,15 @@ final class DetectCommand implements Callable<Integer> {
             BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
         }
         return view;
+    }
+
+    /** 0.0.0.0 or ::, which no other host can reach this one at. */
+    private static boolean isWildcard(final String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isAnyLocalAddress();
+        } catch (final java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

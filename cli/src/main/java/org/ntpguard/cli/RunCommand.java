@@ -16,6 +16,8 @@ import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.deliver.AlertDelivery;
+import org.ntpguard.cli.deliver.DeliveryTarget;
 import org.ntpguard.cli.report.AnalysisReport;
 import org.ntpguard.cli.report.LiveReport;
 import org.ntpguard.cli.report.TrafficOverview;
@@ -76,6 +78,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LiveCaptureTuning tuning;
 
+    @Mixin
+    PushOptions.Live push;
+
     private volatile boolean detectorFailed;
     private volatile LiveCaptureReader capture;
 
@@ -89,18 +94,20 @@ final class RunCommand implements Callable<Integer> {
         if (detection == null) {
             return ExitCodes.FAILED;
         }
+        final List<DeliveryTarget> pushTargets = push.targets(spec, detection.alertCooldown(), () -> null);
         // A report that could not be written would be found out only at the first alert, or at the stop.
         final ReportFolderLock lock = Preflight.lockReportFolder("run", options.out, err);
         if (lock == null) {
             return ExitCodes.FAILED;
         }
         try (lock) {
-            return run(detection, feeds, flowOptions, err, stdout);
+            return run(detection, feeds, flowOptions, pushTargets, err, stdout);
         }
     }
 
     private int run(final DetectionConfig detection, final FeedSettings feeds, final FlowOptions flowOptions,
-                    final PrintWriter err, final PrintWriter stdout) throws IOException, InterruptedException {
+                    final List<DeliveryTarget> pushTargets, final PrintWriter err, final PrintWriter stdout)
+            throws IOException, InterruptedException {
         // Opened first: a wrong interface is said at once, not after the broker's start.
         final LiveCaptureReader reader = LiveInput.open("run", interfaceName, filter, tuning, err);
         if (reader == null) {
@@ -113,7 +120,11 @@ final class RunCommand implements Callable<Integer> {
         // of the run still stops the broker and writes the (empty) report.
         try (StopOnSignal stop = new StopOnSignal("run", this::stop, STOP_GRACE, ExitCodes.PARTIAL, err);
              EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
-                     () -> detectorFailed(err), null)) {
+                     () -> detectorFailed(err), null);
+             AlertDelivery delivery = PushOptions.start(pushTargets, "run", err, null)) {
+            if (delivery != null) {
+                delivery.follow(pipeline.bootstrapServers(), new Properties(), pipeline.topics().alerts(), null);
+            }
             final LiveSensor live = LiveSensor.publishing("run", reader,
                     FlowPublisher.producerConfig(pipeline.bootstrapServers(), new Properties()), "run",
                     pipeline.sensorTopics(), flowOptions, FlowPublisher.DEFAULT_QUEUE_CAPACITY,

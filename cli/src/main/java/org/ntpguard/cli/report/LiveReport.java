@@ -125,7 +125,8 @@ public final class LiveReport implements AutoCloseable {
                     end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
                     stopBy = System.nanoTime() + CATCH_UP.toNanos();
                 }
-                final boolean last = end != null && (atEnd(end) || System.nanoTime() - stopBy > 0);
+                final boolean last = end != null
+                        && (TopicReader.caughtUp(consumer, end) || System.nanoTime() - stopBy > 0);
                 if (!last) {
                     for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                         take(record);
@@ -149,15 +150,6 @@ public final class LiveReport implements AutoCloseable {
                 err.flush();
             }
         }
-    }
-
-    private boolean atEnd(final Map<TopicPartition, Long> end) {
-        for (final Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            if (consumer.position(partition.getKey()) < partition.getValue()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void take(final ConsumerRecord<String, byte[]> record) {

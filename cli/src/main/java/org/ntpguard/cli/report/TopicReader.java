@@ -62,7 +62,8 @@ public final class TopicReader {
         return table;
     }
 
-    private static boolean caughtUp(final KafkaConsumer<?, ?> consumer, final Map<TopicPartition, Long> end) {
+    /** Whether the consumer's position has reached {@code end} on every partition in it. */
+    public static boolean caughtUp(final KafkaConsumer<?, ?> consumer, final Map<TopicPartition, Long> end) {
         for (final Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
             if (consumer.position(partition.getKey()) < partition.getValue()) {
                 return false;
