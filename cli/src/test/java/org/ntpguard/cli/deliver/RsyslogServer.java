@@ -15,7 +15,7 @@ import java.util.List;
  * ports, every message written to a file as the fields rsyslog parsed out of it, tab-separated: PRI, APP-NAME,
  * PROCID, MSGID, STRUCTURED-DATA, MSG.
  */
-final class RsyslogServer implements AutoCloseable {
+public final class RsyslogServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/sbin/rsyslogd");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -33,7 +33,7 @@ final class RsyslogServer implements AutoCloseable {
         this.udpPort = udpPort;
     }
 
-    static RsyslogServer start(final Path dir) throws IOException, InterruptedException {
+    public static RsyslogServer start(final Path dir) throws IOException, InterruptedException {
         DebianTool.require(BINARY, "rsyslog");
         final int tcpPort = DebianTool.freeTcpPort();
         final int udpPort;
@@ -66,7 +66,7 @@ final class RsyslogServer implements AutoCloseable {
         return new RsyslogServer(process, received, tcpPort, udpPort);
     }
 
-    String tcpUrl() {
+    public String tcpUrl() {
         return "tcp://127.0.0.1:" + tcpPort;
     }
 
@@ -75,7 +75,7 @@ final class RsyslogServer implements AutoCloseable {
     }
 
     /** The messages received so far, once there are at least {@code count} (or what there is after 30 s). */
-    List<String> awaitMessages(final int count) throws IOException, InterruptedException {
+    public List<String> awaitMessages(final int count) throws IOException, InterruptedException {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             final List<String> lines = Files.exists(received) ? Files.readAllLines(received) : List.of();
