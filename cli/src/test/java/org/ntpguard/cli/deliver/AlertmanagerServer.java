@@ -15,7 +15,7 @@ import java.time.Duration;
  * A real Prometheus Alertmanager (Debian's prometheus-alertmanager) on loopback: cluster listener off, storage and
  * configuration in the test's folder, one receiver that sends nowhere.
  */
-final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -30,7 +30,7 @@ final class AlertmanagerServer implements AutoCloseable {
         this.url = url;
     }
 
-    static AlertmanagerServer start(final Path dir) throws IOException, InterruptedException {
+    public static AlertmanagerServer start(final Path dir) throws IOException, InterruptedException {
         DebianTool.require(BINARY, "prometheus-alertmanager");
         final Path config = Files.writeString(dir.resolve("alertmanager.yml"),
                 "route:\n  receiver: nowhere\nreceivers:\n  - name: nowhere\n");
@@ -52,12 +52,12 @@ final class AlertmanagerServer implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
     /** GET /api/v2/alerts: the alerts it holds as active (or silenced, inhibited). */
-    JsonNode alerts() throws IOException, InterruptedException {
+    public JsonNode alerts() throws IOException, InterruptedException {
         return new ObjectMapper().readTree(get("/api/v2/alerts").body());
     }
 

@@ -51,6 +51,14 @@ final class WebhookReceiver implements AutoCloseable {
         return requests;
     }
 
+    /** Waits until {@code count} requests came (at most a minute). */
+    void awaitRequests(final int count) throws InterruptedException {
+        final long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (requests.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
