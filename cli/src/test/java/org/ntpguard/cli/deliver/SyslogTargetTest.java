@@ -60,6 +60,28 @@ class SyslogTargetTest {
     }
 
     @Test
+    void shouldKeepAPayloadWithLineBreaksOneMessageOverTcp() throws Exception {
+        try (RsyslogServer rsyslog = RsyslogServer.start(dir)) {
+            // given: a payload shaped with line breaks, which a newline-framed receiver would cut in two
+            final AlertPayload pretty = alert -> "{\n  \"id\": \"" + alert.getId() + "\"\n}";
+            final NtpAlert first = TestAlerts.victim("7d2e-4", "192.0.2.4", System.currentTimeMillis(), 0);
+            final NtpAlert second = TestAlerts.victim("7d2e-5", "192.0.2.5", System.currentTimeMillis(), 0);
+
+            // when
+            try (SyslogTarget target = new SyslogTarget(rsyslog.tcpUrl(), pretty, Clock.systemUTC())) {
+                target.deliver(first);
+                target.deliver(second);
+            }
+            final List<String> received = rsyslog.awaitMessages(2);
+
+            // then: two messages, the line breaks inside them (rsyslog writes a control character as #ooo)
+            assertThat(received).hasSize(2);
+            assertThat(fields(received.get(0)).get(5)).isEqualTo("{#012  \"id\": \"7d2e-4\"#012}");
+            assertThat(fields(received.get(1)).get(5)).isEqualTo("{#012  \"id\": \"7d2e-5\"#012}");
+        }
+    }
+
+    @Test
     void shouldSendOneMessageADatagramOverUdp() throws Exception {
         try (RsyslogServer rsyslog = RsyslogServer.start(dir)) {
             // given
