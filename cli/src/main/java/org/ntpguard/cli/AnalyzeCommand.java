@@ -207,7 +207,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         try (EmbeddedPipeline pipeline = EmbeddedPipeline.start("analyze", detection, EmbeddedPipeline.Mode.REPLAY,
                 chatter, null, metrics == null ? null : metrics.registry());
              FileReplay replay = FileReplay.open(files, true, stats, problems, err);
-             AlertDelivery delivery = PushOptions.start(pushTargets, "analyze", err,
+             AlertDelivery delivery = PushOptions.start(pushTargets, "analyze", err, chatter,
                      metrics == null ? null : metrics.registry())) {
             if (delivery != null) {
                 delivery.follow(pipeline.bootstrapServers(), new Properties(), pipeline.topics().alerts(), null);

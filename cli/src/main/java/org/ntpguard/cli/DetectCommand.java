@@ -206,7 +206,7 @@ final class DetectCommand implements Callable<Integer> {
         try (http; PrometheusMetrics metrics = new PrometheusMetrics();
              DetectorApp app = new DetectorApp(settings, detection, metrics.registry());
              AlertDelivery delivery = PushOptions.start(pushTargets, "detect", spec.commandLine().getErr(),
-                     metrics.registry())) {
+                     spec.commandLine().getErr(), metrics.registry())) {
             serveMetrics(http, metrics, spec.commandLine().getErr());
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {

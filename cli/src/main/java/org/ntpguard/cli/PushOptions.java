@@ -88,10 +88,11 @@ class PushOptions {
     /**
      * The delivery to {@code targets}, its lines on {@code err} as the command's; null when there is no target.
      *
+     * @param chatter  where the start-up line naming the targets goes ({@code analyze --quiet}: nowhere)
      * @param registry where its meters go; null to count them only for the summary at the stop
      */
     static AlertDelivery start(final List<DeliveryTarget> targets, final String command, final PrintWriter err,
-                               final MeterRegistry registry) {
+                               final PrintWriter chatter, final MeterRegistry registry) {
         if (targets.isEmpty()) {
             return null;
         }
@@ -101,8 +102,8 @@ class PushOptions {
                     err.println("ntpguard " + command + ": " + line);
                     err.flush();
                 });
-        err.println("ntpguard " + command + ": pushing alerts to " + String.join(", ", delivery.describe()));
-        err.flush();
+        chatter.println("ntpguard " + command + ": pushing alerts to " + String.join(", ", delivery.describe()));
+        chatter.flush();
         return delivery;
     }
 }

@@ -121,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
         try (StopOnSignal stop = new StopOnSignal("run", this::stop, STOP_GRACE, ExitCodes.PARTIAL, err);
              EmbeddedPipeline pipeline = EmbeddedPipeline.start("run", detection, EmbeddedPipeline.Mode.LIVE, err,
                      () -> detectorFailed(err), null);
-             AlertDelivery delivery = PushOptions.start(pushTargets, "run", err, null)) {
+             AlertDelivery delivery = PushOptions.start(pushTargets, "run", err, err, null)) {
             if (delivery != null) {
                 delivery.follow(pipeline.bootstrapServers(), new Properties(), pipeline.topics().alerts(), null);
             }
