@@ -63,8 +63,8 @@ import picocli.CommandLine.Spec;
                     + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
                     + "and summary.json into the output folder and prints the alerts by type and each subject with "
                     + "its role and evidence.",
-            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
-                    + "ntp.alerts, ntp.blocklist)."
+            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.flows, "
+                    + "ntp.alerts, ntp.blocklist, and ntp.packets with --publish-packets)."
         })
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -40,11 +40,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "sensor",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Publish the NTP datagrams of a live interface or of capture files to Kafka.",
+        header = "Publish the NTP traffic of a live interface or of capture files to Kafka as flow summaries.",
         description = {
-            "Decodes like 'ntpguard decode' and publishes one NtpPacket record per NTP datagram to ntp.packets "
-                    + "(key: the client address, record timestamp: the capture time), with an idempotent producer "
-                    + "(acks=all, lz4, batches for small records). Heartbeats go to every partition of "
+            "Decodes like 'ntpguard decode', combines the datagrams into NTP flow summaries (one per client-server "
+                    + "pair and --flow-interval of capture time) and publishes them in NtpFlowBatch records to "
+                    + "ntp.flows, with an idempotent producer (acks=all, lz4); with --publish-packets also one "
+                    + "NtpPacket record per datagram to ntp.packets, a forensic feed. Heartbeats go to every partition of "
                     + "ntp.heartbeats so that the detector's windows close: every second live, once after a replay "
                     + "(one hour past its last packet).",
             "Live, the capture never waits for Kafka: when the queue between capture and producer is full, "
