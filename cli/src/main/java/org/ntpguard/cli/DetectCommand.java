@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.ntpguard.cli.serve.HealthEndpoints;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
@@ -30,6 +31,7 @@ import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -86,6 +88,9 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "serve no HTTP endpoint")
     boolean noHttp;
 
+    @Mixin
+    HttpSecurityOptions httpSecurity;
+
     @Option(names = "--export-dir", paramLabel = "DIR",
             description = "also write the blocklist feeds into DIR (blocklist.txt, .ipset, .nft, .cisco, .junos, "
                     + ".flowspec, .json), each replaced atomically when it changes")
@@ -131,6 +136,11 @@ final class DetectCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
             }
         }
+        final HttpAccess access = noHttp ? HttpAccess.PLAIN : httpSecurity.access("detect", httpBind,
+                "the blocklist feeds and /hosts", spec.commandLine().getErr());
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
         final Properties file = new Properties();
         if (config != null) {
             try (Reader reader = Files.newBufferedReader(config)) {
@@ -173,7 +183,7 @@ final class DetectCommand implements Callable<Integer> {
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
-            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         } catch (final IllegalArgumentException | IOException | UncheckedIOException e) {
             spec.commandLine().getErr().println("ntpguard detect: " + OneLineErrors.describe(e));
             return ExitCodes.FAILED;
@@ -219,11 +229,12 @@ final class DetectCommand implements Callable<Integer> {
         try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
                 spec.commandLine().getErr())) {
             if (http != null) {
-                http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
+                http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
+                        http.access().scheme(), http.access().peerClient()));
                 http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
-                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
-                        + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
+                        + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
                         + "/health/ready");
             }
@@ -269,7 +280,7 @@ final class DetectCommand implements Callable<Integer> {
                 });
         if (http != null) {
             final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
-            BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
+            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, handler));
         }
         return view;
     }
