@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.TestBroker;
 import org.ntpguard.cli.serve.HttpAccess;
+import org.ntpguard.cli.serve.TestKeystore;
 
 /**
  * {@code ntpguard detect} with TLS and a token, asked with Debian's curl over a real TLS handshake: a keystore made
@@ -32,7 +33,7 @@ class ProtectedFeedsTest {
     /** "status body" of curl, trusting only the test's certificate; curl's own message when no answer came. */
     private String curl(final String... args) throws IOException, InterruptedException {
         final List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert",
-                dir.resolve("cert.pem").toString(), "-w", "\n%{http_code}"));
+                dir.resolve("detector.pem").toString(), "-w", "\n%{http_code}"));
         command.addAll(List.of(args));
         final Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
         final String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,32 +42,18 @@ class ProtectedFeedsTest {
         return output.substring(status + 1) + " " + output.substring(0, status);
     }
 
-    private void keytool(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-                "keytool").toString()));
-        command.addAll(List.of(args));
-        final Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(keytool.waitFor()).as(output).isZero();
-    }
-
     @Test
     void shouldServeTheFeedsOverTlsOnlyToHoldersOfTheTokenAndCountTheRefusals() throws Exception {
         // given: a self-signed key for 127.0.0.1, its certificate for curl, the token and the password in files
-        final Path keystore = dir.resolve("detector.p12");
-        keytool("-genkeypair", "-alias", "detector", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "keystore-secret");
-        keytool("-exportcert", "-rfc", "-alias", "detector", "-keystore", keystore.toString(), "-storepass",
-                "keystore-secret", "-file", dir.resolve("cert.pem").toString());
-        final Path password = Files.writeString(dir.resolve("password"), "keystore-secret\n");
+        final TestKeystore keystore = TestKeystore.create(dir);
         final Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
         final String namespace = TestBroker.uniqueTopic("protected").replace('.', '-');
 
-        final ChildCli detect = ChildCli.start(dir, List.of(), List.of(), null, "detect", "--bootstrap-servers",
+        final List<String> args = new ArrayList<>(List.of("detect", "--bootstrap-servers",
                 TestBroker.bootstrapServers(), "--namespace", namespace, "--partitions", "1", "--state-dir",
-                dir.resolve("state").toString(), "--http-port", "0", "--tls-keystore", keystore.toString(),
-                "--tls-keystore-password-file", password.toString(), "--http-token-file", token.toString());
+                dir.resolve("state").toString(), "--http-port", "0", "--http-token-file", token.toString()));
+        args.addAll(keystore.options());
+        final ChildCli detect = ChildCli.start(dir, List.of(), List.of(), null, args.toArray(String[]::new));
         try {
             detect.await("blocklist feeds at https://");
             final Matcher url = FEEDS_URL.matcher(detect.log());
@@ -119,10 +106,7 @@ class ProtectedFeedsTest {
 
     @Test
     void shouldRefuseAKeystoreWithTheWrongPasswordInOneLine() throws Exception {
-        final Path keystore = dir.resolve("detector.p12");
-        keytool("-genkeypair", "-alias", "detector", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                "CN=127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass",
-                "keystore-secret");
+        final Path keystore = TestKeystore.create(dir).keystore();
         final Path password = Files.writeString(dir.resolve("password"), "not-the-password\n");
         final CommandRun command = new CommandRun();
 
