@@ -81,8 +81,8 @@ final class DetectCommand implements Callable<Integer> {
     int httpPort;
 
     @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "address the HTTP endpoints listen on; 0.0.0.0 for every interface (default: "
-                    + "${DEFAULT-VALUE})")
+            description = "address the HTTP endpoints listen on; 0.0.0.0 for every interface, where the feeds and "
+                    + "/hosts need --http-token-file (or --insecure-http) (default: ${DEFAULT-VALUE})")
     String httpBind;
 
     @Option(names = "--no-http", description = "serve no HTTP endpoint")
