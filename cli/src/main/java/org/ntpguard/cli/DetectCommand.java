@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.ntpguard.cli.serve.HealthEndpoints;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
@@ -30,6 +31,7 @@ import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -82,12 +84,15 @@ final class DetectCommand implements Callable<Integer> {
     int httpPort;
 
     @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "<address>",
-            description = "Address the HTTP endpoints listen on; 0.0.0.0 for every interface (default: "
-                    + "${DEFAULT-VALUE}).")
+            description = "Address the HTTP endpoints listen on; 0.0.0.0 for every interface, where the feeds and "
+                    + "/hosts need --http-token-file (or --insecure-http) (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
     @Option(names = "--no-http", description = "Serve no HTTP endpoint.")
     boolean noHttp;
+
+    @Mixin
+    HttpSecurityOptions httpSecurity;
 
     @Option(names = "--export-dir", paramLabel = "<dir>",
             description = "Also write the blocklist feeds into <dir> (blocklist.txt, .ipset, .nft, .cisco, .junos, "
@@ -135,6 +140,11 @@ final class DetectCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
             }
         }
+        final HttpAccess access = noHttp ? HttpAccess.PLAIN : httpSecurity.access("detect", httpBind,
+                "the blocklist feeds and /hosts", spec.commandLine().getErr());
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
         final Properties file = new Properties();
         if (config != null) {
             try (Reader reader = Files.newBufferedReader(config)) {
@@ -177,7 +187,7 @@ final class DetectCommand implements Callable<Integer> {
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
-            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         } catch (final IllegalArgumentException | IOException | UncheckedIOException e) {
             spec.commandLine().getErr().println("ntpguard detect: " + OneLineErrors.describe(e));
             return ExitCodes.FAILED;
@@ -223,11 +233,12 @@ final class DetectCommand implements Callable<Integer> {
         try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
                 spec.commandLine().getErr())) {
             if (http != null) {
-                http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
+                http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
+                        http.access().scheme(), http.access().peerClient()));
                 http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
-                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
-                        + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
+                        + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
                         + "/health/ready");
             }
@@ -273,7 +284,7 @@ final class DetectCommand implements Callable<Integer> {
                 });
         if (http != null) {
             final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
-            BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
+            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, handler));
         }
         return view;
     }

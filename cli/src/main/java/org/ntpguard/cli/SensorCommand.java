@@ -25,6 +25,7 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import picocli.CommandLine.ArgGroup;
@@ -132,6 +133,9 @@ final class SensorCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve no HTTP (no metrics).")
     boolean noHttp;
 
+    @Mixin
+    HttpSecurityOptions httpSecurity;
+
     private volatile boolean stopRequested;
     private volatile LiveSensor live;
     /** The HTTP server and what it serves; null with --no-http. */
@@ -175,7 +179,11 @@ final class SensorCommand implements Callable<Integer> {
             }
         }
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
-        http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+        final HttpAccess access = noHttp ? HttpAccess.PLAIN : httpSecurity.access("sensor", httpBind, null, err);
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
+        http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         metrics = noHttp ? null : new PrometheusMetrics();
         final Properties config = FlowPublisher.producerConfig(bootstrapServers, user);
         if (!BrokerProbe.reachable(config, PROBE_TIMEOUT)) {
