@@ -29,10 +29,12 @@ import org.ntpguard.cli.deliver.DeliveryTarget;
 import org.ntpguard.cli.evidence.AlertEvidence;
 import org.ntpguard.cli.evidence.EvidenceCaptures;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.EcsAlertLog;
 import org.ntpguard.cli.report.InputFile;
 import org.ntpguard.cli.report.RunDescription;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.report.TrafficOverview;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
@@ -61,12 +63,13 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "
                     + "files into it at full speed (capture time stays the event time), runs the detector until "
-                    + "every record is processed, then writes alerts.jsonl, the blocklist (blocklist.txt for "
+                    + "every record is processed, then writes alerts.jsonl (and alerts.ecs.jsonl for SIEMs), the "
+                    + "blocklist (blocklist.txt for "
                     + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
                     + "and summary.json into the output folder and prints the alerts by type and each subject with "
                     + "its role and evidence.",
-            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
-                    + "ntp.alerts, ntp.blocklist)."
+            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.flows, "
+                    + "ntp.alerts, ntp.alerts.json, ntp.blocklist, and ntp.packets with --publish-packets)."
         })
 final class AnalyzeCommand implements Callable<Integer> {
 
@@ -93,6 +96,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
+
+    @Mixin
+    HttpSecurityOptions httpSecurity;
 
     @Option(names = "--evidence",
             description = "Also write, for each alert, a capture of its subject's NTP packets over the alert's whole "
@@ -177,7 +183,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
-        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
+        final HttpAccess access = httpPort == null ? HttpAccess.PLAIN
+                : httpSecurity.access("analyze", httpBind, null, err);
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
+        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         metrics = http == null ? null : new PrometheusMetrics();
         // A signal stops the replay, and the rest ends as a replay's end does: the report (marked partial), the
         // broker's temporary folder deleted, exit 130.
@@ -201,6 +212,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final boolean caughtUp;
         final boolean detectorFailed;
         final AnalysisReport report;
+        final List<NtpAlert> alertUpdates;
         final StageTimes stages;
         final List<InputFile> inputs;
         final TrafficOverview traffic = new TrafficOverview(flowOptions.interval());
@@ -230,6 +242,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             final Map<String, Long> counters = EmbeddedPipeline.counters(stats, published);
             counters.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
             report = pipeline.report(counters, caughtUp);
+            alertUpdates = pipeline.alertUpdates();
             stages = new StageTimes(replayStarted - started, replayEnded - replayStarted, detectorDone - replayEnded,
                     System.nanoTime() - detectorDone);
             inputs = replay.inputs();
@@ -268,6 +281,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         // A failed run, or one stopped before anything reached the detector, writes no blocklist feed: loaded, a
         // feed missing what was not read would empty a firewall's sets.
         final boolean noFeeds = status == ExitCodes.FAILED || stopped && published.published() == 0;
+        final boolean ecsWritten = writeEcsLog(alertUpdates, err);
         final boolean written = EmbeddedPipeline.write("analyze",
                 partial.isEmpty() ? described : described.markedPartial(String.join("; ", partial)), traffic,
                 files.stream().map(Path::toString).toList(), options.out,
@@ -281,7 +295,19 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + " datagrams did not reach the broker; the report misses them");
         }
         err.flush();
-        return written ? status : ExitCodes.FAILED;
+        return written && ecsWritten ? status : ExitCodes.FAILED;
+    }
+
+    /** alerts.ecs.jsonl, one line per alert update; false, after a line on why, when it cannot be written. */
+    private boolean writeEcsLog(final List<NtpAlert> alertUpdates, final PrintWriter err) {
+        try {
+            EcsAlertLog.write(options.out, alertUpdates);
+            return true;
+        } catch (final IOException e) {
+            err.println("ntpguard analyze: cannot write " + options.out.resolve(EcsAlertLog.FILE) + ": "
+                    + OneLineErrors.describe(e));
+            return false;
+        }
     }
 
     /** What Ctrl-C or SIGTERM does: the replay stops at its next packet, the wait for the detector soon after. */

@@ -34,6 +34,7 @@ import org.ntpguard.capture.publish.PublishStats;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.cli.report.AnalysisReport;
+import org.ntpguard.cli.report.EcsAlertLog;
 import org.ntpguard.cli.report.HtmlReport;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.report.TrafficOverview;
@@ -95,6 +96,7 @@ final class EmbeddedPipeline implements AutoCloseable {
     private final EmbeddedBroker broker;
     private final DetectorApp.Settings settings;
     private final DetectorApp detector;
+    private List<NtpAlert> alertUpdates = List.of();
 
     private EmbeddedPipeline(final String command, final Path work, final EmbeddedBroker broker,
                              final DetectorApp.Settings settings, final DetectorApp detector) {
@@ -250,10 +252,16 @@ final class EmbeddedPipeline implements AutoCloseable {
                 settings.topics().alerts(), SingleObjectSerde.ntpAlert().deserializer(), STEP_TIMEOUT)) {
             alerts.add(record.value());
         }
+        alertUpdates = List.copyOf(alerts);
         final List<BlocklistEntry> blocklist = new ArrayList<>(TopicReader.table(TopicReader.readAll(
                 bootstrapServers(), settings.topics().blocklist(), SingleObjectSerde.blocklistEntry().deserializer(),
                 STEP_TIMEOUT)).values());
         return new AnalysisReport(alerts, blocklist, counters);
+    }
+
+    /** Every alert update {@link #report} read, in order: what alerts.ecs.jsonl holds. */
+    List<NtpAlert> alertUpdates() {
+        return alertUpdates;
     }
 
     /**
@@ -329,6 +337,7 @@ final class EmbeddedPipeline implements AutoCloseable {
         }
         if (written) {
             err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
+                    + out.resolve(EcsAlertLog.FILE) + ", "
                     + (feeds == null ? "no blocklist feed (the run failed or read nothing), "
                             : out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), ")
                     + out.resolve("summary.json") + ", " + out.resolve(HtmlReport.FILE));

@@ -29,15 +29,16 @@ class PushOptions {
     /** The JSON document of an alert in webhook bodies and syslog messages: the one place to change its shape. */
     static final AlertPayload PAYLOAD = AlertPayload.alertFields();
 
-    @Option(names = "--syslog", paramLabel = "tcp://HOST:PORT|udp://HOST:PORT",
-            description = "send each alert update to a syslog receiver as an RFC 5424 message (facility local0, "
-                    + "structured data ntpguard@32473 with the alert's fields, the alert's JSON as the message), over "
-                    + "TCP with octet-counted framing (RFC 6587) or UDP; port 514 when not given")
+    @Option(names = "--syslog", paramLabel = "<url>",
+            description = "Send each alert update to a syslog receiver, tcp://HOST[:PORT] or udp://HOST[:PORT] (port "
+                    + "514 when not given), as an RFC 5424 message: facility local0, structured data ntpguard@32473 "
+                    + "with the alert's fields, the alert's JSON as the message; over TCP with octet-counted framing "
+                    + "(RFC 6587).")
     String syslog;
 
-    @Option(names = "--webhook", paramLabel = "URL",
-            description = "POST each alert update as JSON to URL (http or https), retried with backoff on errors, "
-                    + "5xx and 429")
+    @Option(names = "--webhook", paramLabel = "<url>",
+            description = "POST each alert update as JSON to this http or https URL, retried with backoff on errors, "
+                    + "5xx and 429.")
     String webhook;
 
     /** Alertmanager's base URL; none here, see {@link Live}. */
@@ -48,10 +49,10 @@ class PushOptions {
     /** {@code run} and {@code detect}: Alertmanager too. */
     static final class Live extends PushOptions {
 
-        @Option(names = "--alertmanager", paramLabel = "URL",
-                description = "post each alert update to Prometheus Alertmanager's v2 API at URL (its base, e.g. "
+        @Option(names = "--alertmanager", paramLabel = "<url>",
+                description = "Post each alert update to Prometheus Alertmanager's v2 API at this base URL (e.g. "
                         + "http://alertmanager:9093): labels alertname (the type), severity, subject, role; active "
-                        + "from the first packet until the last plus the cool-down")
+                        + "from the first packet until the last plus the cool-down.")
         String alertmanager;
 
         @Override

@@ -57,9 +57,42 @@ class AnalyzeCommandTest {
         assertThat(Files.readString(report.resolve("summary.json"))).startsWith("{\"frames\":6974,")
                 .contains("\"REFLECTOR\":50");
         assertThat(out.toString()).contains("Alerts by type:", "AMPLIFICATION_VICTIM", "203.0.113.66");
+        assertEcsLogHoldsEveryUpdateOf(report);
         assertThat(err.toString()).contains("home networks 127.0.0.0/8, 10.0.0.0/8", "(the default private ranges",
                 "mode 6/7 datagram(s) were judged against the default home networks: give the site's own with "
                         + "--home-net");
+    }
+
+    /**
+     * alerts.ecs.jsonl holds one ECS line per alert update: every alert of alerts.jsonl, its updates 0 to the
+     * latest in order, the latest with the same evidence.
+     */
+    private static void assertEcsLogHoldsEveryUpdateOf(final Path report) throws IOException {
+        final ObjectMapper json = new ObjectMapper();
+        final java.util.Map<String, JsonNode> latest = new java.util.LinkedHashMap<>();
+        for (final String line : Files.readAllLines(report.resolve("alerts.jsonl"))) {
+            final JsonNode alert = json.readTree(line);
+            latest.put(alert.get("id").asText(), alert);
+        }
+        final java.util.Map<String, List<JsonNode>> updates = new java.util.LinkedHashMap<>();
+        for (final String line : Files.readAllLines(report.resolve("alerts.ecs.jsonl"))) {
+            final JsonNode doc = json.readTree(line);
+            updates.computeIfAbsent(doc.at("/ntpguard/alert/id").asText(), id -> new java.util.ArrayList<>())
+                    .add(doc);
+        }
+        assertThat(updates.keySet()).containsExactlyInAnyOrderElementsOf(latest.keySet());
+        updates.forEach((id, docs) -> {
+            final JsonNode alert = latest.get(id);
+            assertThat(docs).extracting(doc -> doc.at("/ntpguard/alert/update").asInt())
+                    .isEqualTo(java.util.stream.IntStream.rangeClosed(0, alert.get("updates").asInt()).boxed()
+                            .toList());
+            final JsonNode last = docs.get(docs.size() - 1);
+            assertThat(last.at("/rule/id").asText()).isEqualTo(alert.get("type").asText());
+            assertThat(last.at("/ntpguard/subject").asText()).isEqualTo(alert.get("subject").asText());
+            assertThat(last.at("/ntpguard/response_bytes").asLong()).isEqualTo(alert.get("responseBytes").asLong());
+            assertThat(last.get("@timestamp").asText()).isEqualTo(alert.get("lastSeen").asText());
+            assertThat(last.get("message").asText()).isEqualTo(alert.get("summary").asText());
+        });
     }
 
     @Test

@@ -36,6 +36,8 @@ class RunCommandTest {
         final Path config = Files.writeString(dir.resolve("detect.properties"), "ntpguard.window.size=2s\n"
                 + "ntpguard.window.grace=1s\nntpguard.blocklist.types=FAST_POLL\n");
         final Path report = dir.resolve("report");
+        final Object ecsInode;
+        final String ecsWhileRunning;
         // Loopback is always the site's own (traffic on it is never abuse): the client is a host of its own.
         try (TwoHosts hosts = new TwoHosts()) {
             final ChildCli run = ChildCli.start(dir, hosts.onServer(), List.of(), null, "run", "-i",
@@ -50,7 +52,10 @@ class RunCommandTest {
                             + "\\.\\d{3}Z LOW +FAST_POLL +203\\.0\\.113\\.9 client: 203\\.0\\.113\\.9 sent \\d+ "
                             + "requests to 198\\.51\\.100\\.1 \\(\\d+ from its busiest source port\\) in .*"));
             run.awaitFile(report.resolve("alerts.jsonl"), "\"subject\":\"" + TwoHosts.CLIENT + "\"");
+            run.awaitFile(report.resolve("alerts.ecs.jsonl"), "\"rule\":{\"id\":\"FAST_POLL\"");
             assertThat(run.process().isAlive()).as("still running").isTrue();
+            ecsInode = Files.getAttribute(report.resolve("alerts.ecs.jsonl"), "unix:ino");
+            ecsWhileRunning = Files.readString(report.resolve("alerts.ecs.jsonl"));
 
             run.signal("INT");
 
@@ -65,6 +70,12 @@ class RunCommandTest {
         assertThat(Files.readAllLines(report.resolve("alerts.jsonl"))).anySatisfy(line -> assertThat(line)
                 .contains("\"type\":\"MONLIST_ABUSE\"", "\"role\":\"PROBER\""));
         assertThat(Files.readAllLines(report.resolve("blocklist.txt"))).containsExactly(TwoHosts.CLIENT);
+        // alerts.ecs.jsonl, unlike alerts.jsonl, is only appended to: a tailer reads on in the same file.
+        assertThat(Files.getAttribute(report.resolve("alerts.ecs.jsonl"), "unix:ino")).isEqualTo(ecsInode);
+        assertThat(Files.readString(report.resolve("alerts.ecs.jsonl"))).startsWith(ecsWhileRunning);
+        assertThat(Files.readAllLines(report.resolve("alerts.ecs.jsonl"))).anySatisfy(line -> assertThat(line)
+                .contains("\"rule\":{\"id\":\"MONLIST_ABUSE\"",
+                        "\"source\":{\"ip\":\"" + TwoHosts.CLIENT + "\"}"));
         assertThat(Files.readString(report.resolve("summary.json")))
                 .contains("\"ntpDatagrams\":" + REQUESTS, "\"published\":" + REQUESTS, "\"dropped\":0",
                         "\"FAST_POLL\":1");

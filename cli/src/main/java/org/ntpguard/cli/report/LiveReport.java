@@ -27,7 +27,8 @@ import org.ntpguard.schema.SingleObjectSerde;
  * The report of a detector that keeps running: one thread follows the alerts and blocklist topics from their start
  * (committed records only: the detector writes transactionally), prints each alert record in one line as it arrives
  * ({@link AnalysisReport#line}), and rewrites {@code alerts.jsonl}, {@code blocklist.txt} and {@code summary.json}
- * (each atomically) at most every {@code rewriteEvery}, when the alerts, the blocklist or the figures changed.
+ * (each atomically) at most every {@code rewriteEvery}, when the alerts, the blocklist or the figures changed; and
+ * appends each alert record to {@code alerts.ecs.jsonl} as it arrives ({@link EcsAlertLog}: one file for the run).
  */
 public final class LiveReport implements AutoCloseable {
 
@@ -53,6 +54,8 @@ public final class LiveReport implements AutoCloseable {
     private final Map<String, BlocklistEntry> blocklist = new LinkedHashMap<>();
     private volatile boolean closing;
     private boolean writeFailed;
+    private final EcsAlertLog ecs;
+    private boolean ecsFailed;
 
     /**
      * @param command  the command's name, for the one line saying the folder cannot be written
@@ -71,6 +74,7 @@ public final class LiveReport implements AutoCloseable {
         this.command = command;
         this.counters = counters;
         this.rewriteNanos = rewriteEvery.toNanos();
+        this.ecs = EcsAlertLog.in(dir);
         final Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -119,7 +123,8 @@ public final class LiveReport implements AutoCloseable {
         long nextWrite = System.nanoTime();
         Map<TopicPartition, Long> end = null;
         long stopBy = Long.MAX_VALUE;
-        try (consumer) {
+        try (consumer; ecs) {
+            appendEcs(null); // this run's file from the start, even before its first alert
             while (true) {
                 if (closing && end == null) {
                     end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
@@ -144,7 +149,7 @@ public final class LiveReport implements AutoCloseable {
                     return;
                 }
             }
-        } catch (KafkaException | IllegalStateException e) {
+        } catch (KafkaException | IllegalStateException | IOException e) {
             if (!closing) {
                 err.println("ntpguard " + command + ": stopped following the alerts: " + e.getMessage());
                 err.flush();
@@ -156,6 +161,7 @@ public final class LiveReport implements AutoCloseable {
         if (record.topic().equals(alertsTopic)) {
             final NtpAlert alert = alerts.deserialize(record.topic(), record.value());
             latestAlerts.put(alert.getId(), alert);
+            appendEcs(alert);
             out.println(AnalysisReport.line(alert));
             out.flush();
         } else if (record.value() == null) {
@@ -165,7 +171,29 @@ public final class LiveReport implements AutoCloseable {
         }
     }
 
+    /** Appends the alert's ECS line (null: only what is pending), saying once that the file cannot be written. */
+    private void appendEcs(final NtpAlert alert) {
+        try {
+            if (alert == null) {
+                ecs.flush();
+            } else {
+                ecs.append(alert);
+            }
+            ecsFailed = false;
+        } catch (IOException e) {
+            if (!ecsFailed) {
+                err.println("ntpguard " + command + ": cannot write " + ecs.file() + ": " + e.getMessage()
+                        + "; retrying");
+                err.flush();
+            }
+            ecsFailed = true;
+        }
+    }
+
     private void write(final Map<String, Long> figures) {
+        if (ecsFailed) {
+            appendEcs(null);
+        }
         try {
             new AnalysisReport(new ArrayList<>(latestAlerts.values()), new ArrayList<>(blocklist.values()), figures)
                     .writeTo(dir, feeds);

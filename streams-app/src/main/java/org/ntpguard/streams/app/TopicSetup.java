@@ -96,8 +96,8 @@ public final class TopicSetup {
      */
     public static List<String> ensure(final Admin admin, final Plan plan) {
         final TopicNames t = plan.topics();
-        final List<String> all = List.of(t.flows(), t.packets(), t.heartbeats(), t.alerts(), t.blocklist(),
-                plan.deadLetterTopic());
+        final List<String> all = List.of(t.flows(), t.packets(), t.heartbeats(), t.alerts(), t.alertsJson(),
+                t.blocklist(), plan.deadLetterTopic());
         final Set<String> existing = call(admin.listTopics().names());
         final Map<String, TopicDescription> described = existing.isEmpty() ? Map.of()
                 : call(admin.describeTopics(all.stream().filter(existing::contains).toList()).allTopicNames());

@@ -10,13 +10,22 @@ import org.ntpguard.schema.Namespaces;
  * @param packets    NtpPacket records keyed by client address: the sensors' optional forensic feed, never read here
  * @param heartbeats SensorHeartbeat records on every partition, moving event time on where no flow does; must
  *                   have as many partitions as {@code flows}
- * @param alerts     NtpAlert records keyed by TYPE/subject
+ * @param alerts     NtpAlert records keyed by TYPE/subject; {@link #alertsJson()} holds the same updates as ECS JSON
  * @param blocklist  BlocklistEntry records keyed by address/prefix, compacted, tombstones on expiry
  */
 public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist) {
 
     public static TopicNames defaults() {
         return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist");
+    }
+
+    /**
+     * The alerts as ECS JSON documents keyed by the subject address as text, one per update: the alerts topic's
+     * name with {@code .json} appended ({@code ntp.alerts.json}), so that a renamed or namespaced alerts topic
+     * brings its JSON twin along.
+     */
+    public String alertsJson() {
+        return alerts + ".json";
     }
 
     /** Every name prefixed with {@code namespace + "."}: a replay's own topics beside live ones. */

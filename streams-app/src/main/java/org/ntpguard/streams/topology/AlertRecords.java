@@ -20,7 +20,7 @@ import org.ntpguard.streams.detect.Severity;
 /**
  * Between the detection core's values and the Avro records on topics. A detection travels to the alert tracker as
  * an NtpAlert without an id, so that detections from every partition meet on their subject's partition. Public for
- * the blocklist mapping only, which readers of the blocklist topic share.
+ * the blocklist mapping and {@link #toAlert}, which readers of those topics share.
  */
 public final class AlertRecords {
 
@@ -51,7 +51,8 @@ public final class AlertRecords {
                 record.getLastSeen(), evidence(record), List.copyOf(record.getSensors()), record.getSummary());
     }
 
-    static Alert toAlert(final NtpAlert record) {
+    /** The core's value of an alert record: what the ECS writer and other readers of the alerts topic map from. */
+    public static Alert toAlert(final NtpAlert record) {
         return new Alert(java.util.UUID.fromString(record.getId()), AlertType.valueOf(record.getType().name()),
                 Severity.valueOf(record.getSeverity().name()), IpAddress.of(record.getSubject()),
                 AlertRole.valueOf(record.getRole().name()), record.getUnsolicited(), record.getWindowStart(),

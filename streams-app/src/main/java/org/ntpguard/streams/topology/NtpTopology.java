@@ -29,6 +29,7 @@ import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.detect.PairFlow;
 import org.ntpguard.streams.detect.ServerWindow;
+import org.ntpguard.streams.ecs.EcsAlertWriter;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.ntpguard.streams.serde.FlowBatchReader;
 import org.ntpguard.streams.serde.StateSerdes;
@@ -45,6 +46,7 @@ import org.ntpguard.streams.serde.StateSerdes;
  *                               per server windows ── ServerDetector ─────────────────────────────────────────┤
  *                                                                                                             │
  *               repartition detections by TYPE/subject ── alert tracker (cool-down) ── ntp.alerts ───────────┤
+ *                                                               └─ as ECS JSON ── ntp.alerts.json            │
  *                                                                                                             │
  *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ────┘
  * </pre>
@@ -177,8 +179,13 @@ public final class NtpTopology {
                         .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new AlertProcessor(config.alertCooldown(), metrics), Named.as("alert-tracker"),
                         ALERT_STORE, AlertProcessor.MERGED_STORE);
-        alerts.filter((key, alert) -> alert != null, Named.as("drop-ticks-and-marks"))
-                .to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+        final KStream<String, NtpAlert> published = alerts.filter((key, alert) -> alert != null,
+                Named.as("drop-ticks-and-marks"));
+        published.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+        // The same updates for SIEMs, in the same transaction: ECS JSON keyed by the subject's address.
+        published.map((key, alert) -> KeyValue.pair(IpAddress.of(alert.getSubject()).toString(),
+                        EcsAlertWriter.json(AlertRecords.toAlert(alert))), Named.as("alerts-as-ecs-json"))
+                .to(topics.alertsJson(), Produced.with(Serdes.String(), Serdes.String()).withName("alerts-json"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BLOCKLIST_STORE),
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
