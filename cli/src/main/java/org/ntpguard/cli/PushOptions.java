@@ -27,7 +27,7 @@ import picocli.CommandLine.ParameterException;
 class PushOptions {
 
     /** The JSON document of an alert in webhook bodies and syslog messages: the one place to change its shape. */
-    static final AlertPayload PAYLOAD = AlertPayload.alertFields();
+    static final AlertPayload PAYLOAD = AlertPayload.ecs();
 
     @Option(names = "--syslog", paramLabel = "<url>",
             description = "Send each alert update to a syslog receiver, tcp://HOST[:PORT] or udp://HOST[:PORT] (port "
