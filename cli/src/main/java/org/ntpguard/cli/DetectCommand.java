@@ -229,8 +229,8 @@ final class DetectCommand implements Callable<Integer> {
                 http.start();
                 spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
                         + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
-                        + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
-                        + "/health/ready");
+                        + "junos,flowspec}; windows, alerts and blocklist entry per address at /hosts/{address}; "
+                        + "/health/live and /health/ready");
             }
             spec.commandLine().getErr().flush();
             stopped.await();
