@@ -64,13 +64,25 @@ public final class HostDrillDown implements HttpHandler {
     private final KafkaStreams streams;
     private final DetectionConfig config;
     private final HostInfo self;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+    private final String scheme;
+    private final HttpClient client;
 
     /** @param self this instance's {@code application.server}: key metadata needs one, even for a lone instance */
     public HostDrillDown(final KafkaStreams streams, final DetectionConfig config, final HostInfo self) {
+        this(streams, config, self, "http", HttpClient.newBuilder());
+    }
+
+    /**
+     * @param scheme how the other instances serve: "https" when this one does (instances of one deployment alike)
+     * @param client for asking them, e.g. with an {@code SSLContext} that trusts their certificates
+     */
+    public HostDrillDown(final KafkaStreams streams, final DetectionConfig config, final HostInfo self,
+                         final String scheme, final HttpClient.Builder client) {
         this.streams = streams;
         this.config = config;
         this.self = java.util.Objects.requireNonNull(self, "self");
+        this.scheme = scheme;
+        this.client = client.connectTimeout(FORWARD_TIMEOUT).build();
     }
 
     @Override
@@ -90,6 +102,9 @@ public final class HostDrillDown implements HttpHandler {
                 return;
             }
             final String query = exchange.getRequestURI().getRawQuery();
+            // The caller's credentials go along to the owner, which asks for the same token.
+            final String forward = java.util.Objects.requireNonNullElse(
+                    exchange.getRequestHeaders().getFirst("Authorization"), "");
             try {
                 if (query != null && query.startsWith("side=")) {
                     final String part = query.substring("side=".length());
@@ -104,21 +119,21 @@ public final class HostDrillDown implements HttpHandler {
                 }
                 final StringBuilder json = new StringBuilder("{\"address\":\"").append(address)
                         .append("\",\"windowSizeMs\":").append(config.windowSize().toMillis())
-                        .append(",\"client\":").append(open(Part.CLIENT, address, true))
-                        .append(",\"server\":").append(open(Part.SERVER, address, true))
+                        .append(",\"client\":").append(open(Part.CLIENT, address, forward))
+                        .append(",\"server\":").append(open(Part.SERVER, address, forward))
                         .append(",\"closedWindowsKeptMs\":").append(RecentWindows.retention(config).toMillis())
-                        .append(",\"closedClient\":").append(closed(Part.CLOSED_CLIENT, address, true))
-                        .append(",\"closedServer\":").append(closed(Part.CLOSED_SERVER, address, true))
+                        .append(",\"closedClient\":").append(closed(Part.CLOSED_CLIENT, address, forward))
+                        .append(",\"closedServer\":").append(closed(Part.CLOSED_SERVER, address, forward))
                         .append(",\"alerts\":[");
                 boolean first = true;
                 for (final AlertType type : AlertType.values()) {
-                    final String alert = alert(type, address, true);
+                    final String alert = alert(type, address, forward);
                     if (!alert.equals("null")) {
                         json.append(first ? "" : ",").append(alert);
                         first = false;
                     }
                 }
-                json.append("],\"blocklist\":").append(blocklist(address, true)).append('}');
+                json.append("],\"blocklist\":").append(blocklist(address, forward)).append('}');
                 send(exchange, 200, "application/json", json.toString());
             } catch (final InvalidStateStoreException e) {
                 exchange.getResponseHeaders().set("Retry-After", "5");
@@ -140,7 +155,7 @@ public final class HostDrillDown implements HttpHandler {
             final String type = part.substring(Part.ALERT.query.length());
             for (final AlertType known : AlertType.values()) {
                 if (known.name().equals(type)) {
-                    return alert(known, address, false);
+                    return alert(known, address, null);
                 }
             }
             return null;
@@ -148,9 +163,9 @@ public final class HostDrillDown implements HttpHandler {
         for (final Part known : Part.values()) {
             if (known.query.equals(part)) {
                 return switch (known) {
-                    case CLIENT, SERVER -> open(known, address, false);
-                    case CLOSED_CLIENT, CLOSED_SERVER -> closed(known, address, false);
-                    case BLOCKLIST -> blocklist(address, false);
+                    case CLIENT, SERVER -> open(known, address, null);
+                    case CLOSED_CLIENT, CLOSED_SERVER -> closed(known, address, null);
+                    case BLOCKLIST -> blocklist(address, null);
                     case ALERT -> null;
                 };
             }
@@ -158,13 +173,16 @@ public final class HostDrillDown implements HttpHandler {
         return null;
     }
 
-    /** The open windows of one side, as a JSON array. */
-    private String open(final Part side, final IpAddress address, final boolean forward) throws IOException,
+    /**
+     * The open windows of one side, as a JSON array. Here and below, {@code forward}: ask the owner with these
+     * credentials (the caller's, may be empty); null: answer here.
+     */
+    private String open(final Part side, final IpAddress address, final String forward) throws IOException,
             InterruptedException {
         final String store = side == Part.CLIENT ? NtpTopology.CLIENT_WINDOW_STORE : NtpTopology.SERVER_WINDOW_STORE;
         final KeyQueryMetadata owner = owner(store, Bytes.wrap(address.toBytes()), Serdes.Bytes().serializer());
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, side.query);
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, side.query, forward);
         }
         final ReadOnlyKeyValueStore<Bytes, byte[]> windows = keyValueStore(store, owner.partition());
         final List<WindowSummary> summaries = new ArrayList<>();
@@ -179,13 +197,13 @@ public final class HostDrillDown implements HttpHandler {
     }
 
     /** The recent closed windows of one side, oldest first, as a JSON array. */
-    private String closed(final Part side, final IpAddress address, final boolean forward) throws IOException,
+    private String closed(final Part side, final IpAddress address, final String forward) throws IOException,
             InterruptedException {
         final String store = side == Part.CLOSED_CLIENT ? NtpTopology.CLIENT_RECENT_STORE
                 : NtpTopology.SERVER_RECENT_STORE;
         final KeyQueryMetadata owner = owner(store, Bytes.wrap(address.toBytes()), Serdes.Bytes().serializer());
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, side.query);
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, side.query, forward);
         }
         final ReadOnlyWindowStore<Bytes, byte[]> recent = streams.store(StoreQueryParameters.fromNameAndType(store,
                 QueryableStoreTypes.<Bytes, byte[]>windowStore()).withPartition(owner.partition()));
@@ -193,12 +211,12 @@ public final class HostDrillDown implements HttpHandler {
     }
 
     /** The address's current alert of one type as JSON (as alerts.jsonl has it), or {@code null}. */
-    private String alert(final AlertType type, final IpAddress address, final boolean forward) throws IOException,
+    private String alert(final AlertType type, final IpAddress address, final String forward) throws IOException,
             InterruptedException {
         final String key = AlertRecords.key(type, address);
         final KeyQueryMetadata owner = owner(NtpTopology.ALERT_STORE, key, Serdes.String().serializer());
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, Part.ALERT.query + type.name());
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, Part.ALERT.query + type.name(), forward);
         }
         final NtpAlert alert = this.<String, NtpAlert>keyValueStore(NtpTopology.ALERT_STORE, owner.partition())
                 .get(key);
@@ -206,11 +224,11 @@ public final class HostDrillDown implements HttpHandler {
     }
 
     /** The address's blocklist entry as JSON, or {@code null}. */
-    private String blocklist(final IpAddress address, final boolean forward) throws IOException, InterruptedException {
+    private String blocklist(final IpAddress address, final String forward) throws IOException, InterruptedException {
         final String key = AlertRecords.blocklistKey(address);
         final KeyQueryMetadata owner = owner(NtpTopology.BLOCKLIST_STORE, key, Serdes.String().serializer());
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, Part.BLOCKLIST.query);
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, Part.BLOCKLIST.query, forward);
         }
         final BlocklistEntry entry = this.<String, BlocklistEntry>keyValueStore(NtpTopology.BLOCKLIST_STORE,
                 owner.partition()).get(key);
@@ -234,11 +252,14 @@ public final class HostDrillDown implements HttpHandler {
                 QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
     }
 
-    private String fetch(final HostInfo host, final IpAddress address, final String part)
+    private String fetch(final HostInfo host, final IpAddress address, final String part, final String authorization)
             throws IOException, InterruptedException {
-        final HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://" + host.host()
-                        + ":" + host.port() + ROUTE + address + "?side=" + part)).timeout(FORWARD_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host()
+                + ":" + host.port() + ROUTE + address + "?side=" + part)).timeout(FORWARD_TIMEOUT);
+        if (!authorization.isEmpty()) {
+            request.header("Authorization", authorization);
+        }
+        final HttpResponse<String> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IOException(host + " answered " + answer.statusCode() + ": " + answer.body());
         }
