@@ -222,14 +222,19 @@ final class DetectCommand implements Callable<Integer> {
              AlertDelivery delivery = PushOptions.start(pushTargets, "detect", spec.commandLine().getErr(),
                      spec.commandLine().getErr(), metrics.registry())) {
             serveMetrics(http, metrics, spec.commandLine().getErr());
+            // From the stop on, /metrics answers 503: its meters read the stores and clients being closed.
+            final Runnable stop = () -> {
+                metrics.stopping();
+                stopped.countDown();
+            };
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                    stopped.countDown();
+                    stop.run();
                 }
             });
             // Ctrl-C or SIGTERM ends the wait below; the app is closed (its transaction committed) here, and the
             // exit status is 0, a stop asked for.
-            try (StopOnSignal stop = new StopOnSignal("detect", stopped::countDown, STOP_GRACE, ExitCodes.PARTIAL,
+            try (StopOnSignal signal = new StopOnSignal("detect", stop, STOP_GRACE, ExitCodes.PARTIAL,
                     spec.commandLine().getErr())) {
                 return detect(app, http, feeds, settings, detection, advertised, stopped, delivery);
             }
@@ -264,8 +269,8 @@ final class DetectCommand implements Callable<Integer> {
                 http.start();
                 spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
                         + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
-                        + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
-                        + "/health/ready");
+                        + "junos,flowspec}; windows, alerts and blocklist entry per address at /hosts/{address}; "
+                        + "/health/live and /health/ready");
             }
             spec.commandLine().getErr().flush();
             stopped.await();

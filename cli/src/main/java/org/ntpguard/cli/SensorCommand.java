@@ -286,6 +286,9 @@ final class SensorCommand implements Callable<Integer> {
     /** What Ctrl-C or SIGTERM does: a replay stops at the next packet, a live capture at once. */
     void stop() {
         stopRequested = true;
+        if (metrics != null) {
+            metrics.stopping(); // /metrics answers 503 while the producer is flushed and closed
+        }
         final LiveSensor capturing = live;
         if (capturing != null) {
             capturing.stop();

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code ntpguard} in a JVM of its own, with the tests' classpath; stdout and stderr into one log file. */
-record ChildCli(Process process, Path logFile) {
+/**
+ * {@code ntpguard} in a JVM of its own, with the tests' classpath; stdout and stderr into one log file. Public for the
+ * tests of other packages that run a command as a user does (deploy: what its /metrics serves).
+ */
+public record ChildCli(Process process, Path logFile) {
 
     /** Longer than any stop in the tests, the bounded waits included: a stop that hangs fails instead of hanging CI. */
     static final Duration EXIT_LIMIT = Duration.ofMinutes(4);
@@ -22,8 +25,8 @@ record ChildCli(Process process, Path logFile) {
      * @param prefix what runs the JVM, e.g. {@code ip netns exec NAME}; empty for nothing
      * @param tmp    the JVM's temporary folder; null for the default
      */
-    static ChildCli start(final Path dir, final List<String> prefix, final List<String> jvmOptions, final Path tmp,
-                          final String... args) throws IOException {
+    public static ChildCli start(final Path dir, final List<String> prefix, final List<String> jvmOptions,
+                                 final Path tmp, final String... args) throws IOException {
         final List<String> command = new ArrayList<>(prefix);
         // A shell without job control starts its background jobs with SIGINT ignored, and a JVM leaves an
         // ignored SIGINT ignored: perl puts back the default before it becomes the JVM (same process id).
@@ -42,7 +45,7 @@ record ChildCli(Process process, Path logFile) {
     }
 
     /** Waits until the log holds {@code line}. */
-    void await(final String line) throws InterruptedException {
+    public void await(final String line) throws InterruptedException {
         final long deadline = System.nanoTime() + START_LIMIT.toNanos();
         while (!log().contains(line)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -75,12 +78,12 @@ record ChildCli(Process process, Path logFile) {
     }
 
     /** Sends SIGINT or SIGTERM, as {@code kill -INT} does (through perl, which every Debian has). */
-    void signal(final String name) throws IOException, InterruptedException {
+    public void signal(final String name) throws IOException, InterruptedException {
         final String kill = "kill('" + name + "', " + process.pid() + ") or die \"kill: $!\"";
         assertThat(new ProcessBuilder("perl", "-e", kill).inheritIO().start().waitFor()).isZero();
     }
 
-    int exitStatus() throws InterruptedException {
+    public int exitStatus() throws InterruptedException {
         if (!process.waitFor(EXIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("still running " + EXIT_LIMIT.toMinutes() + " min after the signal: "
@@ -89,7 +92,7 @@ record ChildCli(Process process, Path logFile) {
         return process.exitValue();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(logFile);
         } catch (IOException e) {

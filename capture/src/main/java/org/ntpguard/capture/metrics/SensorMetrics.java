@@ -31,6 +31,8 @@ public final class SensorMetrics implements MeterBinder {
 
     /** The kiss code tag for a Kiss-o'-Death whose code is outside the registry: never its raw bytes. */
     public static final String OTHER_KISS_CODE = "other";
+    private static final String CAPTURE_DROPS = "Packets lost before publishing: kernel (libpcap ps_drop), interface "
+            + "(ps_ifdrop), queue (the sensor's queue to the producer was full)";
 
     private final DecodeStats decoded;
     private final ProblemLog problems;
@@ -88,16 +90,15 @@ public final class SensorMetrics implements MeterBinder {
                     .tag("kind", lower(kind)).register(registry);
         }
         FunctionCounter.builder("ntpguard.capture.drops", publisher, sink -> sink.stats().dropped())
-                .description("Packets lost before publishing: kernel (libpcap ps_drop), interface (ps_ifdrop), "
-                        + "queue (the sensor's queue to the producer was full)")
-                .tag("source", "queue").register(registry);
+                .description(CAPTURE_DROPS).tag("source", "queue").register(registry);
         if (live != null) {
+            // Each meter of a name carries the description: the exposition takes its HELP from one of them.
             FunctionCounter.builder("ntpguard.capture.drops", live, reader -> libpcap(reader,
                             CaptureStats::droppedByKernel))
-                    .tag("source", "kernel").register(registry);
+                    .description(CAPTURE_DROPS).tag("source", "kernel").register(registry);
             FunctionCounter.builder("ntpguard.capture.drops", live, reader -> libpcap(reader,
                             CaptureStats::droppedByInterface))
-                    .tag("source", "interface").register(registry);
+                    .description(CAPTURE_DROPS).tag("source", "interface").register(registry);
         }
         counter(registry, "ntpguard.published", "NTP datagrams the broker acknowledged", publisher,
                 sink -> sink.stats().published());

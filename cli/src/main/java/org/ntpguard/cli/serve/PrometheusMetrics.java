@@ -12,25 +12,39 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus registry of a running sensor or detector, with the JVM's and the process's meters
  * (jvm_memory_used_bytes, jvm_gc_pause_seconds, jvm_threads_live_threads, process_cpu_usage ...), and the handler
- * that serves it as {@value #PATH} in Prometheus' text format.
+ * that serves it as {@value #PATH}: in OpenMetrics when the scraper's {@code Accept} asks for it (Prometheus does),
+ * else in Prometheus' text format. Once the command is stopping, a scrape is answered 503: the meters then read
+ * stores and clients that are closing.
  */
 public final class PrometheusMetrics implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrometheusMetrics.class);
 
     public static final String PATH = "/metrics";
     /** Prometheus' text exposition format, what {@link PrometheusMeterRegistry#scrape()} writes. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String OPENMETRICS = "application/openmetrics-text";
+    /**
+     * OpenMetrics 1.0 text, for a scraper whose {@code Accept} names {@value #OPENMETRICS}; the registry picks its
+     * writer from this type as from an {@code Accept}.
+     */
+    static final String OPENMETRICS_CONTENT_TYPE = OPENMETRICS + "; version=1.0.0; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> closeable = new ArrayList<>();
+    private volatile boolean stopping;
 
     public PrometheusMetrics() {
         new ClassLoaderMetrics().bindTo(registry);
@@ -51,6 +65,11 @@ public final class PrometheusMetrics implements AutoCloseable {
         binder.bindTo(registry);
         closeable.add(binder);
         return binder;
+    }
+
+    /** From now on a scrape is answered 503: the command is stopping, and closes what the meters read. */
+    public void stopping() {
+        stopping = true;
     }
 
     /** Routes {@value #PATH} on {@code http} and starts it; returns the URL it is served at. */
@@ -77,21 +96,51 @@ public final class PrometheusMetrics implements AutoCloseable {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
-            final byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            if (stopping) {
+                unavailable(exchange, "stopping");
+                return;
+            }
+            final String accept = exchange.getRequestHeaders().getFirst("Accept");
+            final String contentType = accept != null && accept.contains(OPENMETRICS) ? OPENMETRICS_CONTENT_TYPE
+                    : CONTENT_TYPE;
+            final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+            try {
+                registry.scrape(body, contentType);
+            } catch (final RuntimeException e) {
+                // A meter that cannot be read now (a store or client closing): the scrape fails, not the server.
+                LOG.debug("scrape failed", e);
+                unavailable(exchange, "meters not readable now: " + e.getMessage());
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             if (method.equals("HEAD")) {
                 exchange.sendResponseHeaders(200, -1);
                 return;
             }
-            exchange.sendResponseHeaders(200, body.length);
+            exchange.sendResponseHeaders(200, body.size());
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                body.writeTo(out);
             }
+        }
+    }
+
+    /** 503 with one line: Prometheus counts the scrape as failed (up == 0) and tries again at its next interval. */
+    private static void unavailable(final HttpExchange exchange, final String reason) throws IOException {
+        final byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(503, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(503, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
     @Override
     public void close() {
+        stopping = true;
         for (final AutoCloseable binder : closeable) {
             try {
                 binder.close();

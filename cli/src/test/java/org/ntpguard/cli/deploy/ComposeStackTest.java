@@ -104,6 +104,17 @@ class ComposeStackTest {
     }
 
     @Test
+    void shouldRunTheBrokerVersionOfTheKafkaClients() throws IOException {
+        // given
+        final Matcher clients = Pattern.compile("<kafka.version>([^<]+)</kafka.version>")
+                .matcher(Files.readString(DeploymentFiles.file("pom.xml")));
+        assertThat(clients.find()).as("kafka.version in pom.xml").isTrue();
+
+        // then
+        assertThat(services.path("kafka").path("image").asText()).isEqualTo("apache/kafka:" + clients.group(1));
+    }
+
+    @Test
     void shouldCopyTheJarTheCliModuleBuildsAndRunIt() throws IOException {
         // given
         final Matcher finalName = Pattern.compile("<finalName>([^<]+)</finalName>")

@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,6 +31,9 @@ final class DeploymentFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.+),\\s*[A-Za-z_]\\w*\\s*\\)");
+    /** A Grafana variable in a query: {@code ${name}}, {@code $name} or the old {@code [[name]]}. */
+    private static final Pattern VARIABLE = Pattern.compile(
+            "\\$\\{([A-Za-z_]\\w*)}|\\$([A-Za-z_]\\w*)|\\[\\[([A-Za-z_]\\w*)]]");
 
     private DeploymentFiles() {
     }
@@ -117,6 +122,49 @@ final class DeploymentFiles {
             }
         }
         return queries;
+    }
+
+    /** The names of the Grafana variables a text uses, in order ({@code $__rate_interval} and the like included). */
+    static List<String> variablesIn(final String text) {
+        return VARIABLE.matcher(text).results()
+                .map(m -> m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3)).toList();
+    }
+
+    /** The expression with Grafana's variables replaced, as Grafana does before it sends a query. */
+    static String substitute(final String expression, final Map<String, String> values) {
+        final Matcher variable = VARIABLE.matcher(expression);
+        final StringBuilder replaced = new StringBuilder();
+        while (variable.find()) {
+            final String name = variable.group(1) != null ? variable.group(1)
+                    : variable.group(2) != null ? variable.group(2) : variable.group(3);
+            final String value = values.get(name);
+            if (value == null) {
+                throw new IllegalArgumentException("no value for $" + name + " in " + expression);
+            }
+            variable.appendReplacement(replaced, Matcher.quoteReplacement(value));
+        }
+        variable.appendTail(replaced);
+        return replaced.toString();
+    }
+
+    /**
+     * What each variable of a dashboard stands for as it opens: "All" (its {@code allValue}, else {@code .*}) for a
+     * variable that includes all, else its current value (the jobs: the names the project's prometheus.yml gives).
+     */
+    static Map<String, String> variableDefaults(final JsonNode dashboard) {
+        final Map<String, String> values = new HashMap<>();
+        for (final JsonNode variable : elements(dashboard.path("templating").path("list"))) {
+            values.put(variable.path("name").asText(), variable.path("includeAll").asBoolean()
+                    ? variable.path("allValue").asText(".*") : variable.path("current").path("value").asText());
+        }
+        return values;
+    }
+
+    /** A variable whose values are Prometheus jobs ({@code label_values(METRIC, job)}): it cannot name a job itself. */
+    static boolean listsJobs(final JsonNode variable) {
+        final JsonNode query = variable.path("query");
+        final String text = query.isObject() ? query.path("query").asText() : query.asText();
+        return text.matches("label_values\\([^,]+,\\s*job\\s*\\)");
     }
 
     static List<Path> ruleFiles() {

@@ -3,35 +3,60 @@ package org.ntpguard.cli.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.ntpguard.cli.deploy.DeploymentFiles.Query;
 
 class GrafanaDashboardsTest {
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_]\\w*)|\\[\\[([A-Za-z_]\\w*)]]");
     private static final int GRID_COLUMNS = 24;
+    /** What every panel, query and annotation names as its data source: the dashboard's data source variable. */
+    private static final String DATASOURCE = "${datasource}";
+    /** The data source input Grafana's "Import dashboard" asks for, and replaces {@code ${DS_PROMETHEUS}} with. */
+    private static final String INPUT = "DS_PROMETHEUS";
+    private static final Pattern INPUT_REFERENCE = Pattern.compile("\\$\\{(DS_[A-Z0-9_]+)}");
 
     private final List<Path> dashboards = DeploymentFiles.filesEndingWith("dashboards/grafana", ".json");
 
-    private static String provisionedDatasourceUid() {
-        final JsonNode datasources = DeploymentFiles.yaml(
-                DeploymentFiles.file("dashboards/grafana/provisioning/datasources/prometheus.yml"));
-        return datasources.path("datasources").path(0).path("uid").asText();
+    private static JsonNode provisionedDatasource() {
+        return DeploymentFiles.yaml(DeploymentFiles.file("dashboards/grafana/provisioning/datasources/prometheus.yml"))
+                .path("datasources").path(0);
+    }
+
+    /** Every object under a field named "datasource", anywhere in the dashboard. */
+    private static List<JsonNode> datasourceReferences(final JsonNode node) {
+        final List<JsonNode> references = new ArrayList<>();
+        node.fields().forEachRemaining(field -> {
+            if (field.getKey().equals("datasource")) {
+                references.add(field.getValue());
+            }
+        });
+        for (final JsonNode child : node) {
+            references.addAll(datasourceReferences(child));
+        }
+        return references;
+    }
+
+    private static JsonNode variable(final JsonNode dashboard, final String name) {
+        return DeploymentFiles.elements(dashboard.path("templating").path("list")).stream()
+                .filter(variable -> variable.path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no variable " + name));
     }
 
     @Test
     void shouldHaveTheGrafanaStructureInEveryDashboard() {
         assertThat(dashboards).extracting(path -> path.getFileName().toString())
                 .contains("ntpguard-overview.json", "ntpguard-detector-health.json");
-        final String datasource = provisionedDatasourceUid();
-        assertThat(datasource).isNotBlank();
         final Set<String> uids = new HashSet<>();
         for (final Path file : dashboards) {
             final JsonNode dashboard = DeploymentFiles.json(file);
@@ -58,14 +83,14 @@ class GrafanaDashboardsTest {
                     continue;
                 }
                 assertThat(panel.path("datasource").path("uid").asText()).as(where + " datasource")
-                        .isEqualTo(datasource);
+                        .isEqualTo(DATASOURCE);
                 assertThat(panel.path("targets").size()).as(where + " targets").isPositive();
                 final Set<String> refIds = new HashSet<>();
                 for (final JsonNode target : DeploymentFiles.elements(panel.path("targets"))) {
                     assertThat(refIds.add(target.path("refId").asText())).as(where + " refId unique").isTrue();
                     assertThat(target.path("expr").asText()).as(where + " expr").isNotBlank();
-                    assertThat(target.path("datasource").path("uid").asText(datasource))
-                            .as(where + " target datasource").isEqualTo(datasource);
+                    assertThat(target.path("datasource").path("uid").asText(DATASOURCE))
+                            .as(where + " target datasource").isEqualTo(DATASOURCE);
                 }
             }
         }
@@ -96,8 +121,20 @@ class GrafanaDashboardsTest {
         final List<String> problems = new ArrayList<>();
         int selectors = 0;
         for (final Path file : dashboards) {
+            final JsonNode dashboard = DeploymentFiles.json(file);
+            // The jobs as the dashboard opens on the project's stack: prometheus.yml's names, which say the role.
+            final Map<String, String> variables = withGrafanasOwn(DeploymentFiles.variableDefaults(dashboard));
+            final Set<String> jobLists = new HashSet<>();
+            DeploymentFiles.elements(dashboard.path("templating").path("list")).stream()
+                    .filter(DeploymentFiles::listsJobs)
+                    .forEach(variable -> jobLists.add(file.getFileName() + " variable $"
+                            + variable.path("name").asText()));
             for (final Query query : DeploymentFiles.dashboardQueries(file)) {
-                for (final PromQlSelectors.Selector selector : PromQlSelectors.of(query.expression())) {
+                if (jobLists.contains(query.where())) {
+                    continue; // it lists the jobs: it cannot name one
+                }
+                for (final PromQlSelectors.Selector selector : PromQlSelectors.of(
+                        DeploymentFiles.substitute(query.expression(), variables))) {
                     selectors++;
                     problems.addAll(catalogue.problems(selector, query.where()));
                 }
@@ -107,19 +144,102 @@ class GrafanaDashboardsTest {
         assertThat(selectors).isGreaterThan(dashboards.size());
     }
 
+    private static Map<String, String> withGrafanasOwn(final Map<String, String> variables) {
+        final Map<String, String> all = new HashMap<>(variables);
+        all.putAll(Map.of("__rate_interval", "1m", "__interval", "1m", "__range", "1h"));
+        return all;
+    }
+
     @Test
-    void shouldDefineEveryVariableItsQueriesUse() {
+    void shouldNameNoDatasourceUidNorJobButThroughVariables() throws IOException {
+        int jobSelectors = 0;
         for (final Path file : dashboards) {
-            final Set<String> defined = new HashSet<>();
-            DeploymentFiles.elements(DeploymentFiles.json(file).path("templating").path("list"))
-                    .forEach(variable -> defined.add(variable.path("name").asText()));
+            final JsonNode dashboard = DeploymentFiles.json(file);
+            final String name = file.getFileName().toString();
+            final String text = Files.readString(file);
+            assertThat(text).as(name).doesNotContain(provisionedDatasource().path("uid").asText());
+            // the variables' definitions too, which are not queries: no job="name" anywhere
+            assertThat(text).as(name).doesNotContainPattern("job=~?\\\\\"[^$]");
+            for (final JsonNode reference : datasourceReferences(dashboard)) {
+                if (!reference.path("type").asText().equals("grafana")) { // Grafana's own annotations
+                    assertThat(reference.path("uid").asText()).as(name + " datasource " + reference)
+                            .isEqualTo(DATASOURCE);
+                }
+            }
             for (final Query query : DeploymentFiles.dashboardQueries(file)) {
-                final Matcher variable = VARIABLE.matcher(query.expression());
-                while (variable.find()) {
-                    final String name = variable.group(1) != null ? variable.group(1) : variable.group(2);
-                    if (!name.startsWith("__")) { // Grafana's own: $__rate_interval, $__range
-                        assertThat(defined).as(query.where() + " uses $" + name).contains(name);
+                for (final PromQlSelectors.Selector selector : PromQlSelectors.of(query.expression())) {
+                    for (final PromQlSelectors.LabelMatcher matcher : selector.matchers()) {
+                        if (matcher.label().equals("job")) {
+                            jobSelectors++;
+                            assertThat(matcher.operator() + matcher.value()).as(query.where())
+                                    .matches("=\\$\\{?[a-z_]+_job}?");
+                        }
                     }
+                }
+            }
+        }
+        assertThat(jobSelectors).isGreaterThan(dashboards.size());
+    }
+
+    @Test
+    void shouldDeclareTheDatasourceInputThatImportAsksForAndProvisioningDoesWithout() throws IOException {
+        final JsonNode provisioned = provisionedDatasource();
+        for (final Path file : dashboards) {
+            final JsonNode dashboard = DeploymentFiles.json(file);
+            final String name = file.getFileName().toString();
+
+            // Import: one Prometheus data source asked for, and every ${DS_...} in the file is that input
+            final List<JsonNode> inputs = DeploymentFiles.elements(dashboard.path("__inputs"));
+            assertThat(inputs).as(name + " __inputs").hasSize(1);
+            assertThat(inputs.get(0).path("name").asText()).isEqualTo(INPUT);
+            assertThat(inputs.get(0).path("type").asText()).isEqualTo("datasource");
+            assertThat(inputs.get(0).path("pluginId").asText()).isEqualTo("prometheus")
+                    .isEqualTo(provisioned.path("type").asText());
+            final Set<String> referenced = new HashSet<>(INPUT_REFERENCE.matcher(Files.readString(file)).results()
+                    .map(m -> m.group(1)).toList());
+            assertThat(referenced).as(name + ": inputs used").containsExactly(INPUT);
+
+            // The data source variable starts on the input. Provisioned, no data source has that uid, and Grafana
+            // takes the one named as the variable's text: the provisioned one.
+            final JsonNode datasource = variable(dashboard, "datasource");
+            assertThat(datasource.path("type").asText()).isEqualTo("datasource");
+            assertThat(datasource.path("query").asText()).isEqualTo("prometheus");
+            assertThat(datasource.path("current").path("value").asText()).isEqualTo("${" + INPUT + "}");
+            assertThat(datasource.path("current").path("text").asText()).isEqualTo(provisioned.path("name").asText());
+
+            // The jobs start on the names the project's prometheus.yml gives them, and list the jobs found.
+            for (final String job : List.of("sensor_job", "detector_job")) {
+                assertThat(DeploymentFiles.listsJobs(variable(dashboard, job))).as(name + " $" + job).isTrue();
+            }
+            assertThat(variable(dashboard, "sensor_job").path("current").path("value").asText())
+                    .isEqualTo("ntpguard-sensor").isIn(MetricsCatalogue.JOBS.keySet());
+            assertThat(variable(dashboard, "detector_job").path("current").path("value").asText())
+                    .isEqualTo("ntpguard-detector").isIn(MetricsCatalogue.JOBS.keySet());
+        }
+    }
+
+    @Test
+    void shouldDefineEveryVariableBeforeItsUse() {
+        for (final Path file : dashboards) {
+            final JsonNode dashboard = DeploymentFiles.json(file);
+            final List<String> defined = new ArrayList<>();
+            for (final JsonNode variable : DeploymentFiles.elements(dashboard.path("templating").path("list"))) {
+                // a variable's query and data source may use only the variables above it
+                for (final String used : DeploymentFiles.variablesIn(variable.toString())) {
+                    if (!used.equals(INPUT) && !used.startsWith("__")) { // $__all: the value "All" stands for
+                        assertThat(defined).as(file.getFileName() + " variable $" + variable.path("name").asText()
+                                + " uses $" + used).contains(used);
+                    }
+                }
+                defined.add(variable.path("name").asText());
+            }
+            final ObjectNode rest = dashboard.deepCopy();
+            rest.remove(List.of("templating", "__inputs"));
+            final List<String> used = DeploymentFiles.variablesIn(rest.toString());
+            assertThat(used).isNotEmpty();
+            for (final String name : used) {
+                if (!name.startsWith("__")) { // Grafana's own: $__rate_interval, $__range
+                    assertThat(defined).as(file.getFileName() + " uses $" + name).contains(name);
                 }
             }
         }

@@ -52,6 +52,11 @@ class PrometheusMetricsTest {
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private HttpResponse<String> scrape(final String accept) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void shouldServeTheSensorsCountersAndTheJvmsAsPrometheusText() throws Exception {
         final DecodeStats stats = new DecodeStats();
@@ -89,6 +94,29 @@ class PrometheusMetricsTest {
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
         assertThat(below.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldServeOpenMetricsOnlyWhenTheAcceptHeaderAsksForIt() throws Exception {
+        final HttpResponse<String> open = scrape("application/openmetrics-text;version=1.0.0,text/plain;q=0.5");
+        final HttpResponse<String> plain = scrape("text/plain;version=0.0.4;q=0.3,*/*;q=0.2");
+
+        assertThat(open.headers().firstValue("Content-Type")).hasValue(PrometheusMetrics.OPENMETRICS_CONTENT_TYPE);
+        assertThat(open.body()).contains("# TYPE jvm_threads_live_threads gauge").endsWith("# EOF\n");
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue(PrometheusMetrics.CONTENT_TYPE);
+        assertThat(plain.body()).contains("# TYPE jvm_threads_live_threads gauge").doesNotContain("# EOF");
+    }
+
+    @Test
+    void shouldAnswer503InOneLineOnceStopping() throws Exception {
+        metrics.stopping();
+
+        final HttpResponse<String> get = send("GET", PrometheusMetrics.PATH);
+        final HttpResponse<String> head = send("HEAD", PrometheusMetrics.PATH);
+
+        assertThat(get.statusCode()).isEqualTo(503);
+        assertThat(get.body()).isEqualTo("stopping\n");
+        assertThat(head.statusCode()).isEqualTo(503);
     }
 
     private static void replay(final Path file, final DecodeStats stats, final ProblemLog problems,

@@ -231,7 +231,8 @@ public final class DetectorApp implements AutoCloseable {
                 }
             }
             return count;
-        } catch (final InvalidStateStoreException e) {
+        } catch (final InvalidStateStoreException | IllegalStateException notQueryable) {
+            // Not running (yet, or any more: stopping): no count rather than a made-up 0.
             return Double.NaN;
         }
     }

@@ -10,9 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -21,24 +23,43 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.ntpguard.schema.BlocklistEntry;
+import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.text.JsonLines;
-import org.ntpguard.streams.detect.ClientWindow;
+import org.ntpguard.streams.detect.AlertType;
 import org.ntpguard.streams.detect.DetectionConfig;
 import org.ntpguard.streams.detect.IpAddress;
-import org.ntpguard.streams.detect.ServerWindow;
+import org.ntpguard.streams.detect.WindowSummary;
+import org.ntpguard.streams.topology.AlertRecords;
 import org.ntpguard.streams.topology.NtpTopology;
 import org.ntpguard.streams.topology.OpenWindowQuery;
+import org.ntpguard.streams.topology.RecentWindows;
 
 /**
  * {@code GET /hosts/{address}}: what the detector holds on one address right now, as JSON: its open windows as a
- * client and as a server (requests, bytes each way, byte ratio, distinct peers, KoDs), read from the state stores
- * with interactive queries. With several instances, each side is read where its partition lives: the instance that
- * owns it is asked for {@code /hosts/{address}?side=client|server} (its {@code application.server} address).
+ * client and as a server (requests, bytes each way, byte ratio, distinct peers, KoDs), its closed windows of the last
+ * {@link RecentWindows#retention} (the alert cool-down), its current alerts (those the alert tracker holds: not quiet
+ * for a cool-down) and its blocklist entry, read from the state stores with interactive queries, as of the last
+ * commit. With several instances, each part is read where its partition lives: the instance that owns it is asked for
+ * {@code /hosts/{address}?side=PART} (its {@code application.server} address), PART one of {@link Part}'s.
  */
 public final class HostDrillDown implements HttpHandler {
 
     public static final String ROUTE = "/hosts/";
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+
+    /** What one instance answers for an address, each from the store of the partition that owns it. */
+    enum Part {
+        CLIENT("client"), SERVER("server"), CLOSED_CLIENT("closed-client"), CLOSED_SERVER("closed-server"),
+        BLOCKLIST("blocklist"), ALERT("alert-");
+
+        private final String query;
+
+        Part(final String query) {
+            this.query = query;
+        }
+    }
 
     private final KafkaStreams streams;
     private final DetectionConfig config;
@@ -85,15 +106,35 @@ public final class HostDrillDown implements HttpHandler {
             final String forward = java.util.Objects.requireNonNullElse(
                     exchange.getRequestHeaders().getFirst("Authorization"), "");
             try {
-                if ("side=client".equals(query)) {
-                    send(exchange, 200, "application/json", clientSide(address, null));
-                } else if ("side=server".equals(query)) {
-                    send(exchange, 200, "application/json", serverSide(address, null));
-                } else {
-                    send(exchange, 200, "application/json", "{\"address\":\"" + address + "\",\"windowSizeMs\":"
-                            + config.windowSize().toMillis() + ",\"client\":" + clientSide(address, forward)
-                            + ",\"server\":" + serverSide(address, forward) + "}");
+                if (query != null && query.startsWith("side=")) {
+                    final String part = query.substring("side=".length());
+                    final String answer = part(address, part);
+                    if (answer == null) {
+                        send(exchange, 400, "text/plain", "side: " + part + " (expected: client, server, "
+                                + "closed-client, closed-server, blocklist or alert-TYPE)");
+                    } else {
+                        send(exchange, 200, "application/json", answer);
+                    }
+                    return;
                 }
+                final StringBuilder json = new StringBuilder("{\"address\":\"").append(address)
+                        .append("\",\"windowSizeMs\":").append(config.windowSize().toMillis())
+                        .append(",\"client\":").append(open(Part.CLIENT, address, forward))
+                        .append(",\"server\":").append(open(Part.SERVER, address, forward))
+                        .append(",\"closedWindowsKeptMs\":").append(RecentWindows.retention(config).toMillis())
+                        .append(",\"closedClient\":").append(closed(Part.CLOSED_CLIENT, address, forward))
+                        .append(",\"closedServer\":").append(closed(Part.CLOSED_SERVER, address, forward))
+                        .append(",\"alerts\":[");
+                boolean first = true;
+                for (final AlertType type : AlertType.values()) {
+                    final String alert = alert(type, address, forward);
+                    if (!alert.equals("null")) {
+                        json.append(first ? "" : ",").append(alert);
+                        first = false;
+                    }
+                }
+                json.append("],\"blocklist\":").append(blocklist(address, forward)).append('}');
+                send(exchange, 200, "application/json", json.toString());
             } catch (final InvalidStateStoreException e) {
                 exchange.getResponseHeaders().set("Retry-After", "5");
                 send(exchange, 503, "text/plain", "the state stores are not queryable now (rebalancing or "
@@ -108,56 +149,96 @@ public final class HostDrillDown implements HttpHandler {
         }
     }
 
-    /** @param forward forward to the owner with these credentials (may be empty); null: answer here */
-    private String clientSide(final IpAddress address, final String forward) throws IOException,
-            InterruptedException {
-        final KeyQueryMetadata owner = owner(NtpTopology.CLIENT_WINDOW_STORE, address);
-        if (forward != null && remote(owner)) {
-            return fetch(owner.activeHost(), address, "client", forward);
+    /** One part, read here (a request forwarded by another instance); null for an unknown part. */
+    private String part(final IpAddress address, final String part) throws IOException, InterruptedException {
+        if (part.startsWith(Part.ALERT.query)) {
+            final String type = part.substring(Part.ALERT.query.length());
+            for (final AlertType known : AlertType.values()) {
+                if (known.name().equals(type)) {
+                    return alert(known, address, null);
+                }
+            }
+            return null;
         }
-        final SortedMap<Long, ClientWindow> windows = OpenWindowQuery.clientWindows(
-                store(NtpTopology.CLIENT_WINDOW_STORE, owner.partition()), address);
-        final StringBuilder json = new StringBuilder("[");
-        for (final Map.Entry<Long, ClientWindow> entry : windows.entrySet()) {
-            final ClientWindow w = entry.getValue();
-            window(json, entry.getKey(), w.requests(), w.requestBytes(), w.responses(), w.responseBytes())
-                    .append(",\"monlistRequests\":").append(w.monlistRequests())
-                    .append(",\"monlistResponses\":").append(w.monlistResponses())
-                    .append(",\"distinctServersAsked\":").append(w.distinctServersAsked())
-                    .append(",\"distinctServersAnswering\":").append(w.distinctServersAnswering())
-                    .append(",\"distinctControlServersAsked\":").append(w.distinctControlServersAsked());
-            counts(json, "kissCodes", w.kissCodes()).append("},");
+        for (final Part known : Part.values()) {
+            if (known.query.equals(part)) {
+                return switch (known) {
+                    case CLIENT, SERVER -> open(known, address, null);
+                    case CLOSED_CLIENT, CLOSED_SERVER -> closed(known, address, null);
+                    case BLOCKLIST -> blocklist(address, null);
+                    case ALERT -> null;
+                };
+            }
         }
-        return close(json);
+        return null;
     }
 
-    /** @param forward forward to the owner with these credentials (may be empty); null: answer here */
-    private String serverSide(final IpAddress address, final String forward) throws IOException,
+    /**
+     * The open windows of one side, as a JSON array. Here and below, {@code forward}: ask the owner with these
+     * credentials (the caller's, may be empty); null: answer here.
+     */
+    private String open(final Part side, final IpAddress address, final String forward) throws IOException,
             InterruptedException {
-        final KeyQueryMetadata owner = owner(NtpTopology.SERVER_WINDOW_STORE, address);
+        final String store = side == Part.CLIENT ? NtpTopology.CLIENT_WINDOW_STORE : NtpTopology.SERVER_WINDOW_STORE;
+        final KeyQueryMetadata owner = owner(store, Bytes.wrap(address.toBytes()), Serdes.Bytes().serializer());
         if (forward != null && remote(owner)) {
-            return fetch(owner.activeHost(), address, "server", forward);
+            return fetch(owner.activeHost(), address, side.query, forward);
         }
-        final SortedMap<Long, ServerWindow> windows = OpenWindowQuery.serverWindows(
-                store(NtpTopology.SERVER_WINDOW_STORE, owner.partition()), address);
-        final StringBuilder json = new StringBuilder("[");
-        for (final Map.Entry<Long, ServerWindow> entry : windows.entrySet()) {
-            final ServerWindow w = entry.getValue();
-            window(json, entry.getKey(), w.requests(), w.requestBytes(), w.responses(), w.responseBytes())
-                    .append(",\"controlResponses\":").append(w.controlResponses())
-                    .append(",\"monlistResponses\":").append(w.monlistResponses())
-                    .append(",\"unsynchronizedResponses\":").append(w.unsynchronizedResponses())
-                    .append(",\"distinctClients\":").append(w.distinctClients());
-            counts(json, "kissCodes", w.kissCodes()).append("},");
+        final ReadOnlyKeyValueStore<Bytes, byte[]> windows = keyValueStore(store, owner.partition());
+        final List<WindowSummary> summaries = new ArrayList<>();
+        if (side == Part.CLIENT) {
+            OpenWindowQuery.clientWindows(windows, address)
+                    .forEach((start, window) -> summaries.add(WindowSummary.of(start, window)));
+        } else {
+            OpenWindowQuery.serverWindows(windows, address)
+                    .forEach((start, window) -> summaries.add(WindowSummary.of(start, window)));
         }
-        return close(json);
+        return windows(summaries);
     }
 
-    private KeyQueryMetadata owner(final String store, final IpAddress address) {
-        final KeyQueryMetadata owner = streams.queryMetadataForKey(store, Bytes.wrap(address.toBytes()),
-                Serdes.Bytes().serializer());
+    /** The recent closed windows of one side, oldest first, as a JSON array. */
+    private String closed(final Part side, final IpAddress address, final String forward) throws IOException,
+            InterruptedException {
+        final String store = side == Part.CLOSED_CLIENT ? NtpTopology.CLIENT_RECENT_STORE
+                : NtpTopology.SERVER_RECENT_STORE;
+        final KeyQueryMetadata owner = owner(store, Bytes.wrap(address.toBytes()), Serdes.Bytes().serializer());
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, side.query, forward);
+        }
+        final ReadOnlyWindowStore<Bytes, byte[]> recent = streams.store(StoreQueryParameters.fromNameAndType(store,
+                QueryableStoreTypes.<Bytes, byte[]>windowStore()).withPartition(owner.partition()));
+        return windows(RecentWindows.of(recent, address));
+    }
+
+    /** The address's current alert of one type as JSON (as alerts.jsonl has it), or {@code null}. */
+    private String alert(final AlertType type, final IpAddress address, final String forward) throws IOException,
+            InterruptedException {
+        final String key = AlertRecords.key(type, address);
+        final KeyQueryMetadata owner = owner(NtpTopology.ALERT_STORE, key, Serdes.String().serializer());
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, Part.ALERT.query + type.name(), forward);
+        }
+        final NtpAlert alert = this.<String, NtpAlert>keyValueStore(NtpTopology.ALERT_STORE, owner.partition())
+                .get(key);
+        return alert == null ? "null" : JsonLines.append(new StringBuilder(), alert).toString();
+    }
+
+    /** The address's blocklist entry as JSON, or {@code null}. */
+    private String blocklist(final IpAddress address, final String forward) throws IOException, InterruptedException {
+        final String key = AlertRecords.blocklistKey(address);
+        final KeyQueryMetadata owner = owner(NtpTopology.BLOCKLIST_STORE, key, Serdes.String().serializer());
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, Part.BLOCKLIST.query, forward);
+        }
+        final BlocklistEntry entry = this.<String, BlocklistEntry>keyValueStore(NtpTopology.BLOCKLIST_STORE,
+                owner.partition()).get(key);
+        return entry == null ? "null" : JsonLines.append(new StringBuilder(), entry).toString();
+    }
+
+    private <K> KeyQueryMetadata owner(final String store, final K key, final Serializer<K> serializer) {
+        final KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, serializer);
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            throw new InvalidStateStoreException("no instance owns " + store + " for " + address + " yet");
+            throw new InvalidStateStoreException("no instance owns " + store + " for " + key + " yet");
         }
         return owner;
     }
@@ -166,15 +247,15 @@ public final class HostDrillDown implements HttpHandler {
         return !owner.activeHost().equals(self) && !owner.activeHost().equals(HostInfo.unavailable());
     }
 
-    private ReadOnlyKeyValueStore<Bytes, byte[]> store(final String name, final int partition) {
+    private <K, V> ReadOnlyKeyValueStore<K, V> keyValueStore(final String name, final int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(name,
-                QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition));
+                QueryableStoreTypes.<K, V>keyValueStore()).withPartition(partition));
     }
 
-    private String fetch(final HostInfo host, final IpAddress address, final String side, final String authorization)
+    private String fetch(final HostInfo host, final IpAddress address, final String part, final String authorization)
             throws IOException, InterruptedException {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host()
-                + ":" + host.port() + ROUTE + address + "?side=" + side)).timeout(FORWARD_TIMEOUT);
+                + ":" + host.port() + ROUTE + address + "?side=" + part)).timeout(FORWARD_TIMEOUT);
         if (!authorization.isEmpty()) {
             request.header("Authorization", authorization);
         }
@@ -185,13 +266,20 @@ public final class HostDrillDown implements HttpHandler {
         return answer.body();
     }
 
-    private static StringBuilder window(final StringBuilder json, final long start, final long requests,
-                                        final long requestBytes, final long responses, final long responseBytes) {
-        return json.append("{\"windowStart\":").append(start)
-                .append(",\"requests\":").append(requests).append(",\"requestBytes\":").append(requestBytes)
-                .append(",\"responses\":").append(responses).append(",\"responseBytes\":").append(responseBytes)
-                .append(",\"byteRatio\":").append(requestBytes == 0 ? "null"
-                        : String.format(java.util.Locale.ROOT, "%.2f", (double) responseBytes / requestBytes));
+    private static String windows(final List<WindowSummary> summaries) {
+        final StringBuilder json = new StringBuilder("[");
+        for (final WindowSummary w : summaries) {
+            json.append(json.length() > 1 ? "," : "").append("{\"windowStart\":").append(w.windowStart())
+                    .append(",\"requests\":").append(w.requests()).append(",\"requestBytes\":")
+                    .append(w.requestBytes()).append(",\"responses\":").append(w.responses())
+                    .append(",\"responseBytes\":").append(w.responseBytes())
+                    .append(",\"byteRatio\":").append(w.requestBytes() == 0 ? "null"
+                            : String.format(java.util.Locale.ROOT, "%.2f", (double) w.responseBytes()
+                            / w.requestBytes()));
+            w.counts().forEach((name, count) -> json.append(",\"").append(name).append("\":").append(count));
+            counts(json, "kissCodes", w.kissCodes()).append('}');
+        }
+        return json.append(']').toString();
     }
 
     private static StringBuilder counts(final StringBuilder json, final String name, final Map<String, Long> counts) {
@@ -206,13 +294,6 @@ public final class HostDrillDown implements HttpHandler {
             json.append(':').append(entry.getValue());
         }
         return json.append('}');
-    }
-
-    private static String close(final StringBuilder json) {
-        if (json.charAt(json.length() - 1) == ',') {
-            json.setLength(json.length() - 1);
-        }
-        return json.append(']').toString();
     }
 
     private static void send(final HttpExchange exchange, final int status, final String type, final String body)

@@ -28,7 +28,7 @@ public final class AlertRecords {
     }
 
     /** The key of an alert and of the detections that feed it: {@code TYPE/subject}. */
-    static String key(final AlertType type, final IpAddress subject) {
+    public static String key(final AlertType type, final IpAddress subject) {
         return type.name() + "/" + subject;
     }
 
@@ -89,6 +89,11 @@ public final class AlertRecords {
     /** Key of a blocklist entry: {@code 192.0.2.1/32}. */
     static String blocklistKey(final BlockEntry entry) {
         return entry.address() + "/" + entry.prefixLength();
+    }
+
+    /** Key of the blocklist entry of one address, as alerts make it: {@code 192.0.2.1/32}, {@code 2001:db8::1/128}. */
+    public static String blocklistKey(final IpAddress address) {
+        return address + "/" + (address.ipv6() ? 128 : 32);
     }
 
     private static NtpAlert record(final String id, final AlertType type, final Severity severity,

@@ -69,6 +69,10 @@ public final class NtpTopology {
     public static final String CLIENT_WINDOW_STORE = "client-open-windows";
     /** The open per-server windows. */
     public static final String SERVER_WINDOW_STORE = "server-open-windows";
+    /** Summaries of the recent closed per-client windows (see {@link RecentWindows}). */
+    public static final String CLIENT_RECENT_STORE = RecentWindows.CLIENT_STORE;
+    /** Summaries of the recent closed per-server windows. */
+    public static final String SERVER_RECENT_STORE = RecentWindows.SERVER_STORE;
     public static final String ALERT_STORE = AlertProcessor.STORE;
     /** Heartbeats held back until their flows have gone through (see {@link HeartbeatGate}). */
     public static final String HELD_HEARTBEAT_STORE = HeartbeatGate.STORE;
@@ -150,23 +154,27 @@ public final class NtpTopology {
 
         final WindowSide<ClientWindow> clients = WindowSide.clients(config, metrics);
         builder.addStateStore(OpenWindowStore.builder(CLIENT_WINDOW_STORE, clients));
+        builder.addStateStore(RecentWindows.builder(CLIENT_RECENT_STORE, config));
         final KStream<String, NtpAlert> clientDetections = events.process(
-                () -> new WindowAggregator<>(clients, CLIENT_WINDOW_STORE, size, grace,
-                        Watermark::ownStreamTime, true), Named.as("client-windows"), CLIENT_WINDOW_STORE);
+                () -> new WindowAggregator<>(clients, CLIENT_WINDOW_STORE, CLIENT_RECENT_STORE, size, grace,
+                        Watermark::ownStreamTime, true), Named.as("client-windows"), CLIENT_WINDOW_STORE,
+                CLIENT_RECENT_STORE);
 
         final WindowSide<ServerWindow> servers = WindowSide.servers(config, metrics);
         builder.addStateStore(OpenWindowStore.builder(SERVER_WINDOW_STORE, servers));
+        builder.addStateStore(RecentWindows.builder(SERVER_RECENT_STORE, config));
         final KStream<String, NtpAlert> serverDetections = oneTask
-                ? events.process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, size, grace,
-                        Watermark::ownStreamTime, false), Named.as("server-windows"), SERVER_WINDOW_STORE)
+                ? events.process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, SERVER_RECENT_STORE, size,
+                        grace, Watermark::ownStreamTime, false), Named.as("server-windows"), SERVER_WINDOW_STORE,
+                        SERVER_RECENT_STORE)
                 : events.process(() -> new ProgressMarks(upstreamPartitions), Named.as("group-by-server"))
                 .repartition(Repartitioned.<Bytes, List<PairFlow>>as("flows-by-server")
                         .withKeySerde(Serdes.Bytes()).withValueSerde(flowsSerde)
                         .withNumberOfPartitions(upstreamPartitions)
                         .withStreamPartitioner(new ByServerPartition()))
-                .process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, size, grace,
-                        () -> Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
-                        SERVER_WINDOW_STORE);
+                .process(() -> new WindowAggregator<>(servers, SERVER_WINDOW_STORE, SERVER_RECENT_STORE, size,
+                        grace, () -> Watermark.slowestOf(upstreamPartitions), false), Named.as("server-windows"),
+                        SERVER_WINDOW_STORE, SERVER_RECENT_STORE);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_STORE),
                 Serdes.String(), alertSerde));
@@ -239,7 +247,7 @@ public final class NtpTopology {
     }
 
     private static String blocklistKey(final IpAddress subject) {
-        return subject + "/" + (subject.ipv6() ? 128 : 32);
+        return AlertRecords.blocklistKey(subject);
     }
 
     /**

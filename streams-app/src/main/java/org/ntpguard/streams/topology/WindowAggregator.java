@@ -7,6 +7,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.Detection;
 import org.ntpguard.streams.detect.IpAddress;
@@ -30,6 +31,7 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
 
     private final WindowSide<W> side;
     private final String storeName;
+    private final String recentStoreName;
     private final long size;
     private final long grace;
     private final java.util.function.Supplier<Watermark> newWatermark;
@@ -37,18 +39,22 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
     private final boolean emitTicks;
     private ProcessorContext<String, NtpAlert> context;
     private OpenWindowStore<W> windows;
+    private WindowStore<Bytes, byte[]> recent;
     private long lateFlows;
     /** The latest flow batch's timestamp: ticks never run further ahead of it than one window closing. */
     private long lastEventTime = Long.MIN_VALUE;
 
     /**
+     * @param recentStoreName where closed windows' summaries go ({@link RecentWindows})
      * @param emitTicks send a tick (time, no detection) downstream each time windows close, so that the alert tracker
      *                  and the blocklist run their stream-time punctuations on quiet traffic too
      */
-    WindowAggregator(final WindowSide<W> side, final String storeName, final long sizeMillis, final long graceMillis,
+    WindowAggregator(final WindowSide<W> side, final String storeName, final String recentStoreName,
+                     final long sizeMillis, final long graceMillis,
                      final java.util.function.Supplier<Watermark> watermark, final boolean emitTicks) {
         this.side = side;
         this.storeName = storeName;
+        this.recentStoreName = recentStoreName;
         this.size = sizeMillis;
         this.grace = graceMillis;
         this.newWatermark = watermark;
@@ -59,6 +65,7 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
     public void init(final ProcessorContext<String, NtpAlert> context) {
         this.context = context;
         this.windows = context.getStateStore(storeName);
+        this.recent = context.getStateStore(recentStoreName);
         // Kafka Streams calls init again on the same instance when it revives a task (after an aborted
         // transaction, say) and rewinds its input: everything held in memory starts over from the store.
         watermark = newWatermark.get();
@@ -146,6 +153,7 @@ final class WindowAggregator<W> implements Processor<Bytes, List<PairFlow>, Stri
         for (final IpAddress subject : subjects) {
             final W window = bySubject.get(subject);
             side.closed().accept(window);
+            RecentWindows.put(recent, subject, side.summary().of(start, window));
             for (final Detection detection : side.detector().evaluate(subject, start, end, window)) {
                 context.forward(new Record<>(AlertRecords.key(detection.type(), detection.subject()),
                         AlertRecords.detection(detection), end - 1));

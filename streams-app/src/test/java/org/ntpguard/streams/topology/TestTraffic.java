@@ -31,6 +31,15 @@ public final class TestTraffic {
                 .resolve(file), "test", packets));
     }
 
+    /** Sends the flows of the whole scenario as one sensor ("test") does, then its end-of-replay heartbeat. */
+    public static void sendScenario(final KafkaProducer<byte[], byte[]> producer, final TopicNames topics,
+                                    final String file) throws Exception {
+        final List<SensorFlows.Interval> flows = SensorFlows.capture(org.ntpguard.capture.SharedMaterial.scenarios()
+                .resolve(file), "test");
+        Replay.send(producer, topics, flows);
+        Replay.endOfCapture(producer, topics, Replay.lastMillis(flows));
+    }
+
     public static TopicNames uniqueTopics() {
         return Replay.uniqueTopics();
     }

@@ -6,12 +6,16 @@ import static org.ntpguard.streams.topology.Packets.T0;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.detect.WindowSummary;
 
 /** The wiring: windows close on event time, detections become alerts once per cool-down, blocking types block. */
 class TopologyTest {
@@ -151,6 +155,43 @@ class TopologyTest {
             final var servers = windowStore(driver, NtpTopology.SERVER_WINDOW_STORE);
             assertThat(OpenWindowQuery.serverWindows(servers, org.ntpguard.streams.detect.IpAddress.parse(
                     "198.18.0.7")).get(first + size).responses()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldKeepEachClosedWindowsSummaryForTheCooldownForTheHostDrillDown() {
+        try (DetectorDriver driver = new DetectorDriver(config, stateDir)) {
+            final IpAddress victim = IpAddress.parse(VICTIM);
+            final long size = config.windowSize().toMillis();
+            final long first = T0 - Math.floorMod(T0, size);
+            final WindowStore<Bytes, byte[]> clients = driver.driver().getWindowStore(NtpTopology.CLIENT_RECENT_STORE);
+            final WindowStore<Bytes, byte[]> servers = driver.driver().getWindowStore(NtpTopology.SERVER_RECENT_STORE);
+            monlistAttack(driver, T0);
+            monlistAttack(driver, T0 + 30_000);
+            assertThat(RecentWindows.of(clients, victim)).isEmpty(); // both windows still open
+
+            // when: the first window closes
+            driver.heartbeat(T0 + 30_000 + 5_001);
+
+            // then: its summary is kept, as the drill-down shows an open window
+            assertThat(RecentWindows.of(clients, victim)).singleElement().satisfies(closed -> {
+                assertThat(closed.windowStart()).isEqualTo(first);
+                assertThat(closed.requests()).isEqualTo(40);
+                assertThat(closed.responses()).isEqualTo(160);
+                assertThat(closed.counts()).containsEntry("distinctServersAnswering", 40L)
+                        .containsEntry("monlistResponses", 160L);
+            });
+            assertThat(RecentWindows.of(servers, IpAddress.parse("198.18.0.7"))).singleElement()
+                    .satisfies(closed -> assertThat(closed.counts()).containsEntry("monlistResponses", 4L));
+
+            // when: a window a cool-down after the first closes: the first is dropped, the second stays
+            final long later = first + RecentWindows.retention(config).toMillis();
+            monlistAttack(driver, later);
+            driver.heartbeat(later + size + 5_001);
+
+            // then
+            assertThat(RecentWindows.of(clients, victim)).extracting(WindowSummary::windowStart)
+                    .doesNotContain(first).contains(first + size, later);
         }
     }
 

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,12 +106,17 @@ class UpstreamMarksTest {
                 WindowSide.servers(CONFIG, DetectorMetrics.none())).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
+        final WindowStore<Bytes, byte[]> recent = RecentWindows.builder(NtpTopology.SERVER_RECENT_STORE, CONFIG)
+                .withLoggingDisabled().build();
+        recent.init(context.getStateStoreContext(), recent);
+        context.addStateStore(recent);
         return context;
     }
 
     private static WindowAggregator<ServerWindow> aggregator() {
         return new WindowAggregator<>(WindowSide.servers(CONFIG, DetectorMetrics.none()),
-                NtpTopology.SERVER_WINDOW_STORE, CONFIG.windowSize().toMillis(), CONFIG.grace().toMillis(),
+                NtpTopology.SERVER_WINDOW_STORE, NtpTopology.SERVER_RECENT_STORE, CONFIG.windowSize().toMillis(),
+                CONFIG.grace().toMillis(),
                 () -> Watermark.slowestOf(UPSTREAM_PARTITIONS), false);
     }
 
