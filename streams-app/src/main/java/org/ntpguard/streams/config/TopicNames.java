@@ -12,17 +12,20 @@ import org.ntpguard.schema.Namespaces;
  *                   have as many partitions as {@code flows}
  * @param alerts     NtpAlert records keyed by TYPE/subject
  * @param blocklist  BlocklistEntry records keyed by address/prefix, compacted, tombstones on expiry
+ * @param incidents  NtpIncident records keyed by the victim's address: the alerts of one attack grouped
  */
-public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist) {
+public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist,
+                         String incidents) {
 
     public static TopicNames defaults() {
-        return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist");
+        return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist",
+                "ntp.incidents");
     }
 
     /** Every name prefixed with {@code namespace + "."}: a replay's own topics beside live ones. */
     public TopicNames inNamespace(final String namespace) {
         final String prefix = Namespaces.check(namespace) + ".";
         return new TopicNames(prefix + flows, prefix + packets, prefix + heartbeats, prefix + alerts,
-                prefix + blocklist);
+                prefix + blocklist, prefix + incidents);
     }
 }

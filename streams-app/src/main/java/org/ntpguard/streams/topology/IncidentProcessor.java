@@ -1,0 +1,168 @@
+package org.ntpguard.streams.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpIncident;
+import org.ntpguard.streams.detect.Alert;
+import org.ntpguard.streams.detect.IpAddress;
+import org.ntpguard.streams.incident.Incident;
+import org.ntpguard.streams.incident.IncidentBook;
+
+/**
+ * Keeps the open incidents ({@link IncidentBook}) of the victims routed to this task and publishes each one as it
+ * opens, grows and closes, keyed by the victim. Its input is the alerts routed by {@link #route}: one record per
+ * victim an alert names, keyed by the victim, and scanners and probers under {@link #BY_SERVERS_ASKED}, which go to
+ * every partition (each task attaches them to its own incidents). Closing follows this processor's own event time
+ * (alerts and ticks), as the blocklist's expiry does.
+ */
+final class IncidentProcessor implements Processor<String, NtpAlert, String, NtpIncident> {
+
+    static final String STORE = "incident-store";
+    /** Alerts waiting for an incident to join: keyed {@code victim|alert id}, scanners {@code *|alert id}. */
+    static final String HELD_STORE = "incident-held-store";
+    /** The key of a scanner or prober: it joins incidents by the servers it asked, on every partition. */
+    static final String BY_SERVERS_ASKED = "*";
+    /** How often, in event time, quiet incidents are looked for. */
+    static final Duration CLOSE_CHECK = Duration.ofSeconds(10);
+
+    private final Duration quiet;
+    private final Duration windowSize;
+    private ProcessorContext<String, NtpIncident> context;
+    private KeyValueStore<String, NtpIncident> incidents;
+    private KeyValueStore<String, NtpAlert> held;
+    private IncidentBook book;
+    private long observedTime = Long.MIN_VALUE;
+    private long nextCloseCheck = Long.MIN_VALUE;
+
+    IncidentProcessor(final Duration quiet, final Duration windowSize) {
+        this.quiet = quiet;
+        this.windowSize = windowSize;
+    }
+
+    /** The records an alert stream record becomes on its way to the incidents; ticks pass, upstream marks do not. */
+    static List<KeyValue<String, NtpAlert>> route(final String key, final NtpAlert alert) {
+        if (alert == null) {
+            return NtpTopology.isTick(key) ? List.of(KeyValue.pair(key, null)) : List.of();
+        }
+        final IncidentBook.Routing routing = IncidentBook.route(AlertRecords.toAlert(alert));
+        final List<KeyValue<String, NtpAlert>> routed = new ArrayList<>();
+        routing.victims().forEach(victim -> routed.add(KeyValue.pair(victim.toString(), alert)));
+        if (routing.byServersAsked()) {
+            routed.add(KeyValue.pair(BY_SERVERS_ASKED, alert));
+        }
+        return routed;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, NtpIncident> context) {
+        this.context = context;
+        this.incidents = context.getStateStore(STORE);
+        this.held = context.getStateStore(HELD_STORE);
+        this.book = new IncidentBook(new StoreState(), quiet, windowSize);
+        observedTime = Long.MIN_VALUE; // a revived task rewinds its input
+        nextCloseCheck = Long.MIN_VALUE;
+    }
+
+    @Override
+    public void process(final Record<String, NtpAlert> record) {
+        observedTime = Math.max(observedTime, record.timestamp());
+        if (record.value() != null) {
+            final IpAddress victim = BY_SERVERS_ASKED.equals(record.key()) ? null : IpAddress.parse(record.key());
+            for (final Incident incident : book.accept(victim, AlertRecords.toAlert(record.value()))) {
+                forward(incident, record.timestamp());
+            }
+        }
+        if (observedTime >= nextCloseCheck) {
+            for (final Incident closed : book.closeQuiet(observedTime)) {
+                forward(closed, observedTime);
+            }
+            nextCloseCheck = observedTime + CLOSE_CHECK.toMillis();
+        }
+    }
+
+    private void forward(final Incident incident, final long time) {
+        context.forward(new Record<>(incident.victim().toString(), IncidentRecords.record(incident, windowSize),
+                time));
+    }
+
+    /** The book's state in this task's stores. */
+    private final class StoreState implements IncidentBook.State {
+
+        @Override
+        public Incident incident(final IpAddress victim) {
+            final NtpIncident stored = incidents.get(victim.toString());
+            return stored == null ? null : IncidentRecords.incident(stored);
+        }
+
+        @Override
+        public void put(final Incident incident) {
+            incidents.put(incident.victim().toString(), IncidentRecords.record(incident, windowSize));
+        }
+
+        @Override
+        public void remove(final IpAddress victim) {
+            incidents.delete(victim.toString());
+        }
+
+        @Override
+        public List<Incident> incidents() {
+            final List<Incident> all = new ArrayList<>();
+            try (KeyValueIterator<String, NtpIncident> it = incidents.all()) {
+                it.forEachRemaining(entry -> all.add(IncidentRecords.incident(entry.value)));
+            }
+            return all;
+        }
+
+        @Override
+        public void hold(final IpAddress victim, final Alert alert) {
+            held.put(heldKey(victim, alert.id()), AlertRecords.alert(alert));
+        }
+
+        @Override
+        public List<Alert> held(final IpAddress victim) {
+            final String prefix = heldPrefix(victim);
+            final List<Alert> alerts = new ArrayList<>();
+            // '|' + 1 is '}': the range holds exactly the keys with this prefix.
+            try (KeyValueIterator<String, NtpAlert> it = held.range(prefix, prefix.substring(0,
+                    prefix.length() - 1) + "}")) {
+                it.forEachRemaining(entry -> alerts.add(AlertRecords.toAlert(entry.value)));
+            }
+            return alerts;
+        }
+
+        @Override
+        public void release(final IpAddress victim, final UUID alertId) {
+            held.delete(heldKey(victim, alertId));
+        }
+
+        @Override
+        public void releaseOlderThan(final long time) {
+            final List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, NtpAlert> it = held.all()) {
+                it.forEachRemaining(entry -> {
+                    if (entry.value.getLastSeen() < time) {
+                        old.add(entry.key);
+                    }
+                });
+            }
+            old.forEach(held::delete);
+        }
+
+        private static String heldPrefix(final IpAddress victim) {
+            return (victim == null ? BY_SERVERS_ASKED : victim.toString()) + "|";
+        }
+
+        private static String heldKey(final IpAddress victim, final UUID alertId) {
+            return heldPrefix(victim) + alertId;
+        }
+    }
+}
