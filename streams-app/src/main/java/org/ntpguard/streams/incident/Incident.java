@@ -20,7 +20,7 @@ import org.ntpguard.streams.detect.Severity;
  * @param alerts         alerts grouped, those beyond the list included
  * @param latestWindow   the newest window evidence came from, and the traffic it added so far
  * @param peakWindow     the window that added the most bytes, and that traffic
- * @param updates        how many times the incident was published after it was opened
+ * @param updates        how many times the incident changed after it was opened (closing included)
  */
 public record Incident(UUID id, IncidentStatus status, IpAddress victim, Severity severity, long start, long end,
                        Traffic victimTraffic, List<ServerTraffic> reflectors, long reflectorCount,

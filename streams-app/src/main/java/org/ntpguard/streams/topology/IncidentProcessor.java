@@ -2,9 +2,12 @@ package org.ntpguard.streams.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,6 +26,11 @@ import org.ntpguard.streams.incident.IncidentBook;
  * victim an alert names, keyed by the victim, and scanners and probers under {@link #BY_SERVERS_ASKED}, which go to
  * every partition (each task attaches them to its own incidents). Closing follows this processor's own event time
  * (alerts and ticks), as the blocklist's expiry does.
+ *
+ * <p>An attack's hundreds of alerts arrive together (its window closes) and each one changes its incident: the
+ * changed incidents are kept decoded in memory and written to the store and the topic once time moves on (stream
+ * time advancing, and every second of wall-clock time), not once per alert, which would rewrite a growing reflector
+ * list hundreds of times in one transaction.
  */
 final class IncidentProcessor implements Processor<String, NtpAlert, String, NtpIncident> {
 
@@ -33,6 +41,8 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
     static final String BY_SERVERS_ASKED = "*";
     /** How often, in event time, quiet incidents are looked for. */
     static final Duration CLOSE_CHECK = Duration.ofSeconds(10);
+    /** How often, in wall-clock time, changed incidents go out when stream time stands still. */
+    static final Duration FLUSH_INTERVAL = Duration.ofSeconds(1);
 
     private final Duration quiet;
     private final Duration windowSize;
@@ -42,6 +52,11 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
     private IncidentBook book;
     private long observedTime = Long.MIN_VALUE;
     private long nextCloseCheck = Long.MIN_VALUE;
+    /** Incidents changed since the last flush, by victim, with the time of the record that changed them last. */
+    private final Map<String, Changed> changed = new LinkedHashMap<>();
+
+    private record Changed(Incident incident, long time) {
+    }
 
     IncidentProcessor(final Duration quiet, final Duration windowSize) {
         this.quiet = quiet;
@@ -70,6 +85,9 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
         this.book = new IncidentBook(new StoreState(), quiet, windowSize);
         observedTime = Long.MIN_VALUE; // a revived task rewinds its input
         nextCloseCheck = Long.MIN_VALUE;
+        changed.clear();
+        context.schedule(Duration.ofMillis(1), PunctuationType.STREAM_TIME, time -> flush());
+        context.schedule(FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, time -> flush());
     }
 
     @Override
@@ -78,7 +96,7 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
         if (record.value() != null) {
             final IpAddress victim = BY_SERVERS_ASKED.equals(record.key()) ? null : IpAddress.parse(record.key());
             for (final Incident incident : book.accept(victim, AlertRecords.toAlert(record.value()))) {
-                forward(incident, record.timestamp());
+                changed.put(incident.victim().toString(), new Changed(incident, record.timestamp()));
             }
         }
         if (observedTime >= nextCloseCheck) {
@@ -87,6 +105,16 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
             }
             nextCloseCheck = observedTime + CLOSE_CHECK.toMillis();
         }
+    }
+
+    /** Writes the changed incidents to the store and the topic. */
+    private void flush() {
+        for (final Changed c : changed.values()) {
+            final NtpIncident record = IncidentRecords.record(c.incident(), windowSize);
+            incidents.put(c.incident().victim().toString(), record);
+            context.forward(new Record<>(c.incident().victim().toString(), record, c.time()));
+        }
+        changed.clear();
     }
 
     private void forward(final Incident incident, final long time) {
@@ -99,27 +127,33 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
 
         @Override
         public Incident incident(final IpAddress victim) {
+            final Changed recent = changed.get(victim.toString());
+            if (recent != null) {
+                return recent.incident();
+            }
             final NtpIncident stored = incidents.get(victim.toString());
             return stored == null ? null : IncidentRecords.incident(stored);
         }
 
         @Override
         public void put(final Incident incident) {
-            incidents.put(incident.victim().toString(), IncidentRecords.record(incident, windowSize));
+            // Written at the next flush, with the time of the record that changed it (process() records it).
         }
 
         @Override
         public void remove(final IpAddress victim) {
+            changed.remove(victim.toString());
             incidents.delete(victim.toString());
         }
 
         @Override
         public List<Incident> incidents() {
-            final List<Incident> all = new ArrayList<>();
+            final Map<String, Incident> all = new LinkedHashMap<>();
             try (KeyValueIterator<String, NtpIncident> it = incidents.all()) {
-                it.forEachRemaining(entry -> all.add(IncidentRecords.incident(entry.value)));
+                it.forEachRemaining(entry -> all.put(entry.key, IncidentRecords.incident(entry.value)));
             }
-            return all;
+            changed.forEach((victim, recent) -> all.put(victim, recent.incident()));
+            return List.copyOf(all.values());
         }
 
         @Override

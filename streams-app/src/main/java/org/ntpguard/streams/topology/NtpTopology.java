@@ -202,8 +202,10 @@ public final class NtpTopology {
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
 
+        // Cached: an attack's hundreds of alerts rewrite its incident (its reflector list) hundreds of times in a
+        // commit; the changelog needs the last version only.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_STORE),
-                Serdes.String(), SingleObjectSerde.ntpIncident()));
+                Serdes.String(), SingleObjectSerde.ntpIncident()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_HELD_STORE),
                 Serdes.String(), alertSerde));
         final KStream<String, NtpAlert> byVictim = alerts.flatMap(IncidentProcessor::route,

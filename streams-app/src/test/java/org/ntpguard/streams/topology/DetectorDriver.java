@@ -160,9 +160,13 @@ final class DetectorDriver implements AutoCloseable {
         return alerts.readValuesToList();
     }
 
-    /** Every incident record published so far, in order. */
+    /**
+     * Every incident record published so far, in order, after a second of wall-clock time: what changed since stream
+     * time last moved goes out then.
+     */
     List<TestRecord<String, NtpIncident>> incidentRecords() {
         flush();
+        driver.advanceWallClockTime(IncidentProcessor.FLUSH_INTERVAL);
         return incidents.readRecordsToList();
     }
 
