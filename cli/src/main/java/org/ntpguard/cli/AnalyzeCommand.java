@@ -59,12 +59,13 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "
                     + "files into it at full speed (capture time stays the event time), runs the detector until "
-                    + "every record is processed, then writes alerts.jsonl, the blocklist (blocklist.txt for "
-                    + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
-                    + "and summary.json into the output folder and prints the alerts by type and each subject with "
-                    + "its role and evidence.",
+                    + "every record is processed, then writes incidents.jsonl, alerts.jsonl, the blocklist "
+                    + "(blocklist.txt for firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec "
+                    + "and JSON forms) "
+                    + "and summary.json into the output folder and prints the incidents (the alerts of one attack "
+                    + "grouped), the alerts by type and each subject with its role and evidence.",
             "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
-                    + "ntp.alerts, ntp.blocklist)."
+                    + "ntp.alerts, ntp.blocklist, ntp.incidents)."
         })
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -35,8 +35,8 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts "
-                + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.")
+        description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts, "
+                + "ntp.blocklist and ntp.incidents, exactly once, until SIGTERM or Ctrl-C.")
 final class DetectCommand implements Callable<Integer> {
 
     /** How long closing the app (committing its transaction) may take. */

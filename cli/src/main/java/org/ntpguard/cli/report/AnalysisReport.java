@@ -51,7 +51,10 @@ public final class AnalysisReport {
     private final int listed;
     /** Why the report does not hold the whole input (a stop, a detector behind), null when it does. */
     private final String partialReason;
-    /** The latest version of each incident, most severe first ({@link IncidentLines}). */
+    /**
+     * The latest version of each incident, most severe first ({@link IncidentLines}); null when the incidents were
+     * not read (run's report while it runs): then no incidents.jsonl is written and summary.json does not count them.
+     */
     private final List<NtpIncident> incidents;
 
     /**
@@ -65,7 +68,7 @@ public final class AnalysisReport {
     public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
                           final Map<String, Long> counters) {
         this(latestById(alertUpdates), mostSevereFirst(blocklist), new LinkedHashMap<>(counters), Map.of(), null,
-                Integer.MAX_VALUE, null, List.of());
+                Integer.MAX_VALUE, null, null);
     }
 
     /** This report marked partial in summary.json ({@code "partial":true,"partialReason":...}). */
@@ -104,7 +107,7 @@ public final class AnalysisReport {
 
     /** The latest version of each incident, most severe first, then the most bytes. */
     public List<NtpIncident> incidents() {
-        return incidents;
+        return incidents == null ? List.of() : incidents;
     }
 
     /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
@@ -188,7 +191,9 @@ public final class AnalysisReport {
             jsonl.append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
-        replace(dir.resolve(IncidentLines.FILE), IncidentLines.jsonl(incidents));
+        if (incidents != null) {
+            replace(dir.resolve(IncidentLines.FILE), IncidentLines.jsonl(incidents));
+        }
         if (feeds == null) {
             // A failed run's blocklist is missing what it could not read: loaded, a feed would empty a firewall's
             // sets. An earlier run's feeds go too, so that the folder holds one run.
@@ -224,8 +229,10 @@ public final class AnalysisReport {
             }
             json.append(',');
         });
-        json.append("\"incidents\":").append(incidents.size()).append(",\"alerts\":").append(alerts.size())
-                .append(",\"alertsByType\":{");
+        if (incidents != null) {
+            json.append("\"incidents\":").append(incidents.size()).append(',');
+        }
+        json.append("\"alerts\":").append(alerts.size()).append(",\"alertsByType\":{");
         boolean first = true;
         for (final Map.Entry<AlertType, Long> entry : byType().entrySet()) {
             if (!first) {
@@ -323,7 +330,7 @@ public final class AnalysisReport {
      * blocklist with each entry's last sighting and expiry, times in ISO 8601 UTC; both lists cut by {@link #listing}.
      */
     public void print(final PrintWriter out) {
-        IncidentLines.print(out, incidents, listed);
+        IncidentLines.print(out, incidents(), listed);
         if (alerts.isEmpty()) {
             out.println("No alert.");
         } else {

@@ -94,7 +94,7 @@ class AnalysisReportTest {
         assertThat(Files.readString(dir.resolve("blocklist.ipset")))
                 .contains("add ntpguard-v4-next 203.0.113.200 timeout 3600 ");
         assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo("{\"frames\":6974,\"ntpDatagrams\":6974,"
-                + "\"incidents\":0,\"alerts\":2,\"alertsByType\":{\"AMPLIFICATION_VICTIM\":1,\"SCANNER\":1},\"blocklisted\":1}\n");
+                + "\"alerts\":2,\"alertsByType\":{\"AMPLIFICATION_VICTIM\":1,\"SCANNER\":1},\"blocklisted\":1}\n");
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(file -> file.getFileName().toString())).noneMatch(name -> name.endsWith(".tmp"));
         }
@@ -163,7 +163,7 @@ class AnalysisReportTest {
         // then
         assertThat(Files.readString(dir.resolve("summary.json"))).isEqualTo("{\"frames\":635347,\"dropped\":364653,"
                 + "\"droppedQueueFull\":0,\"capture\":{\"received\":1000000,\"droppedByKernel\":364653,"
-                + "\"droppedByInterface\":0},\"incidents\":0,\"alerts\":0,\"alertsByType\":{},\"blocklisted\":0}\n");
+                + "\"droppedByInterface\":0},\"alerts\":0,\"alertsByType\":{},\"blocklisted\":0}\n");
         assertThat(out.toString()).contains("Capture: libpcap received 1000000, dropped by kernel 364653, dropped by "
                 + "interface 0; dropped (queue full) 0; dropped in all 364653");
     }

@@ -31,7 +31,7 @@ class PartialReportTest {
         final AnalysisReport report = new AnalysisReport(List.of(), blocklist, Map.of("frames", 10L))
                 .markedPartial("stopped by Ctrl-C or SIGTERM");
 
-        assertThat(report.summaryJson()).isEqualTo("{\"frames\":10,\"incidents\":0,\"alerts\":0,\"alertsByType\":{},"
+        assertThat(report.summaryJson()).isEqualTo("{\"frames\":10,\"alerts\":0,\"alertsByType\":{},"
                 + "\"blocklisted\":1,\"partial\":true,\"partialReason\":\"stopped by Ctrl-C or SIGTERM\"}\n");
         assertThat(new AnalysisReport(List.of(), blocklist, Map.of()).summaryJson()).doesNotContain("partial");
     }
@@ -46,7 +46,7 @@ class PartialReportTest {
 
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(file -> file.getFileName().toString()))
-                    .containsExactlyInAnyOrder("incidents.jsonl", "alerts.jsonl", "summary.json");
+                    .containsExactlyInAnyOrder("alerts.jsonl", "summary.json");
         }
     }
 }
