@@ -27,10 +27,12 @@ import org.ntpguard.streams.incident.IncidentBook;
  * every partition (each task attaches them to its own incidents). Closing follows this processor's own event time
  * (alerts and ticks), as the blocklist's expiry does.
  *
- * <p>An attack's hundreds of alerts arrive together (its window closes) and each one changes its incident: the
- * changed incidents are kept decoded in memory and written to the store and the topic once time moves on (stream
- * time advancing, and every second of wall-clock time), not once per alert, which would rewrite a growing reflector
- * list hundreds of times in one transaction.
+ * <p>An attack's hundreds of alerts arrive together (its window closes) and each one changes its incident. Each
+ * change goes to the store at once (cached: the changelog gets the last version per commit), so the store always
+ * matches the input committed; the changed incidents go to the topic once time moves on (stream time advancing, and
+ * every second of wall-clock time), not once per alert, which would publish a growing reflector list hundreds of
+ * times in one transaction. A version not yet published when the task stops is published with the incident's next
+ * change, or when it closes.
  */
 final class IncidentProcessor implements Processor<String, NtpAlert, String, NtpIncident> {
 
@@ -54,8 +56,10 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
     private long nextCloseCheck = Long.MIN_VALUE;
     /** Incidents changed since the last flush, by victim, with the time of the record that changed them last. */
     private final Map<String, Changed> changed = new LinkedHashMap<>();
+    /** The time of the record being processed. */
+    private long recordTime;
 
-    private record Changed(Incident incident, long time) {
+    private record Changed(Incident incident, NtpIncident record, long time) {
     }
 
     IncidentProcessor(final Duration quiet, final Duration windowSize) {
@@ -95,9 +99,8 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
         observedTime = Math.max(observedTime, record.timestamp());
         if (record.value() != null) {
             final IpAddress victim = BY_SERVERS_ASKED.equals(record.key()) ? null : IpAddress.parse(record.key());
-            for (final Incident incident : book.accept(victim, AlertRecords.toAlert(record.value()))) {
-                changed.put(incident.victim().toString(), new Changed(incident, record.timestamp()));
-            }
+            recordTime = record.timestamp();
+            book.accept(victim, AlertRecords.toAlert(record.value())); // changes reach the store through put()
         }
         if (observedTime >= nextCloseCheck) {
             for (final Incident closed : book.closeQuiet(observedTime)) {
@@ -107,12 +110,10 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
         }
     }
 
-    /** Writes the changed incidents to the store and the topic. */
+    /** Publishes the incidents changed since the last flush. */
     private void flush() {
-        for (final Changed c : changed.values()) {
-            final NtpIncident record = IncidentRecords.record(c.incident(), windowSize);
-            incidents.put(c.incident().victim().toString(), record);
-            context.forward(new Record<>(c.incident().victim().toString(), record, c.time()));
+        for (final Map.Entry<String, Changed> c : changed.entrySet()) {
+            context.forward(new Record<>(c.getKey(), c.getValue().record(), c.getValue().time()));
         }
         changed.clear();
     }
@@ -137,7 +138,9 @@ final class IncidentProcessor implements Processor<String, NtpAlert, String, Ntp
 
         @Override
         public void put(final Incident incident) {
-            // Written at the next flush, with the time of the record that changed it (process() records it).
+            final NtpIncident record = IncidentRecords.record(incident, windowSize);
+            incidents.put(incident.victim().toString(), record);
+            changed.put(incident.victim().toString(), new Changed(incident, record, recordTime));
         }
 
         @Override
