@@ -63,13 +63,14 @@ import picocli.CommandLine.Spec;
         description = {
             "Starts a single-node Kafka broker inside the process (data in a temporary folder), replays the capture "
                     + "files into it at full speed (capture time stays the event time), runs the detector until "
-                    + "every record is processed, then writes alerts.jsonl (and alerts.ecs.jsonl for SIEMs), the "
-                    + "blocklist (blocklist.txt for "
-                    + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
-                    + "and summary.json into the output folder and prints the alerts by type and each subject with "
-                    + "its role and evidence.",
+                    + "every record is processed, then writes incidents.jsonl, alerts.jsonl (and alerts.ecs.jsonl "
+                    + "for SIEMs), the blocklist (blocklist.txt for firewalls' external lists, and ipset, nftables, "
+                    + "Cisco, Junos, ExaBGP flowspec and JSON forms) and summary.json into the output folder and "
+                    + "prints the incidents (the alerts of one attack grouped), the alerts by type and each subject "
+                    + "with its role and evidence.",
             "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.flows, "
-                    + "ntp.alerts, ntp.alerts.json, ntp.blocklist, and ntp.packets with --publish-packets)."
+                    + "ntp.alerts, ntp.alerts.json, ntp.blocklist, ntp.incidents, and ntp.packets with "
+                    + "--publish-packets)."
         })
 final class AnalyzeCommand implements Callable<Integer> {
 

@@ -40,10 +40,10 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Run the detector on a Kafka cluster: alerts and the blocklist from the sensors' flows.",
+        header = "Run the detector on a Kafka cluster: alerts, incidents and the blocklist from the sensors' flows.",
         description = "Reads ntp.flows and ntp.heartbeats and writes ntp.alerts (and the same as ECS JSON on "
-                + "ntp.alerts.json) and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C; serves the blocklist "
-                + "feeds, /hosts, /metrics and /health over HTTP.")
+                + "ntp.alerts.json), ntp.blocklist and ntp.incidents, exactly once, until SIGTERM or Ctrl-C; serves "
+                + "the blocklist feeds, /hosts, /metrics and /health over HTTP.")
 final class DetectCommand implements Callable<Integer> {
 
     /** How long closing the app (committing its transaction) may take. */

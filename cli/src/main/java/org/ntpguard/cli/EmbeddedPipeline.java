@@ -40,6 +40,7 @@ import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.report.TrafficOverview;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpIncident;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.config.TopicNames;
@@ -256,7 +257,12 @@ final class EmbeddedPipeline implements AutoCloseable {
         final List<BlocklistEntry> blocklist = new ArrayList<>(TopicReader.table(TopicReader.readAll(
                 bootstrapServers(), settings.topics().blocklist(), SingleObjectSerde.blocklistEntry().deserializer(),
                 STEP_TIMEOUT)).values());
-        return new AnalysisReport(alerts, blocklist, counters);
+        final List<NtpIncident> incidents = new ArrayList<>();
+        for (final ConsumerRecord<String, NtpIncident> record : TopicReader.readAll(bootstrapServers(),
+                settings.topics().incidents(), SingleObjectSerde.ntpIncident().deserializer(), STEP_TIMEOUT)) {
+            incidents.add(record.value());
+        }
+        return new AnalysisReport(alerts, blocklist, counters).withIncidents(incidents);
     }
 
     /** Every alert update {@link #report} read, in order: what alerts.ecs.jsonl holds. */
@@ -336,8 +342,8 @@ final class EmbeddedPipeline implements AutoCloseable {
                     + "time out of order, or a sensor's clock behind the others'); summary.json lists them");
         }
         if (written) {
-            err.println("ntpguard " + command + ": wrote " + out.resolve("alerts.jsonl") + ", "
-                    + out.resolve(EcsAlertLog.FILE) + ", "
+            err.println("ntpguard " + command + ": wrote " + out.resolve("incidents.jsonl") + ", "
+                    + out.resolve("alerts.jsonl") + ", " + out.resolve(EcsAlertLog.FILE) + ", "
                     + (feeds == null ? "no blocklist feed (the run failed or read nothing), "
                             : out.resolve("blocklist.txt") + " (and .ipset, .nft, .cisco, .junos, .flowspec, .json), ")
                     + out.resolve("summary.json") + ", " + out.resolve(HtmlReport.FILE));

@@ -81,7 +81,7 @@ class DetectBlocklistExportTest {
         final BlockEntry v4 = entry("192.0.2.1", 32);
         final BlockEntry v6 = entry("2001:db8::66", 128);
         final DetectorApp.Settings settings = new DetectorApp.Settings(TestBroker.bootstrapServers(), "unused",
-                dir.resolve("state"), 1, new TopicNames("f", "p", "h", "a", topic), "d", 1, true, new Properties());
+                dir.resolve("state"), 1, new TopicNames("f", "p", "h", "a", topic, "i"), "d", 1, true, new Properties());
         final Path export = dir.resolve("export");
         final StringWriter err = new StringWriter();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

@@ -78,6 +78,16 @@ class ReportPageBrowserTest {
                 assertThat(js.executeScript("return document.getElementById(arguments[0]) !== null",
                         "alert-" + id)).as(id + "'s evidence").isEqualTo(true);
             }
+            // Incidents come first, each with its victim, linked when an alert is about it.
+            final List<JsonNode> incidents = lines(report, "incidents.jsonl");
+            assertThat(incidents).isNotEmpty();
+            for (final JsonNode incident : incidents) {
+                final WebElement row = browser.findElement(By.cssSelector("tr[data-incident-id='"
+                        + incident.get("id").asText() + "']"));
+                assertThat(row.getText()).contains(incident.get("victim").asText());
+                assertThat(row.getLocation().getY()).isLessThan(browser.findElement(By.id("alerts"))
+                        .getLocation().getY());
+            }
             final WebElement first = browser.findElement(By.cssSelector("a.subject-link"));
             final String target = first.getAttribute("href").substring(first.getAttribute("href").indexOf('#'));
             first.click();
@@ -140,12 +150,16 @@ class ReportPageBrowserTest {
     }
 
     private static List<JsonNode> alerts(final Path report) throws IOException {
+        return lines(report, "alerts.jsonl");
+    }
+
+    private static List<JsonNode> lines(final Path report, final String file) throws IOException {
         final ObjectMapper json = new ObjectMapper();
-        final List<JsonNode> alerts = new ArrayList<>();
-        for (final String line : Files.readAllLines(report.resolve("alerts.jsonl"))) {
-            alerts.add(json.readTree(line));
+        final List<JsonNode> objects = new ArrayList<>();
+        for (final String line : Files.readAllLines(report.resolve(file))) {
+            objects.add(json.readTree(line));
         }
-        return alerts;
+        return objects;
     }
 
     /** samples/mixed-ntp.pcap of the repository, found from the working folder up. */

@@ -37,6 +37,11 @@ public final class SingleObjectSerde<T extends SpecificRecordBase> implements Se
         return new SingleObjectSerde<>(NtpAlert.class, NtpAlert.getClassSchema(), SchemaHistory.NTP_ALERT);
     }
 
+    /** Serde for {@link NtpIncident}: version 1, no older writer schema. */
+    public static SingleObjectSerde<NtpIncident> ntpIncident() {
+        return new SingleObjectSerde<>(NtpIncident.class, NtpIncident.getClassSchema(), new SchemaStore.Cache());
+    }
+
     /**
      * Serde for {@link BlocklistEntry}. The blocklist topic is compacted, so entries written by an older detector stay
      * on it: their writer schemas are known here ({@code history/BlocklistEntry-N.avsc}) and resolved to the current.

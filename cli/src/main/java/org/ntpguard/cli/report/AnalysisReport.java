@@ -19,6 +19,7 @@ import java.util.Map;
 import org.ntpguard.schema.AlertType;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpIncident;
 import org.ntpguard.schema.PeerTraffic;
 import org.ntpguard.schema.Severity;
 import org.ntpguard.schema.text.IpText;
@@ -31,8 +32,8 @@ import org.ntpguard.streams.export.FeedSettings;
 import org.ntpguard.streams.topology.AlertRecords;
 
 /**
- * What an analysis found, for people and for machines: {@code alerts.jsonl} (the latest state of every alert, one
- * JSON object a line), the blocklist in every feed format the detector serves ({@code blocklist.txt},
+ * What an analysis found, for people and for machines: {@code incidents.jsonl} (the latest state of every incident,
+ * the alerts of one attack grouped), {@code alerts.jsonl} (the latest state of every alert, one JSON object a line), the blocklist in every feed format the detector serves ({@code blocklist.txt},
  * {@code .ipset}, {@code .nft}, {@code .cisco}, {@code .junos}, {@code .flowspec}, {@code .json}),
  * {@code summary.json}, and a readable summary for the terminal: alerts by type, then each subject with its role and
  * evidence, most severe first.
@@ -54,6 +55,11 @@ public final class AnalysisReport {
     private final int listed;
     /** Why the report does not hold the whole input (a stop, a detector behind), null when it does. */
     private final String partialReason;
+    /**
+     * The latest version of each incident, most severe first ({@link IncidentLines}); null when the incidents were
+     * not read (run's report while it runs): then no incidents.jsonl is written and summary.json does not count them.
+     */
+    private final List<NtpIncident> incidents;
 
     /**
      * @param alertUpdates every alert record published, in order (an alert is re-published while it is updated)
@@ -66,12 +72,12 @@ public final class AnalysisReport {
     public AnalysisReport(final List<NtpAlert> alertUpdates, final List<BlocklistEntry> blocklist,
                           final Map<String, Long> counters) {
         this(latestById(alertUpdates), mostSevereFirst(blocklist), new LinkedHashMap<>(counters), Map.of(), null,
-                Integer.MAX_VALUE, null);
+                Integer.MAX_VALUE, null, null);
     }
 
     /** This report marked partial in summary.json ({@code "partial":true,"partialReason":...}). */
     public AnalysisReport markedPartial(final String reason) {
-        return new AnalysisReport(alerts, blocklist, counters, evidence, run, listed, reason);
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, listed, reason, incidents);
     }
 
     public boolean partial() {
@@ -85,8 +91,10 @@ public final class AnalysisReport {
 
     private AnalysisReport(final List<NtpAlert> alerts, final List<BlocklistEntry> blocklist,
                            final Map<String, Long> counters, final Map<String, String> evidence,
-                           final RunDescription run, final int listed, final String partialReason) {
+                           final RunDescription run, final int listed, final String partialReason,
+                           final List<NtpIncident> incidents) {
         this.alerts = alerts;
+        this.incidents = incidents;
         this.blocklist = blocklist;
         this.counters = counters;
         this.evidence = Map.copyOf(evidence);
@@ -95,9 +103,21 @@ public final class AnalysisReport {
         this.partialReason = partialReason;
     }
 
+    /** This report with the incidents: every incident record published, in order (the latest of each counts). */
+    public AnalysisReport withIncidents(final List<NtpIncident> incidentUpdates) {
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, listed, partialReason,
+                IncidentLines.latestById(incidentUpdates));
+    }
+
+    /** The latest version of each incident, most severe first, then the most bytes. */
+    public List<NtpIncident> incidents() {
+        return incidents == null ? List.of() : incidents;
+    }
+
     /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
     public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
-        return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed, partialReason);
+        return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed, partialReason,
+                incidents);
     }
 
     /**
@@ -119,7 +139,8 @@ public final class AnalysisReport {
 
     /** This report with how its run was made, which summary.json then records. */
     public AnalysisReport describing(final RunDescription description) {
-        return new AnalysisReport(alerts, blocklist, counters, evidence, description, listed, partialReason);
+        return new AnalysisReport(alerts, blocklist, counters, evidence, description, listed, partialReason,
+                incidents);
     }
 
     /**
@@ -130,7 +151,7 @@ public final class AnalysisReport {
         if (most < 0) {
             throw new IllegalArgumentException("alerts listed: " + most + " (expected: >= 0)");
         }
-        return new AnalysisReport(alerts, blocklist, counters, evidence, run, most, partialReason);
+        return new AnalysisReport(alerts, blocklist, counters, evidence, run, most, partialReason, incidents);
     }
 
     /** Most severe first (an entry of an older detector, UNKNOWN, last), otherwise in the table's order. */
@@ -191,6 +212,9 @@ public final class AnalysisReport {
             jsonl.append('\n');
         }
         replace(dir.resolve("alerts.jsonl"), jsonl.toString());
+        if (incidents != null) {
+            replace(dir.resolve(IncidentLines.FILE), IncidentLines.jsonl(incidents));
+        }
         if (feeds == null) {
             // A failed run's blocklist is missing what it could not read: loaded, a feed would empty a firewall's
             // sets. An earlier run's feeds go too, so that the folder holds one run.
@@ -226,6 +250,9 @@ public final class AnalysisReport {
             }
             json.append(',');
         });
+        if (incidents != null) {
+            json.append("\"incidents\":").append(incidents.size()).append(',');
+        }
         json.append("\"alerts\":").append(alerts.size()).append(",\"alertsByType\":{");
         boolean first = true;
         for (final Map.Entry<AlertType, Long> entry : byType().entrySet()) {
@@ -324,6 +351,7 @@ public final class AnalysisReport {
      * blocklist with each entry's last sighting and expiry, times in ISO 8601 UTC; both lists cut by {@link #listing}.
      */
     public void print(final PrintWriter out) {
+        IncidentLines.print(out, incidents(), listed);
         if (alerts.isEmpty()) {
             out.println("No alert.");
         } else {

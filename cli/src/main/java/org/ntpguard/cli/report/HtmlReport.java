@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpIncident;
 import org.ntpguard.schema.PeerTraffic;
 import org.ntpguard.schema.text.IpText;
 import org.ntpguard.schema.text.JsonLines;
@@ -78,6 +79,7 @@ public final class HtmlReport {
                 .append("<title>ntpguard report</title>\n<style>\n").append(uplotResource("dist/uPlot.min.css"))
                 .append('\n').append(STYLE).append("</style>\n</head>\n<body>\n");
         header(html, generated);
+        incidentTable(html);
         timeline(html);
         topLists(html);
         alertTable(html);
@@ -99,7 +101,7 @@ public final class HtmlReport {
         html.append(".</p>\n<p class=\"meta\">").append(report.counter("frames")).append(" frames, ")
                 .append(report.counter("ntpDatagrams")).append(" NTP datagrams, ").append(report.alerts().size())
                 .append(" alert(s), ").append(report.blocklist().size()).append(" blocklist entr")
-                .append(report.blocklist().size() == 1 ? "y" : "ies").append(". <a href=\"#alerts\">Alerts</a> · ")
+                .append(report.blocklist().size() == 1 ? "y" : "ies").append(". <a href=\"#incidents\">Incidents</a> · <a href=\"#alerts\">Alerts</a> · ")
                 .append("<a href=\"#subjects\">Subjects</a> · <a href=\"#blocklist\">Blocklist</a></p>\n");
     }
 
@@ -178,6 +180,52 @@ public final class HtmlReport {
             html.append("<tr><td colspan=\"").append(server ? 7 : 6).append("\">none</td></tr>\n");
         }
         html.append("</table>\n");
+    }
+
+    /** The attacks first: each incident with its victim linked, its servers and scanners under a disclosure. */
+    private void incidentTable(final StringBuilder html) {
+        html.append("<h2 id=\"incidents\">Incidents</h2>\n");
+        if (report.incidents().isEmpty()) {
+            html.append("<p>No incident.</p>\n");
+            return;
+        }
+        html.append("<p class=\"meta\">The alerts of one attack grouped by its victim: its reflectors, the monlist "
+                + "servers answering in its name, the scanners that asked them.</p>\n")
+                .append("<table class=\"incidents\">\n<tr><th>severity</th><th>victim</th><th>status</th>")
+                .append("<th>start</th><th>end</th><th>reflectors</th><th>monlist servers</th><th>scanners</th>")
+                .append("<th>responses</th><th>bytes</th><th>peak bytes/s</th><th>alerts</th><th>summary</th></tr>\n");
+        for (final NtpIncident incident : report.incidents()) {
+            html.append("<tr class=\"incident\" data-incident-id=\"").append(escape(incident.getId()))
+                    .append("\"><td>").append(escape(incident.getSeverity().name())).append("</td><td>");
+            address(html, text(incident.getVictim()));
+            html.append("</td><td>").append(escape(incident.getStatus().name().toLowerCase(Locale.ROOT)))
+                    .append("</td><td>").append(time(incident.getStart())).append("</td><td>")
+                    .append(time(incident.getEnd())).append("</td><td>").append(incident.getReflectorCount())
+                    .append("</td><td>").append(incident.getMonlistServers().size()).append("</td><td>")
+                    .append(incident.getScanners().size()).append("</td><td>").append(incident.getPackets())
+                    .append("</td><td>").append(incident.getBytes()).append("</td><td>")
+                    .append(Math.round(incident.getPeakBytesPerSecond())).append("</td><td>")
+                    .append(incident.getAlerts()).append("</td><td>").append(escape(incident.getSummary()));
+            members(html, "reflectors", incident.getReflectors().stream().map(s -> text(s.getAddress())).toList());
+            members(html, "monlist servers", incident.getMonlistServers().stream()
+                    .map(s -> text(s.getAddress())).toList());
+            members(html, "scanners", incident.getScanners().stream().map(HtmlReport::text).toList());
+            html.append("</td></tr>\n");
+        }
+        html.append("</table>\n");
+    }
+
+    private void members(final StringBuilder html, final String what, final List<String> addresses) {
+        if (addresses.isEmpty()) {
+            return;
+        }
+        html.append("<details><summary>").append(addresses.size()).append(' ').append(escape(what))
+                .append("</summary>");
+        for (int i = 0; i < addresses.size(); i++) {
+            html.append(i == 0 ? "" : ", ");
+            address(html, addresses.get(i));
+        }
+        html.append("</details>");
     }
 
     private void alertTable(final StringBuilder html) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Replayed captures carry their capture time as record timestamp, often years old: every topic holding such
  * records (flows, the forensic packets feed, heartbeats, alerts, dead letters) is created with {@code retention.ms=-1}
  * and a size bound instead, and with {@code message.timestamp.before.max.ms} at its maximum so that a broker
- * configured to refuse old timestamps still takes them. The flows topic takes records of up to
+ * configured to refuse old timestamps still takes them (the incidents topic too: incidents carry the alerts' times). The flows topic takes records of up to
  * {@value #FLOW_BATCH_MAX_BYTES} bytes (a sensor's batch of a few thousand flows). The blocklist is compacted: its
  * consumers want the last entry per address.
  */
@@ -97,7 +97,7 @@ public final class TopicSetup {
     public static List<String> ensure(final Admin admin, final Plan plan) {
         final TopicNames t = plan.topics();
         final List<String> all = List.of(t.flows(), t.packets(), t.heartbeats(), t.alerts(), t.alertsJson(),
-                t.blocklist(), plan.deadLetterTopic());
+                t.blocklist(), t.incidents(), plan.deadLetterTopic());
         final Set<String> existing = call(admin.listTopics().names());
         final Map<String, TopicDescription> described = existing.isEmpty() ? Map.of()
                 : call(admin.describeTopics(all.stream().filter(existing::contains).toList()).allTopicNames());

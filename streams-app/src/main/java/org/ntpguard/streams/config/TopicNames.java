@@ -12,11 +12,14 @@ import org.ntpguard.schema.Namespaces;
  *                   have as many partitions as {@code flows}
  * @param alerts     NtpAlert records keyed by TYPE/subject; {@link #alertsJson()} holds the same updates as ECS JSON
  * @param blocklist  BlocklistEntry records keyed by address/prefix, compacted, tombstones on expiry
+ * @param incidents  NtpIncident records keyed by the victim's address: the alerts of one attack grouped
  */
-public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist) {
+public record TopicNames(String flows, String packets, String heartbeats, String alerts, String blocklist,
+                         String incidents) {
 
     public static TopicNames defaults() {
-        return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist");
+        return new TopicNames("ntp.flows", "ntp.packets", "ntp.heartbeats", "ntp.alerts", "ntp.blocklist",
+                "ntp.incidents");
     }
 
     /**
@@ -32,6 +35,6 @@ public record TopicNames(String flows, String packets, String heartbeats, String
     public TopicNames inNamespace(final String namespace) {
         final String prefix = Namespaces.check(namespace) + ".";
         return new TopicNames(prefix + flows, prefix + packets, prefix + heartbeats, prefix + alerts,
-                prefix + blocklist);
+                prefix + blocklist, prefix + incidents);
     }
 }

@@ -37,6 +37,7 @@ public final class DetectionConfig {
     private final Duration windowSize;
     private final Duration grace;
     private final Duration alertCooldown;
+    private final Duration incidentQuiet;
     private final Duration blocklistExpiry;
     private final int peerTableCap;
     private final int topPeers;
@@ -67,6 +68,7 @@ public final class DetectionConfig {
         windowSize = positive("window size", b.windowSize);
         grace = notNegative("grace", b.grace);
         alertCooldown = notNegative("alert cool-down", b.alertCooldown);
+        incidentQuiet = positive("incident quiet period", b.incidentQuiet);
         blocklistExpiry = positive("blocklist expiry", b.blocklistExpiry);
         peerTableCap = (int) atLeast("peer table cap", b.peerTableCap, 1);
         topPeers = (int) atLeast("top peers", b.topPeers, 0);
@@ -124,6 +126,14 @@ public final class DetectionConfig {
     /** One alert per subject and type as long as detections come closer than this. Default 15 min. */
     public Duration alertCooldown() {
         return alertCooldown;
+    }
+
+    /**
+     * An incident closes once no alert of it has had new evidence for this long, in event time. Default 15 min, the
+     * alert cool-down: an attack that pauses for less is the same attack.
+     */
+    public Duration incidentQuiet() {
+        return incidentQuiet;
     }
 
     /** A blocklist entry expires this long after its last abuse. Default 1 h. */
@@ -385,6 +395,7 @@ public final class DetectionConfig {
     @Override
     public String toString() {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
+                + ", incidentQuiet=" + incidentQuiet
                 + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
                 + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
                 + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow + ", upstreamMemory=" + upstreamMemory
@@ -439,6 +450,8 @@ public final class DetectionConfig {
                 c -> text(c.grace));
         key("ntpguard.alert.cooldown", "a duration like 15m", DetectionConfig::duration, Builder::alertCooldown,
                 c -> text(c.alertCooldown));
+        key("ntpguard.incident.quiet", "a duration like 15m", DetectionConfig::duration, Builder::incidentQuiet,
+                c -> text(c.incidentQuiet));
         key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry,
                 c -> text(c.blocklistExpiry));
         key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap,
@@ -587,6 +600,7 @@ public final class DetectionConfig {
         private Duration windowSize = Duration.ofSeconds(30);
         private Duration grace = Duration.ofSeconds(5);
         private Duration alertCooldown = Duration.ofMinutes(15);
+        private Duration incidentQuiet = Duration.ofMinutes(15);
         private Duration blocklistExpiry = Duration.ofHours(1);
         private int peerTableCap = 1024;
         private int topPeers = 10;
@@ -621,6 +635,7 @@ public final class DetectionConfig {
             windowSize = c.windowSize;
             grace = c.grace;
             alertCooldown = c.alertCooldown;
+            incidentQuiet = c.incidentQuiet;
             blocklistExpiry = c.blocklistExpiry;
             peerTableCap = c.peerTableCap;
             topPeers = c.topPeers;
@@ -660,6 +675,11 @@ public final class DetectionConfig {
 
         public Builder alertCooldown(final Duration v) {
             alertCooldown = v;
+            return this;
+        }
+
+        public Builder incidentQuiet(final Duration v) {
+            incidentQuiet = v;
             return this;
         }
 

@@ -48,7 +48,9 @@ import org.ntpguard.streams.serde.StateSerdes;
  *               repartition detections by TYPE/subject ── alert tracker (cool-down) ── ntp.alerts ───────────┤
  *                                                               └─ as ECS JSON ── ntp.alerts.json            │
  *                                                                                                             │
- *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ────┘
+ *                                   repartition alerts by address ── blocklist (expiry) ── ntp.blocklist ────┤
+ *                                                                                                             │
+ *                 repartition alerts by victim (scanners to every partition) ── incidents ── ntp.incidents ───┘
  * </pre>
  *
  * <p>That is the {@link Layout#REPARTITIONED} layout, for any number of flows partitions: the three repartition topics
@@ -79,6 +81,10 @@ public final class NtpTopology {
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
     /** The site's learned upstream servers, by blocklist key, with when home clients last used them. */
     public static final String UPSTREAM_STORE = BlocklistProcessor.UPSTREAM_STORE;
+    /** The open incidents, by victim. */
+    public static final String INCIDENT_STORE = IncidentProcessor.STORE;
+    /** Alerts waiting for an incident to join. */
+    public static final String INCIDENT_HELD_STORE = IncidentProcessor.HELD_STORE;
 
     private NtpTopology() {
     }
@@ -210,6 +216,23 @@ public final class NtpTopology {
                         : BlocklistProcessor.Clock.STREAM_TIME, metrics), Named.as("blocklist"), BLOCKLIST_STORE, UPSTREAM_STORE)
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
+
+        // Cached: an attack's hundreds of alerts rewrite its incident (its reflector list) hundreds of times in a
+        // commit; the changelog needs the last version only.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_STORE),
+                Serdes.String(), SingleObjectSerde.ntpIncident()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_HELD_STORE),
+                Serdes.String(), alertSerde));
+        final KStream<String, NtpAlert> byVictim = alerts.flatMap(IncidentProcessor::route,
+                Named.as("route-to-incidents"));
+        (oneTask ? byVictim : byVictim
+                .repartition(Repartitioned.<String, NtpAlert>as("alerts-by-incident")
+                        .withKeySerde(Serdes.String()).withValueSerde(alertSerde)
+                        .withStreamPartitioner(new TicksToEveryPartition())))
+                .process(() -> new IncidentProcessor(config.incidentQuiet(), config.windowSize()),
+                        Named.as("incidents"), INCIDENT_STORE, INCIDENT_HELD_STORE)
+                .to(topics.incidents(), Produced.with(Serdes.String(), SingleObjectSerde.ntpIncident())
+                        .withName("incidents-out"));
         return builder.build();
     }
 
@@ -271,12 +294,15 @@ public final class NtpTopology {
         }
     }
 
-    /** Detections and alerts go to their key's partition; a tick goes to every partition. */
+    /**
+     * Detections and alerts go to their key's partition; a tick, and a scanner on its way to the incidents (which it
+     * joins by the servers it asked, wherever their victims' incidents are), go to every partition.
+     */
     static final class TicksToEveryPartition implements StreamPartitioner<String, NtpAlert> {
         @Override
         public Optional<Set<Integer>> partitions(final String topic, final String key, final NtpAlert value,
                                                  final int partitions) {
-            if (isTick(key)) {
+            if (isTick(key) || IncidentProcessor.BY_SERVERS_ASKED.equals(key)) {
                 return Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet()));
             }
             return Optional.empty();

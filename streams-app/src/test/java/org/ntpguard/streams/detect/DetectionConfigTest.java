@@ -47,6 +47,7 @@ class DetectionConfigTest {
         p.setProperty("ntpguard.window.size", "1m");
         p.setProperty("ntpguard.window.grace", "500ms");
         p.setProperty("ntpguard.alert.cooldown", "2h");
+        p.setProperty("ntpguard.incident.quiet", "45m");
         p.setProperty("ntpguard.blocklist.expiry", "1d");
         p.setProperty("ntpguard.peer.table.cap", "256");
         p.setProperty("ntpguard.top.peers", "5");
@@ -64,6 +65,7 @@ class DetectionConfigTest {
         assertThat(c.windowSize()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.grace()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.alertCooldown()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.incidentQuiet()).isEqualTo(Duration.ofMinutes(45));
         assertThat(c.blocklistExpiry()).isEqualTo(Duration.ofDays(1));
         assertThat(c.peerTableCap()).isEqualTo(256);
         assertThat(c.topPeers()).isEqualTo(5);

@@ -15,6 +15,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.schema.NtpIncident;
 import org.ntpguard.capture.decode.DecodedPacket;
 import org.ntpguard.capture.decode.PacketDecoder;
 import org.ntpguard.capture.flow.FlowBatches;
@@ -43,6 +44,7 @@ final class DetectorDriver implements AutoCloseable {
     private final TestInputTopic<Bytes, SensorHeartbeat> heartbeats;
     private final TestOutputTopic<String, NtpAlert> alerts;
     private final TestOutputTopic<String, BlocklistEntry> blocklist;
+    private final TestOutputTopic<String, NtpIncident> incidents;
     private final TestOutputTopic<String, NtpAlert> detections;
     private final TestInputTopic<String, NtpAlert> detectionInput;
     private long lastTimestampMillis;
@@ -79,6 +81,8 @@ final class DetectorDriver implements AutoCloseable {
                 SingleObjectSerde.ntpAlert().deserializer());
         blocklist = driver.createOutputTopic(TOPICS.blocklist(), Serdes.String().deserializer(),
                 SingleObjectSerde.blocklistEntry().deserializer());
+        incidents = driver.createOutputTopic(TOPICS.incidents(), Serdes.String().deserializer(),
+                SingleObjectSerde.ntpIncident().deserializer());
         detections = driver.createOutputTopic(DETECTIONS_TOPIC, Serdes.String().deserializer(),
                 SingleObjectSerde.ntpAlert().deserializer());
         detectionInput = driver.createInputTopic(DETECTIONS_TOPIC, Serdes.String().serializer(),
@@ -154,6 +158,16 @@ final class DetectorDriver implements AutoCloseable {
     List<NtpAlert> alertRecords() {
         flush();
         return alerts.readValuesToList();
+    }
+
+    /**
+     * Every incident record published so far, in order, after a second of wall-clock time: what changed since stream
+     * time last moved goes out then.
+     */
+    List<TestRecord<String, NtpIncident>> incidentRecords() {
+        flush();
+        driver.advanceWallClockTime(IncidentProcessor.FLUSH_INTERVAL);
+        return incidents.readRecordsToList();
     }
 
     /** The current blocklist: the last record per key, tombstones removing. */

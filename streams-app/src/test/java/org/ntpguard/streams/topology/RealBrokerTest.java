@@ -120,7 +120,8 @@ class RealBrokerTest {
                     4, TopicSetup.DEFAULT_RETENTION_BYTES));
 
             assertThat(created).containsExactlyInAnyOrder(topics.flows(), topics.packets(), topics.heartbeats(),
-                    topics.alerts(), topics.alertsJson(), topics.blocklist(), "dlq-" + topics.alerts());
+                    topics.alerts(), topics.alertsJson(), topics.blocklist(), topics.incidents(),
+                    "dlq-" + topics.alerts());
             awaitListed(admin, created.toArray(String[]::new));
             final var described = admin.describeTopics(created).allTopicNames().get();
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(4));
@@ -134,6 +135,7 @@ class RealBrokerTest {
             assertThat(config(admin, topics.heartbeats()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.alerts()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.alertsJson()).get("retention.ms").value()).isEqualTo("-1");
+            assertThat(config(admin, topics.incidents()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.blocklist()).get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(), 4,
                     TopicSetup.DEFAULT_RETENTION_BYTES))).as("second run creates nothing").isEmpty();

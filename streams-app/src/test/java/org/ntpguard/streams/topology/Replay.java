@@ -48,7 +48,8 @@ final class Replay {
     static TopicNames uniqueTopics() {
         final String run = UUID.randomUUID().toString().substring(0, 8);
         return new TopicNames("ntp.flows-" + run, "ntp.packets-" + run, "ntp.heartbeats-" + run,
-                "ntp.alerts-" + run, "ntp.blocklist-" + run);
+                "ntp.alerts-" + run, "ntp.blocklist-" + run,
+                "ntp.incidents-" + run);
     }
 
     static KafkaProducer<byte[], byte[]> producer(final String bootstrap) {
