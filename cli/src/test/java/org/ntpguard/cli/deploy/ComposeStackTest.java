@@ -106,6 +106,23 @@ class ComposeStackTest {
     }
 
     @Test
+    void shouldCheckTheHealthOfSensorAndDetectorOnThePortEachServes() {
+        for (final String service : List.of("sensor", "detector")) {
+            // given
+            final List<String> command = texts(services.path(service).path("command"));
+            final String port = command.get(command.indexOf("--http-port") + 1);
+
+            // when
+            final List<String> check = texts(services.path(service).path("healthcheck").path("test"));
+
+            // then: the readiness endpoint of that very process (the sensor is on the host's network, the detector
+            // in its own container: localhost is the process's host either way)
+            assertThat(check).as(service).startsWith("CMD", "curl", "-fsS")
+                    .endsWith("http://localhost:" + port + "/health/ready");
+        }
+    }
+
+    @Test
     void shouldKeepEveryMavenModuleInTheBuildContext() throws IOException {
         // given
         final Matcher module = Pattern.compile("<module>([^<]+)</module>")
