@@ -97,9 +97,9 @@ final class DetectCommand implements Callable<Integer> {
     int blocklistLimit;
 
     @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "N",
-            description = "/health/ready answers 200 while the stream threads run and no input partition lags by more "
-                    + "than N flow batch records (up to 4,096 flows each), 503 with the reason otherwise "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "/health/ready answers 200 while the stream threads run, the broker answers and no input "
+                    + "partition lags by more than N flow batch records (up to 4,096 flows each), 503 with the reason "
+                    + "otherwise (default: ${DEFAULT-VALUE})")
     long readyMaxLag;
 
     @Option(names = "--application-server", paramLabel = "HOST:PORT",
@@ -190,6 +190,10 @@ final class DetectCommand implements Callable<Integer> {
         final CountDownLatch stopped = new CountDownLatch(1);
         try (http; PrometheusMetrics metrics = new PrometheusMetrics();
              DetectorApp app = new DetectorApp(settings, detection, metrics.registry())) {
+            if (http != null) {
+                // Before the start: a detector starting or joining its group answers 503 with why, not 404.
+                http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
+            }
             serveMetrics(http, metrics, spec.commandLine().getErr());
             app.streams().setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -220,7 +224,6 @@ final class DetectCommand implements Callable<Integer> {
                 spec.commandLine().getErr())) {
             if (http != null) {
                 http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
-                http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
                 spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
                         + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
