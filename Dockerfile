@@ -21,7 +21,7 @@ COPY --from=build /src/cli/target/ntpguard.jar /opt/ntpguard/ntpguard.jar
 COPY --from=build /src/dist/src/lib/jvm.options /opt/ntpguard/jvm.options
 USER ntpguard
 WORKDIR /var/lib/ntpguard
-# 9464: a sensor's /metrics; 8080: the detector's /metrics, blocklist feeds and host drill-down.
+# 9464: a sensor's /metrics and /health/*; 8080: the detector's /metrics, blocklist feeds, host drill-down, /health/*.
 EXPOSE 9464 8080
 # The JVM options of ./ntpguard and the release's launcher (JIT thresholds, exit with status 3 when out of memory),
 # from the one file they all read (dist/src/lib/jvm.options).

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,6 +173,75 @@ class ReleaseArchiveIT {
         assertThat(detectChecks).containsEntry("CapabilityBoundingSet=~CAP_NET_ADMIN", true)
                 .containsEntry("CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)", true)
                 .containsEntry("AmbientCapabilities=", true);
+    }
+
+    @Test
+    void shouldRunNtpguardWithOptionsItKnowsFromEachUnit() throws Exception {
+        // given: each unit's command line as systemd makes it from the unit's own defaults, as an environment file
+        // would override them: nothing listens at the broker address, the sensor's interface does not exist, the
+        // detector's settings file neither, and the HTTP ports are any free ones
+        final Map<String, String> settings = Map.of("NTPGUARD_BOOTSTRAP_SERVERS", "127.0.0.1:1",
+                "NTPGUARD_SENSOR_HTTP_PORT", "0", "NTPGUARD_DETECT_HTTP_PORT", "0",
+                "NTPGUARD_DETECTION_CONFIG", root.resolve("no-such-detection.properties").toString());
+        final List<String> sensor = execStart(SENSOR_UNIT, "nosuchif0", settings);
+        final List<String> detect = execStart(DETECT_UNIT, null, settings);
+        final Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"), "PATH", "/usr/bin:/bin");
+
+        // when
+        final Result sensorRun = run(root, env, sensor.toArray(String[]::new));
+        final Result detectRun = run(root, env, detect.toArray(String[]::new));
+
+        // then: ntpguard took every option the units give it (an unknown one is a usage error, before anything
+        // else) and stopped at what is missing on this host
+        assertThat(sensor).contains("--interface", "nosuchif0", "--sensor", "testhost-nosuchif0");
+        assertThat(sensorRun.status()).isEqualTo(2);
+        assertThat(sensorRun.stderr()).doesNotContain("Unknown option", "Usage:")
+                .contains("ntpguard sensor: Cannot capture on interface nosuchif0");
+        assertThat(detectRun.status()).isEqualTo(2);
+        assertThat(detectRun.stderr()).doesNotContain("Unknown option", "Usage:")
+                .startsWith("ntpguard detect: " + settings.get("NTPGUARD_DETECTION_CONFIG")).hasLineCount(1);
+    }
+
+    /**
+     * The command line of a unit's {@code ExecStart}, as systemd expands it: specifiers ({@code %i} the instance,
+     * {@code %H} "testhost", {@code %S} /var/lib), then {@code ${VAR}} as one word and {@code $VAR} split into words,
+     * from the unit's {@code Environment=} defaults overridden by {@code settings}; the installed launcher replaced by
+     * the unpacked one.
+     */
+    private static List<String> execStart(final String unit, final String instance,
+                                          final Map<String, String> settings) throws IOException {
+        final String text = Files.readString(home.resolve("systemd").resolve(unit)).replace("\\\n", " ")
+                .replace("%i", instance == null ? "" : instance).replace("%H", "testhost").replace("%S", "/var/lib");
+        final Map<String, String> environment = new HashMap<>();
+        String execStart = null;
+        for (final String line : text.lines().toList()) {
+            if (line.startsWith("Environment=")) {
+                for (final String assignment : line.substring("Environment=".length()).trim().split("\\s+")) {
+                    final int equals = assignment.indexOf('=');
+                    environment.put(assignment.substring(0, equals), assignment.substring(equals + 1));
+                }
+            } else if (line.startsWith("ExecStart=")) {
+                execStart = line.substring("ExecStart=".length()).trim();
+            }
+        }
+        assertThat(execStart).as(unit + " ExecStart").isNotNull();
+        environment.putAll(settings);
+        final List<String> words = new ArrayList<>();
+        for (final String word : execStart.split("\\s+")) {
+            if (word.startsWith("${") && word.endsWith("}")) {
+                words.add(environment.getOrDefault(word.substring(2, word.length() - 1), ""));
+            } else if (word.startsWith("$")) {
+                final String value = environment.getOrDefault(word.substring(1), "").trim();
+                if (!value.isEmpty()) {
+                    words.addAll(List.of(value.split("\\s+")));
+                }
+            } else {
+                words.add(word);
+            }
+        }
+        assertThat(words.get(0)).isEqualTo(INSTALLED_LAUNCHER);
+        words.set(0, home.resolve("bin/ntpguard").toString());
+        return words;
     }
 
     /**
