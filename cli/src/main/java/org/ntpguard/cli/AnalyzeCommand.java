@@ -31,6 +31,7 @@ import org.ntpguard.cli.report.InputFile;
 import org.ntpguard.cli.report.RunDescription;
 import org.ntpguard.cli.report.TopicReader;
 import org.ntpguard.cli.report.TrafficOverview;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.schema.BlocklistEntry;
@@ -63,8 +64,8 @@ import picocli.CommandLine.Spec;
                     + "firewalls' external lists, and ipset, nftables, Cisco, Junos, ExaBGP flowspec and JSON forms) "
                     + "and summary.json into the output folder and prints the alerts by type and each subject with "
                     + "its role and evidence.",
-            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.packets, "
-                    + "ntp.alerts, ntp.blocklist)."
+            "While it runs, the broker's address is printed: any Kafka tool can read the topics (ntp.flows, "
+                    + "ntp.alerts, ntp.blocklist, and ntp.packets with --publish-packets)."
         })
 final class AnalyzeCommand implements Callable<Integer> {
 
@@ -91,6 +92,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
+
+    @Mixin
+    HttpSecurityOptions httpSecurity;
 
     @Option(names = "--evidence",
             description = "Also write, for each alert, a capture of its subject's NTP packets over the alert's whole "
@@ -168,7 +172,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
-        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort);
+        final HttpAccess access = httpPort == null ? HttpAccess.PLAIN
+                : httpSecurity.access("analyze", httpBind, null, err);
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
+        http = httpPort == null ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         metrics = http == null ? null : new PrometheusMetrics();
         // A signal stops the replay, and the rest ends as a replay's end does: the report (marked partial), the
         // broker's temporary folder deleted, exit 130.

@@ -14,7 +14,9 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.capture.text.PacketLineWriter;
 import org.ntpguard.capture.text.PacketLines;
+import org.ntpguard.capture.text.ParallelPacketLines;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,9 +110,12 @@ final class DecodeCommand implements Callable<Integer> {
         final DecodeStats stats = new DecodeStats();
         final ProblemLog problems = new ProblemLog(err);
         final OutputStream out = openOutput();
+        final boolean live = input.interfaceName != null;
+        // Live, each line goes out as its packet comes; from files, formatting on every core keeps up with reading.
+        final ParallelPacketLines parallel = live ? null : new ParallelPacketLines(out, format, formatVersion, sensor,
+                ParallelPacketLines.defaultThreads());
         try {
-            final PacketLines lines = new PacketLines(out, format, formatVersion, sensor);
-            final boolean live = input.interfaceName != null;
+            final PacketLineWriter lines = live ? new PacketLines(out, format, formatVersion, sensor) : parallel;
             final PacketSink sink = packet -> {
                 try {
                     lines.write(packet);
@@ -134,13 +139,16 @@ final class DecodeCommand implements Callable<Integer> {
             err.flush();
             return status;
         } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
             if (output != null) {
                 out.close();
             }
         }
     }
 
-    private void flush(final PacketLines lines) {
+    private void flush(final PacketLineWriter lines) {
         if (writeFailure == null) {
             try {
                 lines.flush();

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.ntpguard.cli.serve.HealthEndpoints;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
@@ -30,13 +31,15 @@ import org.ntpguard.streams.export.BlocklistFiles;
 import org.ntpguard.streams.export.BlocklistView;
 import org.ntpguard.streams.export.FeedSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code ntpguard detect}: the detector on a Kafka cluster, live (blocklist expiry on the wall clock). */
 @Command(name = "detect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Runs the detector on a Kafka cluster: reads ntp.flows and ntp.heartbeats, writes ntp.alerts "
-                + "and ntp.blocklist, exactly once, until SIGTERM or Ctrl-C.")
+        header = "Run the detector on a Kafka cluster: alerts and the blocklist from the sensors' flows.",
+        description = "Reads ntp.flows and ntp.heartbeats and writes ntp.alerts and ntp.blocklist, exactly once, "
+                + "until SIGTERM or Ctrl-C; serves the blocklist feeds, /hosts, /metrics and /health over HTTP.")
 final class DetectCommand implements Callable<Integer> {
 
     /** How long closing the app (committing its transaction) may take. */
@@ -44,73 +47,79 @@ final class DetectCommand implements Callable<Integer> {
     /** A stop's bound: the app's close and the last lines. */
     private static final Duration STOP_GRACE = CLOSE_TIMEOUT.plusSeconds(15);
 
-    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOSTS",
-            description = "Kafka bootstrap servers, host:port[,host:port...]")
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "<hosts>",
+            description = "Kafka bootstrap servers, host:port[,host:port...].")
     String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "properties: ntpguard.* detection keys; every other key goes to Kafka Streams and its "
-                    + "clients (security.protocol, sasl.*, ssl.*, ...)")
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "Properties: ntpguard.* detection keys; every other key goes to Kafka Streams and its "
+                    + "clients (security.protocol, sasl.*, ssl.*, ...).")
     Path config;
 
-    @Option(names = "--home-net", paramLabel = "CIDR[,CIDR...]",
-            description = "the site's own networks (replaces the default private ranges; loopback and link-local are "
+    @Option(names = "--home-net", paramLabel = "<cidr>[,<cidr>...]",
+            description = "The site's own networks (replaces the default private ranges; loopback and link-local are "
                     + "always local): mode 6/7 from them is not exposure, traffic between them is never abuse, and "
-                    + "they are not blocklisted; overrides ntpguard.home.networks")
+                    + "they are not blocklisted; overrides ntpguard.home.networks.")
     String homeNet;
 
-    @Option(names = "--partitions", defaultValue = "" + DetectorApp.DEFAULT_PARTITIONS, paramLabel = "N",
-            description = "partitions of the topics it creates (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", defaultValue = "" + DetectorApp.DEFAULT_PARTITIONS, paramLabel = "<n>",
+            description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state (default: a folder in the"
-            + " system's temporary directory)")
+    @Option(names = "--state-dir", paramLabel = "<dir>", description = "Kafka Streams state (default: a folder in "
+            + "the system's temporary directory).")
     Path stateDir;
 
-    @Option(names = "--application-id", defaultValue = DetectorApp.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application id, the consumer group (default: ${DEFAULT-VALUE})")
+    @Option(names = "--application-id", defaultValue = DetectorApp.DEFAULT_APPLICATION_ID, paramLabel = "<id>",
+            description = "Kafka Streams application id, the consumer group (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--threads", defaultValue = "1", description = "stream threads (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "<n>",
+            description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "PORT",
-            description = "port of the HTTP endpoints (/metrics, blocklist feeds); 0: any free port (default: ${DEFAULT-VALUE})")
+    @Option(names = "--http-port", defaultValue = "8080", paramLabel = "<port>",
+            description = "Port of the HTTP endpoints (/metrics, blocklist feeds); 0: any free port "
+                    + "(default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "address the HTTP endpoints listen on; 0.0.0.0 for every interface (default: "
-                    + "${DEFAULT-VALUE})")
+    @Option(names = "--http-bind", defaultValue = "127.0.0.1", paramLabel = "<address>",
+            description = "Address the HTTP endpoints listen on; 0.0.0.0 for every interface, where the feeds and "
+                    + "/hosts need --http-token-file (or --insecure-http) (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
-    @Option(names = "--no-http", description = "serve no HTTP endpoint")
+    @Option(names = "--no-http", description = "Serve no HTTP endpoint.")
     boolean noHttp;
 
-    @Option(names = "--export-dir", paramLabel = "DIR",
-            description = "also write the blocklist feeds into DIR (blocklist.txt, .ipset, .nft, .cisco, .junos, "
-                    + ".flowspec, .json), each replaced atomically when it changes")
+    @Mixin
+    HttpSecurityOptions httpSecurity;
+
+    @Option(names = "--export-dir", paramLabel = "<dir>",
+            description = "Also write the blocklist feeds into <dir> (blocklist.txt, .ipset, .nft, .cisco, .junos, "
+                    + ".flowspec, .json), each replaced atomically when it changes.")
     Path exportDir;
 
-    @Option(names = "--blocklist-limit", defaultValue = "0", paramLabel = "N",
-            description = "list at most N entries in every feed, the most severe then the most recent (PAN-OS "
-                    + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--blocklist-limit", defaultValue = "0", paramLabel = "<n>",
+            description = "List at most <n> entries in every feed, the most severe then the most recent (PAN-OS "
+                    + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE}).")
     int blocklistLimit;
 
-    @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "N",
-            description = "/health/ready answers 200 while the stream threads run, the broker answers and no input "
-                    + "partition lags by more than N flow batch records (up to 4,096 flows each), 503 with the reason "
-                    + "otherwise (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "<n>",
+            description = "Readiness: /health/ready answers 200 while the stream threads run, the broker answers and "
+                    + "no input partition lags by more than <n> flow batch records (up to 4,096 flows each), 503 with "
+                    + "the reason otherwise (default: ${DEFAULT-VALUE}).")
     long readyMaxLag;
 
-    @Option(names = "--application-server", paramLabel = "HOST:PORT",
-            description = "where other detector instances reach this one's HTTP endpoints (Kafka Streams' "
-                    + "application.server): /hosts/{address} asks the instance that owns the address")
+    @Option(names = "--application-server", paramLabel = "<host:port>",
+            description = "Where other detector instances reach this one's HTTP endpoints (Kafka Streams' "
+                    + "application.server): /hosts/{address} asks the instance that owns the address.")
     String applicationServer;
 
-    @Option(names = "--namespace", paramLabel = "NAME",
-            description = "read and write the topics of namespace NAME (every topic prefixed with NAME.), as a sensor "
+    @Option(names = "--namespace", paramLabel = "<name>",
+            description = "Read and write the topics of namespace <name> (every topic prefixed with <name>.), as a "
+                    + "sensor "
                     + "started with the same --namespace writes them; the application id and the dead-letter topic "
-                    + "get the prefix too: a replayed case with a detector of its own, apart from live detection")
+                    + "get the prefix too: a replayed case with a detector of its own, apart from live detection.")
     String namespace;
 
     @picocli.CommandLine.Spec
@@ -130,6 +139,11 @@ final class DetectCommand implements Callable<Integer> {
             } catch (final IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
             }
+        }
+        final HttpAccess access = noHttp ? HttpAccess.PLAIN : httpSecurity.access("detect", httpBind,
+                "the blocklist feeds and /hosts", spec.commandLine().getErr());
+        if (access == null) {
+            return ExitCodes.FAILED;
         }
         final Properties file = new Properties();
         if (config != null) {
@@ -173,7 +187,7 @@ final class DetectCommand implements Callable<Integer> {
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
-            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+            http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         } catch (final IllegalArgumentException | IOException | UncheckedIOException e) {
             spec.commandLine().getErr().println("ntpguard detect: " + OneLineErrors.describe(e));
             return ExitCodes.FAILED;
@@ -223,10 +237,11 @@ final class DetectCommand implements Callable<Integer> {
         try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
                 spec.commandLine().getErr())) {
             if (http != null) {
-                http.route(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised));
+                http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
+                        http.access().scheme(), http.access().peerClient()));
                 http.start();
-                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at http://"
-                        + http.address() + "/blocklist.txt, /blocklist.json, /blocklist/{ipset,nftables,cisco,"
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
+                        + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
                         + "/health/ready");
             }
@@ -272,7 +287,7 @@ final class DetectCommand implements Callable<Integer> {
                 });
         if (http != null) {
             final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
-            BlocklistFeeds.routes().forEach(route -> http.route(route, handler));
+            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, handler));
         }
         return view;
     }

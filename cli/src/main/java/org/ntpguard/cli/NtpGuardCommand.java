@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ntpguard",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Detects NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic "
-                + "and captures.",
+        header = "Detect NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic and "
+                + "captures.",
         subcommands = {DecodeCommand.class, SensorCommand.class, DetectCommand.class, AnalyzeCommand.class,
                 RunCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})

@@ -14,8 +14,9 @@ final class ReportOptions {
     Path out;
 
     @Option(names = "--config", paramLabel = "<file>",
-            description = "Detection settings: a properties file of ntpguard.* keys (thresholds, window size, trusted "
-                    + "networks, allowlist; see the README).")
+            description = "Detection settings: a properties file of ntpguard.* keys (home networks, thresholds, "
+                    + "window size, allowlist; see the README and samples/detection.properties); other keys are named "
+                    + "on stderr as ignored.")
     Path config;
 
     @Option(names = "--home-net", paramLabel = "<cidr>[,<cidr>...]",

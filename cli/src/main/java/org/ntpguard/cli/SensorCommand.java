@@ -26,6 +26,7 @@ import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
 import org.ntpguard.cli.serve.HealthEndpoints;
+import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import picocli.CommandLine.ArgGroup;
@@ -41,11 +42,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "sensor",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        header = "Publish the NTP datagrams of a live interface or of capture files to Kafka.",
+        header = "Publish the NTP traffic of a live interface or of capture files to Kafka as flow summaries.",
         description = {
-            "Decodes like 'ntpguard decode' and publishes one NtpPacket record per NTP datagram to ntp.packets "
-                    + "(key: the client address, record timestamp: the capture time), with an idempotent producer "
-                    + "(acks=all, lz4, batches for small records). Heartbeats go to every partition of "
+            "Decodes like 'ntpguard decode', combines the datagrams into NTP flow summaries (one per client-server "
+                    + "pair and --flow-interval of capture time) and publishes them in NtpFlowBatch records to "
+                    + "ntp.flows, with an idempotent producer (acks=all, lz4); with --publish-packets also one "
+                    + "NtpPacket record per datagram to ntp.packets, a forensic feed. Heartbeats go to every partition of "
                     + "ntp.heartbeats so that the detector's windows close: every second live, once after a replay "
                     + "(one hour past its last packet).",
             "Live, the capture never waits for Kafka: when the queue between capture and producer is full, "
@@ -132,6 +134,9 @@ final class SensorCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve no HTTP (no metrics, no health checks).")
     boolean noHttp;
 
+    @Mixin
+    HttpSecurityOptions httpSecurity;
+
     private volatile boolean stopRequested;
     private volatile LiveSensor live;
     /** The HTTP server and what it serves; null with --no-http. */
@@ -177,7 +182,11 @@ final class SensorCommand implements Callable<Integer> {
             }
         }
         // Bound before anything starts: a port in use is one line (OneLineErrors) and nothing to undo.
-        http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort);
+        final HttpAccess access = noHttp ? HttpAccess.PLAIN : httpSecurity.access("sensor", httpBind, null, err);
+        if (access == null) {
+            return ExitCodes.FAILED;
+        }
+        http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         metrics = noHttp ? null : new PrometheusMetrics();
         final Properties config = FlowPublisher.producerConfig(bootstrapServers, user);
         readiness = new SensorReadiness(bootstrapServers, config);

@@ -46,14 +46,14 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Capture time covered, seconds (default: ${DEFAULT-VALUE}).")
     long durationSeconds;
 
-    @Option(names = {"-r", "--rate"}, paramLabel = "<per second>",
+    @Option(names = {"-r", "--rate"}, paramLabel = "<events/s>",
             description = "Abuse events a second (probes, responses, ...); each scenario has its own default.")
     Double rate;
 
     @Option(names = "--seed", paramLabel = "<n>", defaultValue = "60", description = "Random seed (default: 60).")
     long seed;
 
-    @Option(names = "--start", paramLabel = "<epoch seconds>",
+    @Option(names = "--start", paramLabel = "<epoch-seconds>",
             description = "Capture time of the first second (default: 2026-11-22T10:00:00Z).")
     Long startSeconds;
 

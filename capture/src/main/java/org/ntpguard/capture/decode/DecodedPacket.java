@@ -191,6 +191,36 @@ public final class DecodedPacket {
         return defectFrameOffset;
     }
 
+    /**
+     * Makes this packet a copy of {@code other}, NTP bytes included, so that it stays valid after the decoder has
+     * moved on: for work handed to another thread (decode's formatting workers). The copy's NTP layer is a
+     * flyweight over {@code payload}, a buffer owned by the caller and grown here when the datagram does not fit.
+     *
+     * @return the buffer the NTP layer now reads: {@code payload} or a larger one that replaces it
+     */
+    public ByteBuffer copyFrom(final DecodedPacket other, final ByteBuffer payload) {
+        timestampNanos = other.timestampNanos;
+        frameNumber = other.frameNumber;
+        fileOffset = other.fileOffset;
+        vlanCount = other.vlanCount;
+        System.arraycopy(other.vlans, 0, vlans, 0, other.vlanCount);
+        tunnel = other.tunnel;
+        ipVersion = other.ipVersion;
+        ipLength = other.ipLength;
+        System.arraycopy(other.source, 0, source, 0, IPV6_ADDRESS_LENGTH);
+        System.arraycopy(other.destination, 0, destination, 0, IPV6_ADDRESS_LENGTH);
+        sourcePort = other.sourcePort;
+        destinationPort = other.destinationPort;
+        ntpLength = other.ntpLength;
+        fragmented = other.fragmented;
+        malformed = other.malformed;
+        defect = other.defect;
+        defectActual = other.defectActual;
+        defectExpected = other.defectExpected;
+        defectFrameOffset = other.defectFrameOffset;
+        return ntp.copyFrom(other.ntp, payload);
+    }
+
     /** The slow-path description of {@link #defect()}: "what: actual (expected: ...)". */
     public String describeDefect() {
         return defect == null ? null : defect.describe(defectActual, defectExpected);

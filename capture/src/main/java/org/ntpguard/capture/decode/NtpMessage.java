@@ -110,6 +110,25 @@ public final class NtpMessage {
         return reason;
     }
 
+    /**
+     * Re-points this message at a copy of {@code other}'s bytes in {@code payload} (grown when they do not fit) and
+     * validates it again, which gives the same result: the validation reads nothing but those bytes and lengths.
+     *
+     * @return the buffer now read: {@code payload} or its larger replacement
+     */
+    ByteBuffer copyFrom(final NtpMessage other, final ByteBuffer payload) {
+        if (other.buffer == null) {
+            buffer = null;
+            return payload;
+        }
+        final ByteBuffer target = payload.capacity() >= other.availableLength ? payload
+            : ByteBuffer.allocate(Math.max(other.availableLength, 2 * payload.capacity()));
+        target.order(other.buffer.order());
+        target.put(0, other.buffer, other.offset, other.availableLength);
+        wrap(target, 0, other.availableLength, other.declaredLength);
+        return target;
+    }
+
     private MalformedReason decode() {
         if (0 == this.declaredLength) {
             return MalformedReason.EMPTY;

@@ -28,7 +28,7 @@ import org.ntpguard.schema.text.IpText;
  * stands for beside it as ISO 8601 UTC ({@code refTimeIso}, null for a zero timestamp, which RFC 5905 uses for
  * "unknown"), and root delay and dispersion as exact plain decimals instead of Java's exponent form.
  */
-public final class PacketLines {
+public final class PacketLines implements PacketLineWriter {
 
     /** Output syntax. Lowercase: the names are the command line's. */
     public enum Format { jsonl, csv }
@@ -185,6 +185,7 @@ public final class PacketLines {
     }
 
     /** Writes one packet as a line (after the header, for CSV). Valid only during the decoder's callback. */
+    @Override
     public void write(final DecodedPacket packet) throws IOException {
         if (csv && !headerWritten) {
             line.put(csvHeader(version).getBytes(StandardCharsets.US_ASCII));
@@ -251,7 +252,13 @@ public final class PacketLines {
         syntax.endLine();
     }
 
+    /** No CSV header line: for formatters whose lines follow another's (the later batches of {@link ParallelPacketLines}). */
+    void omitHeader() {
+        headerWritten = true;
+    }
+
     /** Writes out what is buffered. */
+    @Override
     public void flush() throws IOException {
         line.flush();
     }

@@ -1,5 +1,8 @@
 package org.ntpguard.cli.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +47,7 @@ public final class AnalysisReport {
     private final Map<String, Long> counters;
     /** Each alert's evidence capture (analyze --evidence): a JSON object by alert id; empty without. */
     private final Map<String, String> evidence;
+    private static final ObjectMapper EVIDENCE_READER = new ObjectMapper();
     /** How the run was made, for summary.json; null when not told. */
     private final RunDescription run;
     /** How many alerts and blocklist entries {@link #print} lists; the files always hold them all. */
@@ -94,6 +98,23 @@ public final class AnalysisReport {
     /** This report with each alert's evidence capture, a JSON object by alert id, as its "evidence" in alerts.jsonl. */
     public AnalysisReport withEvidence(final Map<String, String> evidenceByAlertId) {
         return new AnalysisReport(alerts, blocklist, counters, evidenceByAlertId, run, listed, partialReason);
+    }
+
+    /**
+     * The evidence capture of an alert, relative to the report folder ({@code evidence/ID.pcap}), or null when
+     * none was written: what report.html links to.
+     */
+    public String evidenceFile(final String alertId) {
+        final String json = evidence.get(alertId);
+        if (json == null) {
+            return null;
+        }
+        try {
+            final JsonNode file = EVIDENCE_READER.readTree(json).path("file");
+            return file.isTextual() ? file.asText() : null;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("evidence of alert " + alertId + " is not JSON: " + json, e);
+        }
     }
 
     /** This report with how its run was made, which summary.json then records. */

@@ -253,6 +253,12 @@ public final class HtmlReport {
             alert.getSensors().forEach(sensor -> html.append(escape(sensor.toString())).append(' '));
             html.append("</dd>");
         }
+        final String capture = report.evidenceFile(alert.getId());
+        if (capture != null) {
+            // Relative to the report folder, where the page is: an analyst opens it in Wireshark from here.
+            html.append("<dt>packets</dt><dd><a class=\"evidence-file\" href=\"").append(escape(capture))
+                    .append("\">").append(escape(capture)).append("</a></dd>");
+        }
         html.append("<dt>alert id</dt><dd><code>").append(escape(alert.getId())).append("</code></dd></dl>\n");
         if (!alert.getTopPeers().isEmpty()) {
             html.append("<table class=\"peers\"><caption>Top peers</caption>\n<tr><th>peer</th><th>requests</th>")

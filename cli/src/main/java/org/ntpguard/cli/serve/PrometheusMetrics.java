@@ -55,8 +55,9 @@ public final class PrometheusMetrics implements AutoCloseable {
 
     /** Routes {@value #PATH} on {@code http} and starts it; returns the URL it is served at. */
     public String serveOn(final HttpEndpoints http) {
+        http.refusedRequests().bindTo(registry);
         http.route(PATH, handler()).start();
-        return "http://" + http.address() + PATH;
+        return http.url(PATH);
     }
 
     /** GET (or HEAD) {@value #PATH}: the scrape. Any other path under it is 404, any other method 405. */

@@ -30,6 +30,7 @@ import org.ntpguard.capture.publish.FlowOptions;
 import org.ntpguard.capture.publish.FlowPublisher;
 import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.cli.report.TopicReader;
+import org.ntpguard.cli.serve.TestKeystore;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.schema.text.IpText;
@@ -40,7 +41,9 @@ import org.ntpguard.streams.detect.DetectionConfig;
 /**
  * Scale-out on the real broker: two {@code ntpguard detect} JVMs with one application id split four partitions and
  * publish the alerts one detector publishes; two sensors, each seeing every other datagram of the same attacks, are
- * combined into the alerts one sensor seeing them all would give; and {@code /hosts} answers from either JVM.
+ * combined into the alerts one sensor seeing them all would give; and {@code /hosts} answers from either JVM, served
+ * over TLS to holders of the token, as a deployment beyond one host serves it: the instance that does not own the
+ * address asks the other over HTTPS with the caller's token.
  */
 class ScaleOutTest {
 
@@ -50,8 +53,12 @@ class ScaleOutTest {
     /** The last datagram of e_unsolicited_responses.pcap, the later of the two scenarios replayed. */
     private static final long LAST_SCENARIO_PACKET_MILLIS = 1_740_844_893_009L;
 
+    private static final String TOKEN = "9e3f1b7c5a2d4e6f8a0b1c2d3e4f5a6b";
+
     @TempDir
     Path dir;
+    private TestKeystore keystore;
+    private HttpClient client;
 
     @Test
     void shouldFindWithTwoDetectorJvmsAndTwoSensorsWhatOneDetectorFinds() throws Exception {
@@ -62,6 +69,9 @@ class ScaleOutTest {
         final Path monlist = SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap");
         final Path unsolicited = SharedMaterial.scenarios().resolve("e_unsolicited_responses.pcap");
         final int[] ports = {freePort(), freePort()};
+        // One keystore for both JVMs: each trusts the other's certificate, its own.
+        keystore = TestKeystore.create(dir);
+        client = HttpClient.newBuilder().sslContext(keystore.trustingIt()).build();
         final List<Process> jvms = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (int i = 0; i < 2; i++) {
@@ -132,6 +142,7 @@ class ScaleOutTest {
                 }
                 assertThat(first).isEqualTo(second).contains("\"address\":\"192.0.2.77\"")
                         .contains("\"requests\":5");
+                assertThat(get(ports[1], "/hosts/192.0.2.77")).startsWith("401 ");
             }
         } finally {
             for (final Process jvm : jvms) {
@@ -147,20 +158,23 @@ class ScaleOutTest {
 
     /** {@code ntpguard detect} in a JVM of its own, with this test's classpath. */
     /** "status body" of a GET on one instance. */
-    private static String get(final int port, final String path) throws Exception {
-        final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    private String get(final int port, final String path) throws Exception {
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
 
-    private static Process detectJvm(final String bootstrap, final String namespace, final int port,
-                                     final Path state, final Path log) throws IOException {
+    private Process detectJvm(final String bootstrap, final String namespace, final int port,
+                              final Path state, final Path log) throws IOException {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "org.ntpguard.cli.NtpGuardCommand", "detect", "--bootstrap-servers", bootstrap, "--namespace",
-                namespace, "--partitions", Integer.toString(PARTITIONS), "--state-dir", state.toString(),
-                "--http-port", Integer.toString(port), "--application-server", "127.0.0.1:" + port)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp",
+                System.getProperty("java.class.path"), "org.ntpguard.cli.NtpGuardCommand", "detect",
+                "--bootstrap-servers", bootstrap, "--namespace", namespace, "--partitions",
+                Integer.toString(PARTITIONS), "--state-dir", state.toString(), "--http-port", Integer.toString(port),
+                "--application-server", "127.0.0.1:" + port, "--http-token-file",
+                Files.writeString(dir.resolve("token"), TOKEN).toString()));
+        command.addAll(keystore.options());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** The partitions of the namespace's flows topic a member of the group was given. */
@@ -216,13 +230,13 @@ class ScaleOutTest {
         return found;
     }
 
-    private static String awaitHosts(final int port, final String address) throws Exception {
-        final HttpClient client = HttpClient.newHttpClient();
+    private String awaitHosts(final int port, final String address) throws Exception {
         final long deadline = System.nanoTime() + WAIT.toNanos();
         String body = null;
         while (System.nanoTime() < deadline) {
-            final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + port + "/hosts/" + address)).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                    + port + "/hosts/" + address)).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             body = response.body();
             if (response.statusCode() == 200 && body.contains("\"requests\":")) {
                 return body;

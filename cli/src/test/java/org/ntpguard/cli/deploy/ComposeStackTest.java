@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.cli.deploy.DeploymentFiles.ToolRun;
 
 class ComposeStackTest {
@@ -33,6 +34,34 @@ class ComposeStackTest {
         final ToolRun run = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml", "config", "-q");
 
         assertThat(run.exitCode()).as(run.output()).isZero();
+    }
+
+    @Test
+    void shouldGiveTheDetectorTheFeedTokenOfTheEnvFileThroughItsEnvironment(@TempDir final Path dir)
+            throws IOException {
+        // given: the file the README's one-line command writes
+        final Path dockerCompose = DeploymentFiles.requireTool("docker-compose", "docker-compose");
+        final String token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        final Path env = Files.writeString(dir.resolve(".env"), "NTPGUARD_FEED_TOKEN=" + token + "\n");
+
+        // when
+        final ToolRun withToken = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml",
+                "--env-file", env.toString(), "config");
+        // An empty file in place of a .env the checkout may have.
+        final ToolRun without = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml",
+                "--env-file", Files.writeString(dir.resolve("empty.env"), "").toString(), "config");
+
+        // then: the detector reads the variable its command names, which holds the token (and only then)
+        assertThat(withToken.exitCode()).as(withToken.output()).isZero();
+        final JsonNode detector = DeploymentFiles.yaml(Files.writeString(dir.resolve("config.yml"),
+                withToken.output())).path("services").path("detector");
+        final List<String> command = texts(detector.path("command"));
+        final String variable = command.get(command.indexOf("--http-token-env") + 1);
+        assertThat(detector.path("environment").path(variable).asText()).isEqualTo(token);
+        assertThat(command).doesNotContain(token).doesNotContain("--insecure-http");
+        final JsonNode unset = DeploymentFiles.yaml(Files.writeString(dir.resolve("unset.yml"), without.output()))
+                .path("services").path("detector");
+        assertThat(unset.path("environment").path(variable).asText()).isEmpty();
     }
 
     @Test
@@ -100,7 +129,7 @@ class ComposeStackTest {
         assertThat(options.find()).as("COPY of the JVM options").isTrue();
         assertThat(command.subList(1, command.size() - 2)).containsExactly("@" + options.group(2));
         assertThat(Files.readString(DeploymentFiles.file("ntpguard")))
-                .contains("exec java \"@$root/" + options.group(1) + "\"");
+                .contains("\"@$root/" + options.group(1) + "\"");
         assertThat(Files.readString(DeploymentFiles.file(options.group(1)))).contains("-XX:+ExitOnOutOfMemoryError")
                 .containsPattern("(?m)^-XX:Tier4InvocationThreshold=\\d+$");
     }

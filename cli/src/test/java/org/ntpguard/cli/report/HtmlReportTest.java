@@ -100,6 +100,21 @@ class HtmlReportTest {
     }
 
     @Test
+    void shouldLinkEachAlertToItsEvidenceCaptureWhenOneWasWritten() {
+        final AnalysisReport withEvidence = new AnalysisReport(alerts, blocklist, Map.of()).withEvidence(Map.of(
+                "victim-alert", "{\"file\":\"evidence/victim-alert.pcap\",\"packets\":110,\"beyondLimit\":0,"
+                        + "\"limit\":10000,\"first\":null,\"last\":null}",
+                "reflector-alert", "{\"file\":null,\"packets\":0,\"beyondLimit\":0,\"limit\":10000,"
+                        + "\"first\":null,\"last\":null}"));
+        final String html = new HtmlReport(withEvidence, new TrafficOverview(Duration.ofSeconds(1)), List.of("c.pcap"))
+                .render(GENERATED);
+
+        assertThat(html).containsPattern("(?s)id=\"alert-victim-alert\">.*?<a class=\"evidence-file\" "
+                + "href=\"evidence/victim-alert.pcap\">evidence/victim-alert.pcap</a>");
+        assertThat(count(html, "class=\"evidence-file\"")).as("no capture, no link").isEqualTo(1);
+    }
+
+    @Test
     void shouldRankTheHeaviestClientsInBoundedMemoryAndSaySoOnThePage() {
         final TrafficOverview traffic = new TrafficOverview(Duration.ofSeconds(1), 8);
         final List<NtpFlow> flows = new ArrayList<>();

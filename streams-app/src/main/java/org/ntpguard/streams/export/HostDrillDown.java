@@ -43,13 +43,25 @@ public final class HostDrillDown implements HttpHandler {
     private final KafkaStreams streams;
     private final DetectionConfig config;
     private final HostInfo self;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(FORWARD_TIMEOUT).build();
+    private final String scheme;
+    private final HttpClient client;
 
     /** @param self this instance's {@code application.server}: key metadata needs one, even for a lone instance */
     public HostDrillDown(final KafkaStreams streams, final DetectionConfig config, final HostInfo self) {
+        this(streams, config, self, "http", HttpClient.newBuilder());
+    }
+
+    /**
+     * @param scheme how the other instances serve: "https" when this one does (instances of one deployment alike)
+     * @param client for asking them, e.g. with an {@code SSLContext} that trusts their certificates
+     */
+    public HostDrillDown(final KafkaStreams streams, final DetectionConfig config, final HostInfo self,
+                         final String scheme, final HttpClient.Builder client) {
         this.streams = streams;
         this.config = config;
         this.self = java.util.Objects.requireNonNull(self, "self");
+        this.scheme = scheme;
+        this.client = client.connectTimeout(FORWARD_TIMEOUT).build();
     }
 
     @Override
@@ -69,15 +81,18 @@ public final class HostDrillDown implements HttpHandler {
                 return;
             }
             final String query = exchange.getRequestURI().getRawQuery();
+            // The caller's credentials go along to the owner, which asks for the same token.
+            final String forward = java.util.Objects.requireNonNullElse(
+                    exchange.getRequestHeaders().getFirst("Authorization"), "");
             try {
                 if ("side=client".equals(query)) {
-                    send(exchange, 200, "application/json", clientSide(address, false));
+                    send(exchange, 200, "application/json", clientSide(address, null));
                 } else if ("side=server".equals(query)) {
-                    send(exchange, 200, "application/json", serverSide(address, false));
+                    send(exchange, 200, "application/json", serverSide(address, null));
                 } else {
                     send(exchange, 200, "application/json", "{\"address\":\"" + address + "\",\"windowSizeMs\":"
-                            + config.windowSize().toMillis() + ",\"client\":" + clientSide(address, true)
-                            + ",\"server\":" + serverSide(address, true) + "}");
+                            + config.windowSize().toMillis() + ",\"client\":" + clientSide(address, forward)
+                            + ",\"server\":" + serverSide(address, forward) + "}");
                 }
             } catch (final InvalidStateStoreException e) {
                 exchange.getResponseHeaders().set("Retry-After", "5");
@@ -93,11 +108,12 @@ public final class HostDrillDown implements HttpHandler {
         }
     }
 
-    private String clientSide(final IpAddress address, final boolean forward) throws IOException,
+    /** @param forward forward to the owner with these credentials (may be empty); null: answer here */
+    private String clientSide(final IpAddress address, final String forward) throws IOException,
             InterruptedException {
         final KeyQueryMetadata owner = owner(NtpTopology.CLIENT_WINDOW_STORE, address);
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, "client");
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, "client", forward);
         }
         final SortedMap<Long, ClientWindow> windows = OpenWindowQuery.clientWindows(
                 store(NtpTopology.CLIENT_WINDOW_STORE, owner.partition()), address);
@@ -115,11 +131,12 @@ public final class HostDrillDown implements HttpHandler {
         return close(json);
     }
 
-    private String serverSide(final IpAddress address, final boolean forward) throws IOException,
+    /** @param forward forward to the owner with these credentials (may be empty); null: answer here */
+    private String serverSide(final IpAddress address, final String forward) throws IOException,
             InterruptedException {
         final KeyQueryMetadata owner = owner(NtpTopology.SERVER_WINDOW_STORE, address);
-        if (forward && remote(owner)) {
-            return fetch(owner.activeHost(), address, "server");
+        if (forward != null && remote(owner)) {
+            return fetch(owner.activeHost(), address, "server", forward);
         }
         final SortedMap<Long, ServerWindow> windows = OpenWindowQuery.serverWindows(
                 store(NtpTopology.SERVER_WINDOW_STORE, owner.partition()), address);
@@ -154,11 +171,14 @@ public final class HostDrillDown implements HttpHandler {
                 QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition));
     }
 
-    private String fetch(final HostInfo host, final IpAddress address, final String side)
+    private String fetch(final HostInfo host, final IpAddress address, final String side, final String authorization)
             throws IOException, InterruptedException {
-        final HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://" + host.host()
-                        + ":" + host.port() + ROUTE + address + "?side=" + side)).timeout(FORWARD_TIMEOUT).build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host()
+                + ":" + host.port() + ROUTE + address + "?side=" + side)).timeout(FORWARD_TIMEOUT);
+        if (!authorization.isEmpty()) {
+            request.header("Authorization", authorization);
+        }
+        final HttpResponse<String> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IOException(host + " answered " + answer.statusCode() + ": " + answer.body());
         }
