@@ -18,13 +18,12 @@ RUN useradd --system --home-dir /var/lib/ntpguard --create-home ntpguard \
     && mkdir -p /var/lib/ntpguard/state \
     && chown -R ntpguard:ntpguard /var/lib/ntpguard
 COPY --from=build /src/cli/target/ntpguard.jar /opt/ntpguard/ntpguard.jar
+COPY --from=build /src/dist/src/lib/jvm.options /opt/ntpguard/jvm.options
 USER ntpguard
 WORKDIR /var/lib/ntpguard
-# 9464: a sensor's /metrics; 8080: the detector's /metrics, blocklist feeds and host drill-down.
+# 9464: a sensor's /metrics and /health/*; 8080: the detector's /metrics, blocklist feeds, host drill-down, /health/*.
 EXPOSE 9464 8080
-# The JIT thresholds and the out-of-memory exit (status 3) of ./ntpguard (see there and bench/README.md, "JIT").
-ENTRYPOINT ["java", "-XX:Tier4InvocationThreshold=25000", "-XX:Tier4MinInvocationThreshold=3000", \
-            "-XX:Tier4CompileThreshold=75000", "-XX:Tier4BackEdgeThreshold=200000", \
-            "-XX:+ExitOnOutOfMemoryError", \
-            "-jar", "/opt/ntpguard/ntpguard.jar"]
+# The JVM options of ./ntpguard and the release's launcher (JIT thresholds, exit with status 3 when out of memory),
+# from the one file they all read (dist/src/lib/jvm.options).
+ENTRYPOINT ["java", "@/opt/ntpguard/jvm.options", "-jar", "/opt/ntpguard/ntpguard.jar"]
 CMD ["--help"]

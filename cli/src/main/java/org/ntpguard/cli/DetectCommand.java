@@ -109,9 +109,9 @@ final class DetectCommand implements Callable<Integer> {
     int blocklistLimit;
 
     @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "<n>",
-            description = "Readiness: /health/ready answers 200 while the stream threads run and no input partition "
-                    + "lags by more than <n> flow batch records (up to 4,096 flows each), 503 with the reason otherwise "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Readiness: /health/ready answers 200 while the stream threads run, the broker answers and "
+                    + "no input partition lags by more than <n> flow batch records (up to 4,096 flows each), 503 with "
+                    + "the reason otherwise (default: ${DEFAULT-VALUE}).")
     long readyMaxLag;
 
     @Option(names = "--application-server", paramLabel = "<host:port>",
@@ -221,6 +221,10 @@ final class DetectCommand implements Callable<Integer> {
              DetectorApp app = new DetectorApp(settings, detection, metrics.registry());
              AlertDelivery delivery = PushOptions.start(pushTargets, "detect", spec.commandLine().getErr(),
                      spec.commandLine().getErr(), metrics.registry())) {
+            if (http != null) {
+                // Before the start: a detector starting or joining its group answers 503 with why, not 404.
+                http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
+            }
             serveMetrics(http, metrics, spec.commandLine().getErr());
             // From the stop on, /metrics answers 503: its meters read the stores and clients being closed.
             final Runnable stop = () -> {
@@ -265,7 +269,6 @@ final class DetectCommand implements Callable<Integer> {
             if (http != null) {
                 http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
                         http.access().scheme(), http.access().peerClient()));
-                http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
                 spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
                         + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"

@@ -25,6 +25,7 @@ import org.ntpguard.capture.session.CaptureSession;
 import org.ntpguard.capture.session.DecodeStats;
 import org.ntpguard.capture.session.PacketSink;
 import org.ntpguard.capture.session.ProblemLog;
+import org.ntpguard.cli.serve.HealthEndpoints;
 import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.cli.serve.PrometheusMetrics;
@@ -122,15 +123,15 @@ final class SensorCommand implements Callable<Integer> {
     String heartbeatsTopic;
 
     @Option(names = "--http-port", paramLabel = "<port>", defaultValue = "9464",
-            description = "Serve Prometheus metrics on http://<address>:<port>/metrics; 0 picks a free port "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "Serve Prometheus metrics on http://<address>:<port>/metrics, and /health/live and "
+                    + "/health/ready; 0 picks a free port (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
     @Option(names = "--http-bind", paramLabel = "<address>", defaultValue = "127.0.0.1",
             description = "Address of the HTTP server; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
     String httpBind;
 
-    @Option(names = "--no-http", description = "Serve no HTTP (no metrics).")
+    @Option(names = "--no-http", description = "Serve no HTTP (no metrics, no health checks).")
     boolean noHttp;
 
     @Mixin
@@ -141,6 +142,8 @@ final class SensorCommand implements Callable<Integer> {
     /** The HTTP server and what it serves; null with --no-http. */
     private HttpEndpoints http;
     private PrometheusMetrics metrics;
+    /** What /health/ready answers from. */
+    private SensorReadiness readiness;
 
     @Override
     public Integer call() throws IOException {
@@ -186,6 +189,10 @@ final class SensorCommand implements Callable<Integer> {
         http = noHttp ? null : HttpEndpoints.bind(httpBind, httpPort, access);
         metrics = noHttp ? null : new PrometheusMetrics();
         final Properties config = FlowPublisher.producerConfig(bootstrapServers, user);
+        readiness = new SensorReadiness(bootstrapServers, config);
+        if (http != null) {
+            http.route(HealthEndpoints.ROUTE, new HealthEndpoints(readiness::notReady));
+        }
         if (!BrokerProbe.reachable(config, PROBE_TIMEOUT)) {
             err.println("ntpguard sensor: broker " + bootstrapServers + " not reachable; retrying (packets are "
                     + "queued, up to " + queue + ")");
@@ -248,7 +255,12 @@ final class SensorCommand implements Callable<Integer> {
         };
         try (StopOnSignal stop = new StopOnSignal("sensor", this::stop,
                 FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5), ExitCodes.PARTIAL, err)) {
-            FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
+            readiness.capturing(publisher, false);
+            try {
+                FileReplay.read(input.files, session, sink, Long.MAX_VALUE, stats, problems, err);
+            } finally {
+                readiness.ended();
+            }
             publisher.heartbeatAfterReplay();
             publisher.close();
             final PublishStats published = publisher.stats();
@@ -276,7 +288,12 @@ final class SensorCommand implements Callable<Integer> {
                 FlowPublisher.DEFAULT_CLOSE_TIMEOUT.plusSeconds(5), ExitCodes.PARTIAL, err)) {
             err.println("ntpguard sensor: " + opened.describe() + " to " + bootstrapServers + "; stop with Ctrl-C");
             err.flush();
-            opened.capture();
+            readiness.capturing(opened.publisher(), true);
+            try {
+                opened.capture();
+            } finally {
+                readiness.ended();
+            }
             return opened.finish(err) ? ExitCodes.OK : ExitCodes.PARTIAL;
         } finally {
             opened.release();

@@ -210,6 +210,76 @@ class SensorCommandTest {
     }
 
     @Test
+    void shouldBeLiveAndReadyOnlyWhileItsBrokerAnswers() throws Exception {
+        final String[] topics = topics();
+        try (LoopbackNtp ntp = new LoopbackNtp(); LateListener broker = new LateListener()) {
+            // given: a live sensor whose broker is down
+            final CompletableFuture<Integer> sensor = CompletableFuture.supplyAsync(() -> run("sensor", "-i", "lo",
+                    "--filter", ntp.filter(), "--bootstrap-servers", broker.bootstrapServers(), "--packets-topic",
+                    topics[0], "--heartbeats-topic", topics[1], "--flows-topic", topics[2], "--http-port", "0"));
+            final String metrics = awaitLine(command, "ntpguard sensor: metrics at ")
+                    .substring("ntpguard sensor: metrics at ".length());
+            final Health health = new Health(metrics.replace("/metrics", "/health/"), sensor);
+            final String down = "503 not ready: broker " + broker.bootstrapServers() + " did not answer within 2 s\n";
+
+            // then: live, and not ready, saying why, once it captures
+            assertThat(health.get("live")).isEqualTo("200 live\n");
+            health.await(down);
+
+            // when the broker comes up, then it is ready
+            broker.open();
+            health.await("200 ready\n");
+
+            // when the broker goes away again, then it is not
+            broker.close();
+            health.await(down);
+            assertThat(health.get("live")).isEqualTo("200 live\n");
+            command.<SensorCommand>command("sensor").stop();
+            sensor.get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The health checks of a running command, asked until they give the answer awaited. */
+    private final class Health {
+        private final String base;
+        private final CompletableFuture<Integer> running;
+        private final HttpClient client = HttpClient.newHttpClient();
+        private String last;
+
+        Health(final String base, final CompletableFuture<Integer> running) {
+            this.base = base;
+            this.running = running;
+        }
+
+        /** "status body" of GET /health/{check}. */
+        String get(final String check) throws IOException, InterruptedException {
+            final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + check))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            return last;
+        }
+
+        /** Asks /health/ready until it answers {@code expected}; fails showing the last answer and stderr. */
+        void await(final String expected) throws InterruptedException {
+            LoopbackNtp.await("/health/ready answering " + expected.strip(), () -> {
+                try {
+                    return get("ready").equals(expected);
+                } catch (final IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }, running, Duration.ofSeconds(60), new Object() {
+                @Override
+                public String toString() {
+                    return "last answer " + last + "; stderr: " + err;
+                }
+            });
+        }
+    }
+
+    @Test
     void shouldSayInOneLineThatItsHttpPortIsTakenBeforeConnecting() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             final int status = run("sensor", "--read", "x.pcap", "--bootstrap-servers", "127.0.0.1:9",

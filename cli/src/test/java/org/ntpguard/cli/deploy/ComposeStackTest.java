@@ -133,12 +133,33 @@ class ComposeStackTest {
         final List<String> command = Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1)).results()
                 .map(m -> m.group(1)).toList();
         assertThat(command).startsWith("java").endsWith("-jar", copy.group(2));
-        // The JVM options between them are the launcher's JIT thresholds and its out-of-memory exit (status 3), so
-        // that both run alike.
-        final List<String> launcherOptions = Pattern.compile("-XX:(Tier4\\w+=\\d+|\\+ExitOnOutOfMemoryError)")
-                .matcher(Files.readString(DeploymentFiles.file("ntpguard"))).results().map(m -> m.group()).toList();
-        assertThat(launcherOptions).hasSize(5).contains("-XX:+ExitOnOutOfMemoryError");
-        assertThat(command.subList(1, command.size() - 2)).isEqualTo(launcherOptions);
+        // The JVM options between them are one argument file, the one ./ntpguard and the release's launcher read
+        // (JIT thresholds, the out-of-memory exit with status 3), so that all three run alike.
+        final Matcher options = Pattern.compile("COPY --from=build /src/(\\S+jvm\\.options) (\\S+)")
+                .matcher(dockerfile);
+        assertThat(options.find()).as("COPY of the JVM options").isTrue();
+        assertThat(command.subList(1, command.size() - 2)).containsExactly("@" + options.group(2));
+        assertThat(Files.readString(DeploymentFiles.file("ntpguard")))
+                .contains("\"@$root/" + options.group(1) + "\"");
+        assertThat(Files.readString(DeploymentFiles.file(options.group(1)))).contains("-XX:+ExitOnOutOfMemoryError")
+                .containsPattern("(?m)^-XX:Tier4InvocationThreshold=\\d+$");
+    }
+
+    @Test
+    void shouldCheckTheHealthOfSensorAndDetectorOnThePortEachServes() {
+        for (final String service : List.of("sensor", "detector")) {
+            // given
+            final List<String> command = texts(services.path(service).path("command"));
+            final String port = command.get(command.indexOf("--http-port") + 1);
+
+            // when
+            final List<String> check = texts(services.path(service).path("healthcheck").path("test"));
+
+            // then: the readiness endpoint of that very process (the sensor is on the host's network, the detector
+            // in its own container: localhost is the process's host either way)
+            assertThat(check).as(service).startsWith("CMD", "curl", "-fsS")
+                    .endsWith("http://localhost:" + port + "/health/ready");
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -51,6 +52,8 @@ public final class DetectorApp implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "ntpguard-detector";
     public static final String DEFAULT_DEAD_LETTER_TOPIC = "ntp.dead-letters";
     public static final int DEFAULT_PARTITIONS = 3;
+    /** How long a readiness check ({@link #notReady(long)}) waits for the broker: under a health check's timeout. */
+    public static final Duration READY_BROKER_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_TASK_IDLE = Duration.ZERO;
     static final int BUFFERED_RECORDS_PER_PARTITION = 1_000;
@@ -243,23 +246,46 @@ public final class DetectorApp implements AutoCloseable {
 
     /**
      * Why this detector should not be relied on yet, or empty when it can: its stream threads run (not starting,
-     * rebalancing or failed) and no input partition lags by more than {@code maxLagRecords} records (the main
-     * consumer's {@code records-lag-max}; a flow batch record holds up to 4,096 flows).
+     * rebalancing or failed), its broker answers (within {@link #READY_BROKER_TIMEOUT}: the stream threads stay
+     * RUNNING while they retry a broker that is gone) and no input partition lags by more than {@code maxLagRecords}
+     * records (the main consumer's {@code records-lag-max}; a flow batch record holds up to 4,096 flows).
      */
     public java.util.Optional<String> notReady(final long maxLagRecords) {
-        return notReady(streams.state(), inputLag(), maxLagRecords);
+        final KafkaStreams.State state = streams.state();
+        final boolean brokerAnswers = state != KafkaStreams.State.RUNNING || brokerAnswers();
+        return notReady(state, brokerAnswers, settings.bootstrapServers(), inputLag(), maxLagRecords);
     }
 
-    static java.util.Optional<String> notReady(final KafkaStreams.State state, final double lag,
+    static java.util.Optional<String> notReady(final KafkaStreams.State state, final boolean brokerAnswers,
+                                               final String bootstrapServers, final double lag,
                                                final long maxLagRecords) {
         if (state != KafkaStreams.State.RUNNING) {
             return java.util.Optional.of("stream threads " + state);
+        }
+        if (!brokerAnswers) {
+            return java.util.Optional.of("broker " + bootstrapServers + " did not answer within "
+                    + READY_BROKER_TIMEOUT.toSeconds() + " s");
         }
         if (lag > maxLagRecords) {
             return java.util.Optional.of("input lag " + Math.round(lag) + " records (ready at " + maxLagRecords
                     + " or less)");
         }
         return java.util.Optional.empty();
+    }
+
+    /** Whether a broker of the cluster answers a request now, within {@link #READY_BROKER_TIMEOUT}. */
+    private boolean brokerAnswers() {
+        final int millis = (int) READY_BROKER_TIMEOUT.toMillis();
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).clusterId()
+                    .get(millis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The largest lag of any input partition in records, from the stream threads' consumers (not restoration). */
