@@ -13,9 +13,10 @@ import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
 
 /**
- * A real capture (a 2015 monlist reflection) and the monlist amplification scenario (a victim, 50 reflectors) through
- * a real {@code ntpguard sensor --publish-packets} and a detector on the test broker, in a namespace of its own:
- * every topic then holds records ntpguard wrote, alerts and blocklist entries among them.
+ * A real capture (a 2015 monlist reflection) and two scenarios whose subjects are blocklisted by default (a client
+ * ignoring RATE kisses, reflectors answering nobody's requests) through a real {@code ntpguard sensor
+ * --publish-packets} and a detector on the test broker, in a namespace of its own: every topic then holds records
+ * ntpguard wrote, alerts and blocklist entries among them.
  */
 final class DetectedCase {
 
@@ -39,7 +40,8 @@ final class DetectedCase {
             final CommandRun sensor = new CommandRun();
             final int status = sensor.run("sensor", "--read",
                     SharedMaterial.captures().resolve("ndpi/NTPv2.pcap").toString(),
-                    SharedMaterial.scenarios().resolve("b_monlist_amplification.pcap").toString(),
+                    SharedMaterial.scenarios().resolve("c_kod_storm.pcap").toString(),
+                    SharedMaterial.scenarios().resolve("e_unsolicited_responses.pcap").toString(),
                     "--bootstrap-servers", bootstrap, "--namespace", namespace, "--sensor", prefix,
                     "--publish-packets", "--no-http");
             assertThat(status).as(sensor.err.toString()).isZero();
