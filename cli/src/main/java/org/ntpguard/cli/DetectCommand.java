@@ -21,6 +21,7 @@ import org.ntpguard.cli.serve.HttpEndpoints;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
 import org.ntpguard.schema.Namespaces;
+import org.ntpguard.schema.registry.SchemaRegistryException;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.cli.serve.PrometheusMetrics;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -57,7 +58,8 @@ final class DetectCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "<file>",
             description = "Properties: ntpguard.* detection keys; every other key goes to Kafka Streams and its "
-                    + "clients (security.protocol, sasl.*, ssl.*, ...).")
+                    + "clients (security.protocol, sasl.*, ssl.*, ...); schema.registry.url: alerts and blocklist "
+                    + "in the Confluent wire format, schemas registered there.")
     Path config;
 
     @Option(names = "--home-net", paramLabel = "<cidr>[,<cidr>...]",
@@ -251,7 +253,7 @@ final class DetectCommand implements Callable<Integer> {
             throws InterruptedException {
         try {
             app.start(Duration.ofMinutes(5));
-        } catch (final TopicSetup.TopicSetupException e) {
+        } catch (final TopicSetup.TopicSetupException | SchemaRegistryException e) {
             spec.commandLine().getErr().println("ntpguard detect: " + e.getMessage());
             return ExitCodes.FAILED;
         }

@@ -99,6 +99,7 @@ public final class DetectorApp implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final NtpTopology.Outputs outputs;
     private final Topology topology;
     private final AtomicLong deadLetters = new AtomicLong();
     private final KafkaStreams streams;
@@ -118,8 +119,9 @@ public final class DetectorApp implements AutoCloseable {
     private DetectorApp(final Settings settings, final DetectionConfig config, final DetectorMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.outputs = NtpTopology.Outputs.forKafka(settings.kafka());
         this.topology = NtpTopology.build(settings.topics(), config, settings.partitions(), settings.wallClockExpiry(),
-                metrics);
+                metrics, outputs);
         final Properties props = streamsConfig(settings);
         props.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         this.admin = Admin.create(adminConfig(settings));
@@ -175,6 +177,8 @@ public final class DetectorApp implements AutoCloseable {
      * Checks and creates the topics, then starts processing and waits until the app is running.
      *
      * @throws TopicSetup.TopicSetupException if an existing topic does not fit
+     * @throws org.ntpguard.schema.registry.SchemaRegistryException if a schema registry is configured and the
+     *                                                             schemas cannot be registered there
      */
     public void start(final Duration timeout) throws InterruptedException {
         TopicSetup.ensure(admin, new TopicSetup.Plan(settings.topics(), settings.deadLetterTopic(),
@@ -186,6 +190,8 @@ public final class DetectorApp implements AutoCloseable {
                     + " partitions, the detector was configured for " + settings.partitions()
                     + " (start it with --partitions " + flowPartitions + ")");
         }
+        // A schema registry that cannot be reached stops the start with its reason, not the first alert.
+        outputs.register(settings.topics());
         streams.start();
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (streams.state() != KafkaStreams.State.RUNNING) {

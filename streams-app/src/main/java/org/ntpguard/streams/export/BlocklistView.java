@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ntpguard.schema.BlocklistEntry;
-import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.schema.registry.RegistrySerde;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.topology.AlertRecords;
 import org.slf4j.Logger;
@@ -42,7 +42,7 @@ public final class BlocklistView implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Consumer<BlocklistSnapshot> onChange;
-    private final Deserializer<BlocklistEntry> values = SingleObjectSerde.blocklistEntry().deserializer();
+    private final Deserializer<BlocklistEntry> values;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private final AtomicLong undecodable = new AtomicLong();
     private final Thread thread;
@@ -50,9 +50,10 @@ public final class BlocklistView implements AutoCloseable {
     private volatile boolean closing;
     private String lastProblem;
 
-    private BlocklistView(final Map<String, Object> config, final String topic,
-                          final Consumer<BlocklistSnapshot> onChange) {
+    private BlocklistView(final Map<String, Object> config, final Deserializer<BlocklistEntry> values,
+                          final String topic, final Consumer<BlocklistSnapshot> onChange) {
         this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.values = values;
         this.topic = topic;
         this.onChange = onChange;
         this.thread = new Thread(this::run, "ntpguard-blocklist-view");
@@ -68,8 +69,9 @@ public final class BlocklistView implements AutoCloseable {
      */
     public static BlocklistView start(final String bootstrapServers, final Properties clientSettings,
                                       final String topic, final Consumer<BlocklistSnapshot> onChange) {
-        final BlocklistView view = new BlocklistView(consumerConfig(bootstrapServers, clientSettings), topic,
-                onChange);
+        // With schema.registry.url, entries in the Confluent wire format too.
+        final BlocklistView view = new BlocklistView(consumerConfig(bootstrapServers, clientSettings),
+                RegistrySerde.blocklistEntry(clientSettings).deserializer(), topic, onChange);
         view.thread.start();
         return view;
     }

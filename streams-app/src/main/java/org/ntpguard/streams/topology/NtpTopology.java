@@ -2,6 +2,7 @@ package org.ntpguard.streams.topology;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -23,6 +24,7 @@ import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.schema.registry.RegistrySerde;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -115,6 +117,38 @@ public final class NtpTopology {
         return build(topics, config, upstreamPartitions, wallClockExpiry, metrics, Layout.forPartitions(upstreamPartitions));
     }
 
+    /** As {@link #build(TopicNames, DetectionConfig, int, boolean, DetectorMetrics)}, writing with {@code outputs}. */
+    public static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
+                                 final boolean wallClockExpiry, final DetectorMetrics metrics, final Outputs outputs) {
+        return build(topics, config, upstreamPartitions, wallClockExpiry, metrics,
+                Layout.forPartitions(upstreamPartitions), outputs);
+    }
+
+    /**
+     * The serdes of the topics other programs read, alerts and blocklist: Avro's single-object encoding, or the
+     * Confluent wire format when the Kafka settings name a schema registry ({@link RegistrySerde#URL_CONFIG}).
+     */
+    public record Outputs(Serde<NtpAlert> alerts, Serde<BlocklistEntry> blocklist) {
+
+        public static Outputs singleObject() {
+            return new Outputs(SingleObjectSerde.ntpAlert(), SingleObjectSerde.blocklistEntry());
+        }
+
+        public static Outputs forKafka(final Properties kafka) {
+            return new Outputs(RegistrySerde.ntpAlert(kafka), RegistrySerde.blocklistEntry(kafka));
+        }
+
+        /** With a schema registry, registers the topics' schemas there; else nothing. */
+        public void register(final TopicNames topics) {
+            if (alerts instanceof RegistrySerde<?> registry) {
+                registry.register(topics.alerts());
+            }
+            if (blocklist instanceof RegistrySerde<?> registry) {
+                registry.register(topics.blocklist());
+            }
+        }
+    }
+
     /** How the stages are joined. */
     public enum Layout {
         /** Every stage in one task: one flows partition only. */
@@ -133,6 +167,12 @@ public final class NtpTopology {
      */
     static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
                           final boolean wallClockExpiry, final DetectorMetrics metrics, final Layout layout) {
+        return build(topics, config, upstreamPartitions, wallClockExpiry, metrics, layout, Outputs.singleObject());
+    }
+
+    private static Topology build(final TopicNames topics, final DetectionConfig config, final int upstreamPartitions,
+                                  final boolean wallClockExpiry, final DetectorMetrics metrics, final Layout layout,
+                                  final Outputs outputs) {
         if (layout == Layout.ONE_TASK && upstreamPartitions != 1) {
             throw new IllegalArgumentException("one task reads one flows partition, not " + upstreamPartitions);
         }
@@ -195,7 +235,7 @@ public final class NtpTopology {
                         ALERT_STORE, AlertProcessor.MERGED_STORE);
         final KStream<String, NtpAlert> published = alerts.filter((key, alert) -> alert != null,
                 Named.as("drop-ticks-and-marks"));
-        published.to(topics.alerts(), Produced.with(Serdes.String(), alertSerde).withName("alerts"));
+        published.to(topics.alerts(), Produced.with(Serdes.String(), outputs.alerts()).withName("alerts"));
         // The same updates for SIEMs, in the same transaction: ECS JSON keyed by the subject's address.
         published.map((key, alert) -> KeyValue.pair(IpAddress.of(alert.getSubject()).toString(),
                         EcsAlertWriter.json(AlertRecords.toAlert(alert))), Named.as("alerts-as-ecs-json"))
@@ -214,7 +254,7 @@ public final class NtpTopology {
                         .withStreamPartitioner(new TicksToEveryPartition())))
                 .process(() -> new BlocklistProcessor(config, wallClockExpiry ? BlocklistProcessor.Clock.WALL_CLOCK
                         : BlocklistProcessor.Clock.STREAM_TIME, metrics), Named.as("blocklist"), BLOCKLIST_STORE, UPSTREAM_STORE)
-                .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
+                .to(topics.blocklist(), Produced.with(Serdes.String(), outputs.blocklist())
                         .withName("blocklist-out"));
 
         // Cached: an attack's hundreds of alerts rewrite its incident (its reflector list) hundreds of times in a
