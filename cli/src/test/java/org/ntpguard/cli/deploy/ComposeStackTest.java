@@ -37,31 +37,50 @@ class ComposeStackTest {
     }
 
     @Test
-    void shouldGiveTheDetectorTheFeedTokenOfTheEnvFileThroughItsEnvironment(@TempDir final Path dir)
-            throws IOException {
-        // given: the file the README's one-line command writes
-        final Path dockerCompose = DeploymentFiles.requireTool("docker-compose", "docker-compose");
-        final String token = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        final Path env = Files.writeString(dir.resolve(".env"), "NTPGUARD_FEED_TOKEN=" + token + "\n");
-
-        // when
-        final ToolRun withToken = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml",
-                "--env-file", env.toString(), "config");
-        // An empty file in place of a .env the checkout may have.
-        final ToolRun without = DeploymentFiles.run(dockerCompose.toString(), "-f", "docker-compose.yml",
-                "--env-file", Files.writeString(dir.resolve("empty.env"), "").toString(), "config");
-
-        // then: the detector reads the variable its command names, which holds the token (and only then)
-        assertThat(withToken.exitCode()).as(withToken.output()).isZero();
-        final JsonNode detector = DeploymentFiles.yaml(Files.writeString(dir.resolve("config.yml"),
-                withToken.output())).path("services").path("detector");
+    void shouldGiveTheDetectorTheTokenTheStackGeneratesThroughAFileNotItsCommandLine() {
+        final JsonNode detector = services.path("detector");
+        final JsonNode generator = services.path("feed-token");
         final List<String> command = texts(detector.path("command"));
-        final String variable = command.get(command.indexOf("--http-token-env") + 1);
-        assertThat(detector.path("environment").path(variable).asText()).isEqualTo(token);
-        assertThat(command).doesNotContain(token).doesNotContain("--insecure-http");
-        final JsonNode unset = DeploymentFiles.yaml(Files.writeString(dir.resolve("unset.yml"), without.output()))
-                .path("services").path("detector");
-        assertThat(unset.path("environment").path(variable).asText()).isEmpty();
+
+        // The detector reads the token from a file in a volume that the generating service writes, once it is done.
+        final String tokenFile = command.get(command.indexOf("--http-token-file") + 1);
+        final String folder = tokenFile.substring(0, tokenFile.lastIndexOf('/'));
+        assertThat(texts(detector.path("volumes"))).anyMatch(volume -> volume.matches("feed-token:" + folder + ":ro"));
+        assertThat(texts(generator.path("volumes"))).contains("feed-token:" + folder);
+        assertThat(detector.path("depends_on").path("feed-token").path("condition").asText())
+                .isEqualTo("service_completed_successfully");
+        assertThat(command).doesNotContain("--insecure-http", "--http-token-env");
+    }
+
+    /** The generating service's script, run here on a folder of the test's with the image's user left out. */
+    @Test
+    void shouldGenerateATokenOnceKeepItAndTakeTheOneGivenInstead(@TempDir final Path dir) throws Exception {
+        final String script = texts(services.path("feed-token").path("command")).get(0)
+                .replace("$$", "$") // compose's escape for a literal $
+                .replace("/run/ntpguard", dir.toString())
+                .replace("chown ntpguard:ntpguard", "true"); // no such user outside the image
+        final Path token = dir.resolve("feed-token");
+
+        assertThat(runScript(script, null)).isZero();
+        final String generated = Files.readString(token);
+        assertThat(generated).matches("[0-9a-f]{64}");
+        assertThat(Files.getPosixFilePermissions(token)).hasToString("[OWNER_READ]");
+
+        assertThat(runScript(script, null)).isZero();
+        assertThat(Files.readString(token)).as("kept across restarts").isEqualTo(generated);
+
+        final String given = "0123456789abcdef0123456789abcdef-given";
+        assertThat(runScript(script, given)).isZero();
+        assertThat(Files.readString(token)).isEqualTo(given);
+    }
+
+    private static int runScript(final String script, final String givenToken) throws Exception {
+        final ProcessBuilder shell = new ProcessBuilder("sh", "-c", script).inheritIO();
+        shell.environment().remove("NTPGUARD_FEED_TOKEN");
+        if (givenToken != null) {
+            shell.environment().put("NTPGUARD_FEED_TOKEN", givenToken);
+        }
+        return shell.start().waitFor();
     }
 
     @Test
