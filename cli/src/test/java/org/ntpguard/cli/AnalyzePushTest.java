@@ -46,7 +46,8 @@ class AnalyzePushTest {
             assertThat(alertIds).isNotEmpty();
             final List<String> received = rsyslog.awaitMessages(alertIds.size());
             assertThat(received).hasSameSizeAs(alertIds);
-            assertThat(received.stream().map(line -> readId(line.split("\t", 6)[5])))
+            // The message is the alert's ECS document, which names the alert under ntpguard.alert.
+            assertThat(received.stream().map(line -> readEcsAlertId(line.split("\t", 6)[5])))
                     .containsExactlyInAnyOrderElementsOf(alertIds);
             final String err = command.err.toString();
             assertThat(err).contains("ntpguard analyze: syslog " + rsyslog.tcpUrl() + ": " + alertIds.size()
@@ -56,6 +57,14 @@ class AnalyzePushTest {
             assertThat(err).contains("ntpguard analyze: webhook " + webhook + ": 0 alert update(s) delivered, "
                     + "0 failed, " + alertIds.size() + " dropped");
             assertThat(err).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    private static String readEcsAlertId(final String json) {
+        try {
+            return JSON.readTree(json).path("ntpguard").path("alert").path("id").asText();
+        } catch (final java.io.IOException e) {
+            throw new IllegalArgumentException(json, e);
         }
     }
 
