@@ -104,6 +104,9 @@ final class DetectCommand implements Callable<Integer> {
                     + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE}).")
     int blocklistLimit;
 
+    @Mixin
+    FeedModeOption feedMode;
+
     @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "<n>",
             description = "Readiness: /health/ready answers 200 while the stream threads run and no input partition "
                     + "lags by more than <n> flow batch records (up to 4,096 flows each), 503 with the reason otherwise "
@@ -183,7 +186,7 @@ final class DetectCommand implements Callable<Integer> {
         final FeedSettings feeds;
         final HttpEndpoints http;
         try {
-            feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit);
+            feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit, feedMode.mode);
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
@@ -237,7 +240,9 @@ final class DetectCommand implements Callable<Integer> {
                         http.access().scheme(), http.access().peerClient()));
                 http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
                 http.start();
-                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds" + (feeds.monitorOnly()
+                        ? " (monitor-only: nothing listed for firewalls, would-be entries in /blocklist.json)" : "")
+                        + " at "
                         + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
                         + "/health/ready");
