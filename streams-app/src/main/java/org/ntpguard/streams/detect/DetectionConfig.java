@@ -38,6 +38,7 @@ public final class DetectionConfig {
     private final Duration grace;
     private final Duration alertCooldown;
     private final Duration blocklistExpiry;
+    private final Duration unblockHold;
     private final int peerTableCap;
     private final int topPeers;
     private final Networks trustedNetworks;
@@ -68,6 +69,7 @@ public final class DetectionConfig {
         grace = notNegative("grace", b.grace);
         alertCooldown = notNegative("alert cool-down", b.alertCooldown);
         blocklistExpiry = positive("blocklist expiry", b.blocklistExpiry);
+        unblockHold = positive("unblock hold", b.unblockHold);
         peerTableCap = (int) atLeast("peer table cap", b.peerTableCap, 1);
         topPeers = (int) atLeast("top peers", b.topPeers, 0);
         trustedNetworks = b.trustedNetworks;
@@ -129,6 +131,14 @@ public final class DetectionConfig {
     /** A blocklist entry expires this long after its last abuse. Default 1 h. */
     public Duration blocklistExpiry() {
         return blocklistExpiry;
+    }
+
+    /**
+     * An address unblocked at runtime ({@code DELETE /blocklist/{address}}) stays off the blocklist this long after
+     * the unblock, even if it abuses again; its alerts still stand. Default 24 h.
+     */
+    public Duration unblockHold() {
+        return unblockHold;
     }
 
     /**
@@ -385,7 +395,7 @@ public final class DetectionConfig {
     @Override
     public String toString() {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
-                + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
+                + ", expiry=" + blocklistExpiry + ", unblockHold=" + unblockHold + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
                 + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
                 + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow + ", upstreamMemory=" + upstreamMemory
                 + ", allowlist=[" + allowlist + "], blocked=" + blockedTypes
@@ -441,6 +451,8 @@ public final class DetectionConfig {
                 c -> text(c.alertCooldown));
         key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry,
                 c -> text(c.blocklistExpiry));
+        key("ntpguard.unblock.hold", "a duration like 24h", DetectionConfig::duration, Builder::unblockHold,
+                c -> text(c.unblockHold));
         key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap,
                 c -> String.valueOf(c.peerTableCap));
         key("ntpguard.top.peers", "a whole number", v -> (int) whole(v), Builder::topPeers,
@@ -588,6 +600,7 @@ public final class DetectionConfig {
         private Duration grace = Duration.ofSeconds(5);
         private Duration alertCooldown = Duration.ofMinutes(15);
         private Duration blocklistExpiry = Duration.ofHours(1);
+        private Duration unblockHold = Duration.ofHours(24);
         private int peerTableCap = 1024;
         private int topPeers = 10;
         private Networks trustedNetworks = Networks.privateAndLoopback();
@@ -622,6 +635,7 @@ public final class DetectionConfig {
             grace = c.grace;
             alertCooldown = c.alertCooldown;
             blocklistExpiry = c.blocklistExpiry;
+            unblockHold = c.unblockHold;
             peerTableCap = c.peerTableCap;
             topPeers = c.topPeers;
             trustedNetworks = c.trustedNetworks;
@@ -665,6 +679,11 @@ public final class DetectionConfig {
 
         public Builder blocklistExpiry(final Duration v) {
             blocklistExpiry = v;
+            return this;
+        }
+
+        public Builder unblockHold(final Duration v) {
+            unblockHold = v;
             return this;
         }
 

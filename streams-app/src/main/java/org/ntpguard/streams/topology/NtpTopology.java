@@ -13,16 +13,19 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -73,6 +76,8 @@ public final class NtpTopology {
     public static final String BLOCKLIST_STORE = BlocklistProcessor.STORE;
     /** The site's learned upstream servers, by blocklist key, with when home clients last used them. */
     public static final String UPSTREAM_STORE = BlocklistProcessor.UPSTREAM_STORE;
+    /** The operators' runtime allowlist and unblocks, the whole allowlist topic on every instance. */
+    public static final String RUNTIME_ALLOWLIST_STORE = BlocklistProcessor.RUNTIME_ALLOWLIST_STORE;
 
     private NtpTopology() {
     }
@@ -184,6 +189,7 @@ public final class NtpTopology {
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPSTREAM_STORE),
                 Serdes.String(), Serdes.Long()));
+        runtimeAllowlist(builder, ChangeTopics.beside(topics));
         // Ticks keep their key; upstream marks are keyed by address already.
         final KStream<String, NtpAlert> byAddress = alerts.selectKey(
                 (key, alert) -> alert == null ? key : blocklistKey(alert), Named.as("key-by-address"));
@@ -196,6 +202,17 @@ public final class NtpTopology {
                 .to(topics.blocklist(), Produced.with(Serdes.String(), SingleObjectSerde.blocklistEntry())
                         .withName("blocklist-out"));
         return builder.build();
+    }
+
+    /**
+     * The allowlist topic as a global table: every instance holds every change, whichever partition of the
+     * blocklist it keeps ({@link BlocklistProcessor} reads it).
+     */
+    static void runtimeAllowlist(final StreamsBuilder builder, final ChangeTopics topics) {
+        builder.globalTable(topics.allowlist(), Consumed.with(Serdes.String(), Serdes.String())
+                        .withName("runtime-allowlist"),
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(RUNTIME_ALLOWLIST_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
     }
 
     /**
