@@ -13,7 +13,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import com.sun.net.httpserver.HttpHandler;
 import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.streams.allowlist.ChangeEndpoints;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.cli.serve.HealthEndpoints;
 import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
@@ -233,9 +236,13 @@ final class DetectCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
                 + bootstrapServers);
-        try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
-                spec.commandLine().getErr())) {
+        try (ChangeEndpoints changes = http == null ? null : new ChangeEndpoints(settings.bootstrapServers(),
+                settings.kafka(), ChangeTopics.beside(settings.topics()), Clock.systemUTC());
+             BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
+                spec.commandLine().getErr(), changes)) {
             if (http != null) {
+                http.routeProtected(ChangeEndpoints.ALLOWLIST_ROUTE, changes);
+                http.routeProtected(ChangeEndpoints.AUDIT_ROUTE, changes);
                 http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
                         http.access().scheme(), http.access().peerClient()));
                 http.route(HealthEndpoints.ROUTE, new HealthEndpoints(() -> app.notReady(readyMaxLag)));
@@ -245,7 +252,8 @@ final class DetectCommand implements Callable<Integer> {
                         + " at "
                         + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; open windows per address at /hosts/{address}; /health/live and "
-                        + "/health/ready");
+                        + "/health/ready; runtime changes at /allowlist/{prefix}, DELETE /blocklist/{address}, "
+                        + "/audit");
             }
             spec.commandLine().getErr().flush();
             stopped.await();
@@ -265,6 +273,15 @@ final class DetectCommand implements Callable<Integer> {
      */
     static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
                                          final DetectorApp.Settings settings, final PrintWriter err) {
+        return exportBlocklist(http, exportDir, feeds, settings, err, null);
+    }
+
+    /**
+     * @param unblock answers {@code DELETE /blocklist/{address}} (the feeds answer the rest of the prefix), or null
+     */
+    static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
+                                         final DetectorApp.Settings settings, final PrintWriter err,
+                                         final HttpHandler unblock) {
         if (http == null && exportDir == null) {
             return null;
         }
@@ -289,7 +306,9 @@ final class DetectCommand implements Callable<Integer> {
                 });
         if (http != null) {
             final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
-            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, handler));
+            final HttpHandler feedsOrUnblock = unblock == null ? handler : exchange ->
+                    (exchange.getRequestMethod().equals("DELETE") ? unblock : handler).handle(exchange);
+            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, feedsOrUnblock));
         }
         return view;
     }
