@@ -119,6 +119,9 @@ final class DetectorClient {
                     + (answer.body().isBlank() ? "" : ": " + answer.body().strip().lines().findFirst().orElse("")));
         } catch (final IllegalArgumentException e) {
             err.println("ntpguard " + command + ": " + e.getMessage());
+        } catch (final java.net.ConnectException e) {
+            err.println("ntpguard " + command + ": cannot reach " + client.detector + ": connection refused or "
+                    + "unreachable (is the detector running with HTTP there?)");
         } catch (final IOException e) {
             err.println("ntpguard " + command + ": cannot reach " + client.detector + ": "
                     + OneLineErrors.describe(e));

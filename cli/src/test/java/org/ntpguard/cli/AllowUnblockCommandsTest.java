@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +20,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntpguard.capture.TestBroker;
+import org.ntpguard.capture.flow.Packets;
+import org.ntpguard.capture.publish.FlowOptions;
+import org.ntpguard.capture.publish.FlowPublisher;
+import org.ntpguard.capture.publish.SensorTopics;
 import org.ntpguard.cli.serve.TestKeystore;
 
 /**
@@ -28,6 +34,8 @@ import org.ntpguard.cli.serve.TestKeystore;
 class AllowUnblockCommandsTest {
 
     private static final String TOKEN = "9b2e4d6f8a1c3e5d7f9b2a4c6e8d0f1a";
+    private static final String CLIENT = "203.0.113.44";
+    private static final String SERVER = "198.51.100.123";
 
     @TempDir
     Path dir;
@@ -118,6 +126,75 @@ class AllowUnblockCommandsTest {
             detect.signal("TERM");
         }
         assertThat(detect.exitStatus()).as(detect.log()).isZero();
+    }
+
+    /**
+     * A client keeps asking a server after its RATE kiss (KOD_IGNORED, a blocking type), in the window at {@code
+     * start}; the heartbeat after it closes that window.
+     */
+    private static void ignoreKod(final FlowPublisher sensor, final String client, final long start)
+            throws IOException {
+        final Packets packets = new Packets();
+        sensor.accept(packets.request(client, SERVER, start));
+        sensor.accept(packets.rateKiss(SERVER, client, start + 10));
+        for (int i = 1; i <= 8; i++) {
+            sensor.accept(packets.request(client, SERVER, start + 100L * i));
+        }
+        sensor.heartbeat((start + 60_000) * 1_000_000L);
+    }
+
+    private static long alertRecords(final String topic, final String key) {
+        return TestBroker.readAll(topic).stream()
+                .filter(record -> new String(record.key(), StandardCharsets.UTF_8).equals(key)).count();
+    }
+
+    private static String awaitFeed(final TlsDetector server, final java.util.function.Predicate<String> done)
+            throws Exception {
+        final long deadline = System.nanoTime() + ChildCli.START_LIMIT.toNanos();
+        String feed = server.curl("-H", "Authorization: Bearer " + TOKEN, server.base() + "/blocklist.txt");
+        while (!done.test(feed) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            feed = server.curl("-H", "Authorization: Bearer " + TOKEN, server.base() + "/blocklist.txt");
+        }
+        return feed;
+    }
+
+    @Test
+    void shouldTakeAnUnblockedAddressOffTheFeedsAndKeepItOffWhileItsAlertsGoOn() throws Exception {
+        final TlsDetector server = TlsDetector.start(dir, TOKEN, "unblock");
+        final String alerts = server.namespace() + ".ntp.alerts";
+        final String key = "KOD_IGNORED/" + CLIENT;
+        try (FlowPublisher sensor = FlowPublisher.create(FlowPublisher.producerConfig(TestBroker.bootstrapServers(),
+                new Properties()), "s1", SensorTopics.defaults().inNamespace(server.namespace()),
+                FlowPublisher.DEFAULT_QUEUE_CAPACITY, FlowPublisher.Overflow.WAIT, null, FlowOptions.defaults())) {
+            final long start = System.currentTimeMillis();
+            ignoreKod(sensor, CLIENT, start);
+            assertThat(awaitFeed(server, feed -> feed.contains(CLIENT))).isEqualTo("200 " + CLIENT + "\n");
+
+            // when
+            final CommandRun unblock = new CommandRun();
+            final int status = unblock.run("unblock", CLIENT, "--reason", "our load test", "--detector",
+                    server.base(), "--http-token-file", server.token().toString(), "--cacert",
+                    server.keystore().certificate().toString());
+            final String afterUnblock = awaitFeed(server, feed -> !feed.contains(CLIENT));
+            final long alertsBefore = alertRecords(alerts, key);
+            ignoreKod(sensor, CLIENT, start + 120_000); // abuses again, inside the hold
+            final long deadline = System.nanoTime() + ChildCli.START_LIMIT.toNanos();
+            while (alertRecords(alerts, key) == alertsBefore && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+
+            // then: off the feed at once, and still off once the new alert (committed with the blocklist's
+            // records of it) is out
+            assertThat(status).as(unblock.err.toString()).isZero();
+            assertThat(afterUnblock).isEqualTo("200 ");
+            assertThat(alertRecords(alerts, key)).isGreaterThan(alertsBefore);
+            assertThat(server.curl("-H", "Authorization: Bearer " + TOKEN, server.base() + "/blocklist.txt"))
+                    .isEqualTo("200 ");
+        } finally {
+            server.detect().signal("TERM");
+        }
+        assertThat(server.detect().exitStatus()).as(server.detect().log()).isZero();
     }
 
     private static String[] with(final List<String> command, final List<String> client) {
