@@ -286,7 +286,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         final boolean written = EmbeddedPipeline.write("analyze",
                 partial.isEmpty() ? described : described.markedPartial(String.join("; ", partial)), traffic,
                 files.stream().map(Path::toString).toList(), options.out,
-                noFeeds ? null : new FeedSettings(detection.blocklistExpiry(), 0), err, spec.commandLine().getOut());
+                noFeeds ? null : new FeedSettings(detection.blocklistExpiry(), 0, options.feeds.mode), err, spec.commandLine().getOut());
         if (detectorFailed) {
             err.println("ntpguard analyze: the detector stopped before processing every record; the report holds "
                     + "what it found until then, with no blocklist");

@@ -14,7 +14,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import com.sun.net.httpserver.HttpHandler;
 import org.apache.kafka.streams.KafkaStreams;
+import org.ntpguard.streams.allowlist.ChangeEndpoints;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.cli.serve.HealthEndpoints;
 import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.HttpEndpoints;
@@ -110,6 +113,9 @@ final class DetectCommand implements Callable<Integer> {
                     + "external lists take 50,000 or 150,000 by model); 0: all (default: ${DEFAULT-VALUE}).")
     int blocklistLimit;
 
+    @Mixin
+    FeedModeOption feedMode;
+
     @Option(names = "--ready-max-lag", defaultValue = "1000", paramLabel = "<n>",
             description = "Readiness: /health/ready answers 200 while the stream threads run, the broker answers and "
                     + "no input partition lags by more than <n> flow batch records (up to 4,096 flows each), 503 with "
@@ -196,7 +202,7 @@ final class DetectCommand implements Callable<Integer> {
         final FeedSettings feeds;
         final HttpEndpoints http;
         try {
-            feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit);
+            feeds = new FeedSettings(detection.blocklistExpiry(), blocklistLimit, feedMode.mode);
             if (exportDir != null) {
                 Files.createDirectories(exportDir);
             }
@@ -266,16 +272,23 @@ final class DetectCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().println("ntpguard detect: running as " + applicationId + " on "
                 + bootstrapServers);
-        try (BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
-                spec.commandLine().getErr())) {
+        try (ChangeEndpoints changes = http == null ? null : new ChangeEndpoints(settings.bootstrapServers(),
+                settings.kafka(), ChangeTopics.beside(settings.topics()), Clock.systemUTC());
+             BlocklistView blocklist = exportBlocklist(http, exportDir, feeds, settings,
+                spec.commandLine().getErr(), changes)) {
             if (http != null) {
+                http.routeProtected(ChangeEndpoints.ALLOWLIST_ROUTE, changes);
+                http.routeProtected(ChangeEndpoints.AUDIT_ROUTE, changes);
                 http.routeProtected(HostDrillDown.ROUTE, new HostDrillDown(app.streams(), detection, advertised,
                         http.access().scheme(), http.access().peerClient()));
                 http.start();
-                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds at "
+                spec.commandLine().getErr().println("ntpguard detect: blocklist feeds" + (feeds.monitorOnly()
+                        ? " (monitor-only: nothing listed for firewalls, would-be entries in /blocklist.json)" : "")
+                        + " at "
                         + http.url("/blocklist.txt") + ", /blocklist.json, /blocklist/{ipset,nftables,cisco,"
                         + "junos,flowspec}; windows, alerts and blocklist entry per address at /hosts/{address}; "
-                        + "/health/live and /health/ready");
+                        + "/health/live and /health/ready; runtime changes at /allowlist/{prefix}, DELETE "
+                        + "/blocklist/{address}, /audit");
             }
             spec.commandLine().getErr().flush();
             stopped.await();
@@ -295,6 +308,15 @@ final class DetectCommand implements Callable<Integer> {
      */
     static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
                                          final DetectorApp.Settings settings, final PrintWriter err) {
+        return exportBlocklist(http, exportDir, feeds, settings, err, null);
+    }
+
+    /**
+     * @param unblock answers {@code DELETE /blocklist/{address}} (the feeds answer the rest of the prefix), or null
+     */
+    static BlocklistView exportBlocklist(final HttpEndpoints http, final Path exportDir, final FeedSettings feeds,
+                                         final DetectorApp.Settings settings, final PrintWriter err,
+                                         final HttpHandler unblock) {
         if (http == null && exportDir == null) {
             return null;
         }
@@ -319,7 +341,9 @@ final class DetectCommand implements Callable<Integer> {
                 });
         if (http != null) {
             final BlocklistFeeds handler = new BlocklistFeeds(view::snapshot, feeds, Clock.systemUTC());
-            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, handler));
+            final HttpHandler feedsOrUnblock = unblock == null ? handler : exchange ->
+                    (exchange.getRequestMethod().equals("DELETE") ? unblock : handler).handle(exchange);
+            BlocklistFeeds.routes().forEach(route -> http.routeProtected(route, feedsOrUnblock));
         }
         return view;
     }

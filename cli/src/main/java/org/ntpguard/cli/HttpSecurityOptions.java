@@ -131,7 +131,7 @@ final class HttpSecurityOptions {
     }
 
     /** A file's content without its final newline (echo and editors add one; a secret never ends in one). */
-    private static String readSecret(final Path file, final String option) {
+    static String readSecret(final Path file, final String option) {
         try {
             return Files.readString(file).replaceFirst("\r?\n$", "");
         } catch (final NoSuchFileException e) {

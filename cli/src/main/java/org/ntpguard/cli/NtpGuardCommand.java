@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         header = "Detect NTP abuse (amplification, reflection, scanning, Kiss-o'-Death abuse) in live traffic and "
                 + "captures.",
         subcommands = {DecodeCommand.class, SensorCommand.class, DetectCommand.class, AnalyzeCommand.class,
-                RunCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class,
+                RunCommand.class, SimulateCommand.class, AllowCommand.class, UnblockCommand.class,
+                CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class NtpGuardCommand implements Runnable {
 

@@ -1,6 +1,7 @@
 package org.ntpguard.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of the commands that run the detector in the process and write its report: analyze and run. */
@@ -24,4 +25,7 @@ final class ReportOptions {
                     + "always local): mode 6/7 from them is not exposure, traffic between them is never abuse, and "
                     + "they are not blocklisted. The same setting as ntpguard.home.networks, which it overrides.")
     String homeNet;
+
+    @Mixin
+    FeedModeOption feeds;
 }

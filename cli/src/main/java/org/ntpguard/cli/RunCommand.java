@@ -90,7 +90,8 @@ final class RunCommand implements Callable<Integer> {
         final PrintWriter err = spec.commandLine().getErr();
         final PrintWriter stdout = spec.commandLine().getOut();
         final DetectionConfig detection = DetectionFile.read("run", options.config, options.homeNet, err);
-        final FeedSettings feeds = detection == null ? null : new FeedSettings(detection.blocklistExpiry(), 0);
+        final FeedSettings feeds = detection == null ? null : new FeedSettings(detection.blocklistExpiry(), 0,
+                options.feeds.mode);
         if (detection == null) {
             return ExitCodes.FAILED;
         }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExitStatusTableTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"analyze", "run", "detect", "sensor", "decode", "simulate"})
+    @ValueSource(strings = {"analyze", "run", "detect", "sensor", "decode", "simulate", "allow", "unblock"})
     void shouldListEveryExitStatusInTheHelpOfEachCommand(final String name) {
         final CommandRun command = new CommandRun();
 

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ntpguard.capture.TestBroker;
 import org.ntpguard.cli.serve.HttpAccess;
 import org.ntpguard.cli.serve.TestKeystore;
 
@@ -25,53 +19,30 @@ import org.ntpguard.cli.serve.TestKeystore;
 class ProtectedFeedsTest {
 
     private static final String TOKEN = "4f1c9a7e2b8d06a3c5e1f7b9d2a4c6e8";
-    private static final Pattern FEEDS_URL = Pattern.compile("blocklist feeds at (https://127\\.0\\.0\\.1:\\d+)/");
 
     @TempDir
     Path dir;
 
-    /** "status body" of curl, trusting only the test's certificate; curl's own message when no answer came. */
-    private String curl(final String... args) throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of("curl", "-sS", "--cacert",
-                dir.resolve("detector.pem").toString(), "-w", "\n%{http_code}"));
-        command.addAll(List.of(args));
-        final Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        curl.waitFor();
-        final int status = output.lastIndexOf('\n');
-        return output.substring(status + 1) + " " + output.substring(0, status);
-    }
-
     @Test
     void shouldServeTheFeedsOverTlsOnlyToHoldersOfTheTokenAndCountTheRefusals() throws Exception {
         // given: a self-signed key for 127.0.0.1, its certificate for curl, the token and the password in files
-        final TestKeystore keystore = TestKeystore.create(dir);
-        final Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
-        final String namespace = TestBroker.uniqueTopic("protected").replace('.', '-');
-
-        final List<String> args = new ArrayList<>(List.of("detect", "--bootstrap-servers",
-                TestBroker.bootstrapServers(), "--namespace", namespace, "--partitions", "1", "--state-dir",
-                dir.resolve("state").toString(), "--http-port", "0", "--http-token-file", token.toString()));
-        args.addAll(keystore.options());
-        final ChildCli detect = ChildCli.start(dir, List.of(), List.of(), null, args.toArray(String[]::new));
+        final TlsDetector server = TlsDetector.start(dir, TOKEN, "protected");
+        final ChildCli detect = server.detect();
         try {
-            detect.await("blocklist feeds at https://");
-            final Matcher url = FEEDS_URL.matcher(detect.log());
-            assertThat(url.find()).as(detect.log()).isTrue();
-            final String base = url.group(1);
+            final String base = server.base();
 
             // when
-            final String noToken = curl(base + "/blocklist.txt");
-            final String wrongBearer = curl("-H", "Authorization: Bearer " + TOKEN.replace('4', '5'),
+            final String noToken = server.curl(base + "/blocklist.txt");
+            final String wrongBearer = server.curl("-H", "Authorization: Bearer " + TOKEN.replace('4', '5'),
                     base + "/blocklist.txt");
-            final String wrongBasic = curl("-u", "firewall:" + TOKEN.substring(1), base + "/blocklist.json");
-            final String hostsNoToken = curl(base + "/hosts/192.0.2.1");
-            final String bearer = awaitLoaded(() -> curl("-H", "Authorization: Bearer " + TOKEN,
+            final String wrongBasic = server.curl("-u", "firewall:" + TOKEN.substring(1), base + "/blocklist.json");
+            final String hostsNoToken = server.curl(base + "/hosts/192.0.2.1");
+            final String bearer = awaitLoaded(() -> server.curl("-H", "Authorization: Bearer " + TOKEN,
                     base + "/blocklist.txt"));
-            final String basic = curl("-u", "firewall:" + TOKEN, base + "/blocklist.json");
-            final String plainHttp = curl(base.replace("https://", "http://") + "/blocklist.txt");
-            final String live = curl(base + "/health/live");
-            final String metrics = curl(base + "/metrics");
+            final String basic = server.curl("-u", "firewall:" + TOKEN, base + "/blocklist.json");
+            final String plainHttp = server.curl(base.replace("https://", "http://") + "/blocklist.txt");
+            final String live = server.curl(base + "/health/live");
+            final String metrics = server.curl(base + "/metrics");
 
             // then
             assertThat(noToken).startsWith("401 ");

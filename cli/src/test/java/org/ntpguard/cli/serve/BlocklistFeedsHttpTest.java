@@ -23,6 +23,7 @@ import org.ntpguard.streams.detect.Severity;
 import org.ntpguard.streams.export.BlocklistFeeds;
 import org.ntpguard.streams.export.BlocklistFormat;
 import org.ntpguard.streams.export.BlocklistSnapshot;
+import org.ntpguard.streams.export.FeedMode;
 import org.ntpguard.streams.export.FeedSettings;
 
 /** The blocklist feeds on a real {@link HttpEndpoints} at 127.0.0.1, any free port, through the JDK's client. */
@@ -153,5 +154,27 @@ class BlocklistFeedsHttpTest {
 
         assertThat(loading.statusCode()).isEqualTo(503);
         assertThat(loading.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    @Test
+    void shouldServeEmptyFirewallFeedsAndTheWouldBeEntriesWhenMonitorOnly() throws Exception {
+        final BlocklistFeeds monitor = new BlocklistFeeds(current::get, SETTINGS.in(FeedMode.MONITOR),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        try (HttpEndpoints monitoring = HttpEndpoints.bind("127.0.0.1", 0)) {
+            BlocklistFeeds.routes().forEach(route -> monitoring.route(route, monitor));
+            monitoring.start();
+            final HttpResponse<String> text = client.send(HttpRequest.newBuilder(
+                    URI.create(monitoring.url("/blocklist.txt"))).build(), HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> json = client.send(HttpRequest.newBuilder(
+                    URI.create(monitoring.url("/blocklist.json"))).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(text.statusCode()).isEqualTo(200);
+            assertThat(text.body()).isEqualTo("# ntpguard blocklist, monitor-only: 3 entries would be listed, none is"
+                    + " (see blocklist.json)\n");
+            assertThat(text.headers().firstValue(BlocklistFeeds.MODE_HEADER)).contains("monitor");
+            assertThat(json.body()).contains("\"address\":\"192.0.2.1\"", "\"enforced\":false")
+                    .doesNotContain("\"enforced\":true");
+        }
+        assertThat(send("GET", "/blocklist.txt").headers().firstValue(BlocklistFeeds.MODE_HEADER)).contains("enforce");
     }
 }

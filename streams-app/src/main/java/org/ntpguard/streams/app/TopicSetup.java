@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.streams.config.TopicNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,8 @@ public final class TopicSetup {
     /** The configs a created topic gets. */
     static Map<String, String> configs(final Plan plan, final String topic) {
         final Map<String, String> configs = new HashMap<>();
-        if (topic.equals(plan.topics().blocklist())) {
+        if (topic.equals(plan.topics().blocklist())
+                || topic.equals(ChangeTopics.beside(plan.topics()).allowlist())) {
             configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             return configs;
         }
@@ -96,8 +98,9 @@ public final class TopicSetup {
      */
     public static List<String> ensure(final Admin admin, final Plan plan) {
         final TopicNames t = plan.topics();
+        final ChangeTopics changes = ChangeTopics.beside(t);
         final List<String> all = List.of(t.flows(), t.packets(), t.heartbeats(), t.alerts(), t.alertsJson(),
-                t.blocklist(), t.incidents(), plan.deadLetterTopic());
+                t.blocklist(), t.incidents(), plan.deadLetterTopic(), changes.allowlist(), changes.audit());
         final Set<String> existing = call(admin.listTopics().names());
         final Map<String, TopicDescription> described = existing.isEmpty() ? Map.of()
                 : call(admin.describeTopics(all.stream().filter(existing::contains).toList()).allTopicNames());

@@ -39,6 +39,7 @@ public final class DetectionConfig {
     private final Duration alertCooldown;
     private final Duration incidentQuiet;
     private final Duration blocklistExpiry;
+    private final Duration unblockHold;
     private final int peerTableCap;
     private final int topPeers;
     private final Networks trustedNetworks;
@@ -70,6 +71,7 @@ public final class DetectionConfig {
         alertCooldown = notNegative("alert cool-down", b.alertCooldown);
         incidentQuiet = positive("incident quiet period", b.incidentQuiet);
         blocklistExpiry = positive("blocklist expiry", b.blocklistExpiry);
+        unblockHold = positive("unblock hold", b.unblockHold);
         peerTableCap = (int) atLeast("peer table cap", b.peerTableCap, 1);
         topPeers = (int) atLeast("top peers", b.topPeers, 0);
         trustedNetworks = b.trustedNetworks;
@@ -139,6 +141,14 @@ public final class DetectionConfig {
     /** A blocklist entry expires this long after its last abuse. Default 1 h. */
     public Duration blocklistExpiry() {
         return blocklistExpiry;
+    }
+
+    /**
+     * An address unblocked at runtime ({@code DELETE /blocklist/{address}}) stays off the blocklist this long after
+     * the unblock, even if it abuses again; its alerts still stand. Default 24 h.
+     */
+    public Duration unblockHold() {
+        return unblockHold;
     }
 
     /**
@@ -396,7 +406,8 @@ public final class DetectionConfig {
     public String toString() {
         return "DetectionConfig{window=" + windowSize + ", grace=" + grace + ", cooldown=" + alertCooldown
                 + ", incidentQuiet=" + incidentQuiet
-                + ", expiry=" + blocklistExpiry + ", peerTableCap=" + peerTableCap + ", topPeers=" + topPeers
+                + ", expiry=" + blocklistExpiry + ", unblockHold=" + unblockHold + ", peerTableCap=" + peerTableCap
+                + ", topPeers=" + topPeers
                 + ", home=[" + trustedNetworks + "]" + (homeNetworksConfigured ? "" : " (default)") + ", blockHome=" + blockHome
                 + ", blocklistMaxNewPerWindow=" + blocklistMaxNewPerWindow + ", upstreamMemory=" + upstreamMemory
                 + ", allowlist=[" + allowlist + "], blocked=" + blockedTypes
@@ -454,6 +465,8 @@ public final class DetectionConfig {
                 c -> text(c.incidentQuiet));
         key("ntpguard.blocklist.expiry", "a duration like 1h", DetectionConfig::duration, Builder::blocklistExpiry,
                 c -> text(c.blocklistExpiry));
+        key("ntpguard.unblock.hold", "a duration like 24h", DetectionConfig::duration, Builder::unblockHold,
+                c -> text(c.unblockHold));
         key("ntpguard.peer.table.cap", "a whole number", v -> (int) whole(v), Builder::peerTableCap,
                 c -> String.valueOf(c.peerTableCap));
         key("ntpguard.top.peers", "a whole number", v -> (int) whole(v), Builder::topPeers,
@@ -602,6 +615,7 @@ public final class DetectionConfig {
         private Duration alertCooldown = Duration.ofMinutes(15);
         private Duration incidentQuiet = Duration.ofMinutes(15);
         private Duration blocklistExpiry = Duration.ofHours(1);
+        private Duration unblockHold = Duration.ofHours(24);
         private int peerTableCap = 1024;
         private int topPeers = 10;
         private Networks trustedNetworks = Networks.privateAndLoopback();
@@ -637,6 +651,7 @@ public final class DetectionConfig {
             alertCooldown = c.alertCooldown;
             incidentQuiet = c.incidentQuiet;
             blocklistExpiry = c.blocklistExpiry;
+            unblockHold = c.unblockHold;
             peerTableCap = c.peerTableCap;
             topPeers = c.topPeers;
             trustedNetworks = c.trustedNetworks;
@@ -685,6 +700,11 @@ public final class DetectionConfig {
 
         public Builder blocklistExpiry(final Duration v) {
             blocklistExpiry = v;
+            return this;
+        }
+
+        public Builder unblockHold(final Duration v) {
+            unblockHold = v;
             return this;
         }
 

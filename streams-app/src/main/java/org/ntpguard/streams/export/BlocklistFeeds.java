@@ -24,6 +24,8 @@ public final class BlocklistFeeds implements HttpHandler {
 
     /** Retry-After of a 503 while the list is loading, in seconds. */
     static final int LOADING_RETRY_SECONDS = 5;
+    /** Every feed's answer says whether it blocks: {@code enforce} or {@code monitor}. */
+    public static final String MODE_HEADER = "X-Ntpguard-Feeds";
 
     private final Supplier<BlocklistSnapshot> snapshots;
     private final FeedSettings settings;
@@ -68,7 +70,7 @@ public final class BlocklistFeeds implements HttpHandler {
                 sendText(exchange, 503, "the blocklist is still loading");
                 return;
             }
-            send(exchange, format.get(), format.get().render(snapshot, clock.instant(), feed)
+            send(exchange, format.get(), feed.mode(), format.get().render(snapshot, clock.instant(), feed)
                     .getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -90,12 +92,13 @@ public final class BlocklistFeeds implements HttpHandler {
         return feed;
     }
 
-    private static void send(final HttpExchange exchange, final BlocklistFormat format, final byte[] body)
-            throws IOException {
+    private static void send(final HttpExchange exchange, final BlocklistFormat format, final FeedMode mode,
+                             final byte[] body) throws IOException {
         final String etag = etag(body);
         final Headers headers = exchange.getResponseHeaders();
         headers.set("ETag", etag);
         headers.set("Cache-Control", "no-cache");
+        headers.set(MODE_HEADER, mode.label());
         if (matches(exchange.getRequestHeaders().get("If-None-Match"), etag)) {
             exchange.sendResponseHeaders(304, -1);
             return;

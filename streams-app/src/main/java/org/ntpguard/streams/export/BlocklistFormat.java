@@ -76,10 +76,19 @@ public enum BlocklistFormat {
         return Optional.empty();
     }
 
-    /** The feed's text for these entries, {@code now} being the wall clock. */
+    /**
+     * The feed's text for these entries, {@code now} being the wall clock. Monitor-only, a firewall format lists no
+     * entry (applied, it blocks nothing) and starts with a comment counting those it would list.
+     */
     public String render(final BlocklistSnapshot snapshot, final Instant now, final FeedSettings settings) {
-        final List<BlockEntry> entries = FeedEntries.select(snapshot.entries(), settings.limit());
+        final List<BlockEntry> wouldList = FeedEntries.select(snapshot.entries(), settings.limit());
+        final boolean withheld = settings.monitorOnly() && this != JSON;
+        final List<BlockEntry> entries = withheld ? List.of() : wouldList;
         final StringBuilder out = new StringBuilder(64 + entries.size() * 48);
+        if (withheld) {
+            out.append(this == CISCO ? "!" : "#").append(" ntpguard blocklist, monitor-only: ")
+                    .append(wouldList.size()).append(" entries would be listed, none is (see blocklist.json)\n");
+        }
         switch (this) {
             case TEXT -> entries.forEach(entry -> out.append(FeedEntries.addressOrPrefix(entry)).append('\n'));
             case IPSET -> ipset(out, entries, now, settings);
@@ -87,7 +96,7 @@ public enum BlocklistFormat {
             case CISCO -> cisco(out, entries);
             case JUNOS -> junos(out, entries);
             case FLOWSPEC -> entries.forEach(entry -> flowspec(out, entry));
-            case JSON -> json(out, entries);
+            case JSON -> json(out, entries, !settings.monitorOnly());
         }
         return out.toString();
     }
@@ -230,7 +239,7 @@ public enum BlocklistFormat {
         out.append(" port =").append(NTP_PORT).append("; } then { discard; } }\n");
     }
 
-    private static void json(final StringBuilder out, final List<BlockEntry> entries) {
+    private static void json(final StringBuilder out, final List<BlockEntry> entries, final boolean enforced) {
         out.append('[');
         boolean first = true;
         for (final BlockEntry entry : entries) {
@@ -256,6 +265,7 @@ public enum BlocklistFormat {
             TimeText.appendJsonMembers(out, "lastSeen", entry.lastSeen());
             out.append(',');
             TimeText.appendJsonMembers(out, "expiresAt", entry.expiresAt());
+            out.append(",\"enforced\":").append(enforced);
             out.append('}');
         }
         out.append(first ? "]\n" : "\n]\n");

@@ -76,7 +76,8 @@ public final class BlocklistView implements AutoCloseable {
         return view;
     }
 
-    static Map<String, Object> consumerConfig(final String bootstrapServers, final Properties clientSettings) {
+    public static Map<String, Object> consumerConfig(final String bootstrapServers,
+                                                     final Properties clientSettings) {
         final Map<String, Object> config = new HashMap<>();
         clientSettings.forEach((key, value) -> config.put(key.toString(), value));
         config.keySet().retainAll(ConsumerConfig.configNames());

@@ -11,11 +11,16 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
+import org.ntpguard.streams.allowlist.ListChange;
+import org.ntpguard.streams.allowlist.RuntimeAllowlist;
 import org.ntpguard.streams.detect.BlockEntry;
 import org.ntpguard.streams.detect.Blocklist;
 import org.ntpguard.streams.detect.DetectionConfig;
+import org.ntpguard.streams.detect.IpAddress;
 import org.ntpguard.streams.metrics.DetectorMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p>Upstream marks ({@link NtpTopology#upstreamMark}) name servers the site's own clients use: they are kept in
  * {@link #UPSTREAM_STORE} for {@link DetectionConfig#upstreamMemory()} and never blocked while there; a mark that
  * comes after an entry was made (its alert's window closed first) removes the entry.
+ *
+ * <p>The operators' runtime changes ({@link #RUNTIME_ALLOWLIST_STORE}, global: every instance sees every change) keep
+ * allowlisted prefixes, and unblocked addresses for {@link DetectionConfig#unblockHold()}, off the blocklist: an
+ * alert on one adds nothing, and an entry made before the change is removed at the next expiry check (a global
+ * table's update reaches no processor by itself). The hold counts on the clock of expiry.
  */
 final class BlocklistProcessor implements Processor<String, NtpAlert, String, BlocklistEntry> {
 
@@ -41,6 +51,8 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
 
     static final String STORE = "blocklist-store";
     static final String UPSTREAM_STORE = "site-upstream-store";
+    /** A global table of the allowlist topic: key {@link ListChange#key()}, value its JSON. */
+    static final String RUNTIME_ALLOWLIST_STORE = "runtime-allowlist-store";
     /** How often expiry is checked. */
     static final Duration EXPIRY_CHECK = Duration.ofSeconds(10);
 
@@ -56,6 +68,7 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
     private ProcessorContext<String, BlocklistEntry> context;
     private KeyValueStore<String, BlocklistEntry> entries;
     private KeyValueStore<String, Long> upstreams;
+    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<String>> runtimeAllowlist;
     /** The latest alert or tick time seen here: this processor's own stream time. */
     private long observedTime = Long.MIN_VALUE;
     /** In event time, when expiry is next checked. */
@@ -72,6 +85,7 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         this.context = context;
         this.entries = context.getStateStore(STORE);
         this.upstreams = context.getStateStore(UPSTREAM_STORE);
+        this.runtimeAllowlist = context.getStateStore(RUNTIME_ALLOWLIST_STORE);
         observedTime = Long.MIN_VALUE; // a revived task rewinds its input
         nextExpiryCheck = Long.MIN_VALUE;
         if (clock == Clock.WALL_CLOCK) {
@@ -99,6 +113,16 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         final Optional<BlockEntry> next = Blocklist.block(AlertRecords.toAlert(alert.value()),
                 stored == null ? null : AlertRecords.toBlockEntry(stored), config);
         if (next.isEmpty()) {
+            return;
+        }
+        final long now = clock == Clock.WALL_CLOCK ? context.currentSystemTimeMs() : alert.timestamp();
+        final Optional<String> keptOff = keptOff(next.get().address(), now);
+        if (keptOff.isPresent()) {
+            LOG.info("blocklist: {} not blocked: {}; the alert stands", key, keptOff.get());
+            if (stored != null) {
+                entries.delete(key);
+                context.forward(new Record<String, BlocklistEntry>(key, null, alert.timestamp()));
+            }
             return;
         }
         final Long upstreamLastUsed = upstreams.get(key);
@@ -139,6 +163,25 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         }
     }
 
+    /** Why the operators' runtime changes keep this address off the blocklist at {@code now}, if they do. */
+    private Optional<String> keptOff(final IpAddress address, final long now) {
+        final List<ListChange> changes = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<String>> all = runtimeAllowlist.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, ValueAndTimestamp<String>> change = all.next();
+                if (change.value == null || change.value.value() == null) {
+                    continue;
+                }
+                try {
+                    changes.add(ListChange.fromJson(change.value.value()));
+                } catch (final IllegalArgumentException e) {
+                    LOG.warn("allowlist topic: change {} ignored: {}", change.key, e.getMessage());
+                }
+            }
+        }
+        return RuntimeAllowlist.keepsOff(address, now, config.unblockHold(), changes);
+    }
+
     /** Takes one new entry from the quota of the window of {@code eventTime}, if any is left. */
     private boolean withinQuota(final long eventTime) {
         final long window = Math.floorDiv(eventTime, config.windowSize().toMillis());
@@ -158,8 +201,15 @@ final class BlocklistProcessor implements Processor<String, NtpAlert, String, Bl
         try (KeyValueIterator<String, BlocklistEntry> all = entries.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, BlocklistEntry> entry = all.next();
-                if (Blocklist.expired(AlertRecords.toBlockEntry(entry.value), now)) {
+                final BlockEntry blocked = AlertRecords.toBlockEntry(entry.value);
+                if (Blocklist.expired(blocked, now)) {
                     expired.add(entry);
+                } else {
+                    final Optional<String> keptOff = keptOff(blocked.address(), now);
+                    if (keptOff.isPresent()) {
+                        LOG.info("blocklist: {} removed: {}", entry.key, keptOff.get());
+                        expired.add(entry);
+                    }
                 }
             }
         }

@@ -14,17 +14,20 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.ntpguard.schema.BlocklistEntry;
 import org.ntpguard.schema.NtpAlert;
 import org.ntpguard.schema.SensorHeartbeat;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.schema.registry.RegistrySerde;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.ClientWindow;
 import org.ntpguard.streams.detect.DetectionConfig;
@@ -87,6 +90,8 @@ public final class NtpTopology {
     public static final String INCIDENT_STORE = IncidentProcessor.STORE;
     /** Alerts waiting for an incident to join. */
     public static final String INCIDENT_HELD_STORE = IncidentProcessor.HELD_STORE;
+    /** The operators' runtime allowlist and unblocks, the whole allowlist topic on every instance. */
+    public static final String RUNTIME_ALLOWLIST_STORE = BlocklistProcessor.RUNTIME_ALLOWLIST_STORE;
 
     private NtpTopology() {
     }
@@ -245,6 +250,7 @@ public final class NtpTopology {
                 Serdes.String(), SingleObjectSerde.blocklistEntry()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UPSTREAM_STORE),
                 Serdes.String(), Serdes.Long()));
+        runtimeAllowlist(builder, ChangeTopics.beside(topics));
         // Ticks keep their key; upstream marks are keyed by address already.
         final KStream<String, NtpAlert> byAddress = alerts.selectKey(
                 (key, alert) -> alert == null ? key : blocklistKey(alert), Named.as("key-by-address"));
@@ -274,6 +280,17 @@ public final class NtpTopology {
                 .to(topics.incidents(), Produced.with(Serdes.String(), SingleObjectSerde.ntpIncident())
                         .withName("incidents-out"));
         return builder.build();
+    }
+
+    /**
+     * The allowlist topic as a global table: every instance holds every change, whichever partition of the
+     * blocklist it keeps ({@link BlocklistProcessor} reads it).
+     */
+    static void runtimeAllowlist(final StreamsBuilder builder, final ChangeTopics topics) {
+        builder.globalTable(topics.allowlist(), Consumed.with(Serdes.String(), Serdes.String())
+                        .withName("runtime-allowlist"),
+                Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(RUNTIME_ALLOWLIST_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
     }
 
     /**

@@ -275,4 +275,32 @@ class BlocklistFormatTest {
         assertThat(java.util.Arrays.stream(BlocklistFormat.values()).map(BlocklistFormat::fileName).distinct())
                 .hasSize(BlocklistFormat.values().length);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = BlocklistFormat.class, names = "JSON", mode = EnumSource.Mode.EXCLUDE)
+    void shouldListNothingButCountTheWouldBeEntriesWhenMonitorOnly(final BlocklistFormat format) {
+        final List<String> enforcing = lines(format);
+        final List<String> monitoring = lines(format, Entries.mixed(), ONE_HOUR.in(FeedMode.MONITOR));
+
+        assertThat(monitoring.get(0)).matches("[#!] ntpguard blocklist, monitor-only: 5 entries would be listed.*");
+        // After the comment, the script of an empty list: applied, it unblocks what an enforcing one blocked.
+        assertThat(String.join("\n", enforcing)).contains("192.0.2.1");
+        assertThat(monitoring.subList(1, monitoring.size()))
+                .isEqualTo(lines(format, BlocklistSnapshot.of(List.of()), ONE_HOUR));
+    }
+
+    @Test
+    void shouldListTheWouldBeEntriesNotEnforcedInJsonWhenMonitorOnly() throws Exception {
+        final JsonNode enforcing = new ObjectMapper().readTree(BlocklistFormat.JSON.render(Entries.mixed(), NOW,
+                ONE_HOUR));
+        final JsonNode monitoring = new ObjectMapper().readTree(BlocklistFormat.JSON.render(Entries.mixed(), NOW,
+                ONE_HOUR.in(FeedMode.MONITOR)));
+
+        assertThat(monitoring).hasSize(5);
+        assertThat(monitoring).allSatisfy(entry -> assertThat(entry.get("enforced").asBoolean(true)).isFalse());
+        assertThat(enforcing).allSatisfy(entry -> assertThat(entry.get("enforced").asBoolean(false)).isTrue());
+        for (int i = 0; i < 5; i++) {
+            assertThat(monitoring.get(i).get("address")).isEqualTo(enforcing.get(i).get("address"));
+        }
+    }
 }

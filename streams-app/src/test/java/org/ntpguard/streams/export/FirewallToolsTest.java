@@ -163,6 +163,27 @@ class FirewallToolsTest {
     }
 
     @Test
+    void shouldEmptyTheSetsWhenMonitorOnlyScriptsFollowEnforcingOnes() throws Exception {
+        final FeedSettings monitor = ONE_HOUR.in(FeedMode.MONITOR);
+        final Path ipsetBefore = script("before.ipset", BlocklistFormat.IPSET, Entries.mixed());
+        final Path nftBefore = script("before.nft", BlocklistFormat.NFTABLES, Entries.mixed());
+        final Path ipset = Files.writeString(dir.resolve("monitor.ipset"),
+                BlocklistFormat.IPSET.render(Entries.mixed(), NOW, monitor));
+        final Path nft = Files.writeString(dir.resolve("monitor.nft"),
+                BlocklistFormat.NFTABLES.render(Entries.mixed(), NOW, monitor));
+
+        final Result result = inNamespace("ipset restore < \"$1\" && nft -f \"$2\" && ipset restore < \"$3\" "
+                + "&& nft -c -f \"$4\" && nft -f \"$4\" && ipset save && nft list table inet ntpguard",
+                ipsetBefore, nftBefore, ipset, nft);
+
+        assertThat(result.status()).as(result.output()).isZero();
+        assertThat(members(result.output(), BlocklistFormat.IPSET_V4)).isEmpty();
+        assertThat(members(result.output(), BlocklistFormat.IPSET_V6)).isEmpty();
+        assertThat(result.output()).contains("set blocklist_v4", "ip saddr @blocklist_v4 udp sport 123 drop")
+                .doesNotContain("192.0.2.1", "2001:db8");
+    }
+
+    @Test
     void shouldGiveTheToolsTheTimeoutsCountedFromNow() throws Exception {
         final Path script = script("timeouts.ipset", BlocklistFormat.IPSET, Entries.mixed());
 

@@ -10,6 +10,8 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.ntpguard.streams.allowlist.ChangeTopics;
+import org.ntpguard.streams.allowlist.ListChange;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -47,6 +49,7 @@ final class DetectorDriver implements AutoCloseable {
     private final TestOutputTopic<String, NtpIncident> incidents;
     private final TestOutputTopic<String, NtpAlert> detections;
     private final TestInputTopic<String, NtpAlert> detectionInput;
+    private final TestInputTopic<String, String> allowlist;
     private long lastTimestampMillis;
     private final SensorFlows.Sensor sensor = new SensorFlows.Sensor("s1");
     private final PacketDecoder decoder = new PacketDecoder();
@@ -87,6 +90,8 @@ final class DetectorDriver implements AutoCloseable {
                 SingleObjectSerde.ntpAlert().deserializer());
         detectionInput = driver.createInputTopic(DETECTIONS_TOPIC, Serdes.String().serializer(),
                 SingleObjectSerde.ntpAlert().serializer());
+        allowlist = driver.createInputTopic(ChangeTopics.beside(TOPICS).allowlist(), Serdes.String().serializer(),
+                Serdes.String().serializer());
     }
 
     /** One datagram, captured by this driver's sensor: its flow goes on when its interval closes. */
@@ -192,6 +197,17 @@ final class DetectorDriver implements AutoCloseable {
     List<TestRecord<String, NtpAlert>> detectionRecords() {
         flush();
         return detections.readRecordsToList();
+    }
+
+    /** An operator's change on the allowlist topic, stamped with the time it was made. */
+    void pipe(final ListChange change) {
+        allowlist.pipeInput(new TestRecord<>(change.key(), change.toJson(), java.time.Instant.ofEpochMilli(
+                change.at())));
+    }
+
+    /** Withdraws an allowlisting: its tombstone. */
+    void disallow(final String prefix, final long at) {
+        allowlist.pipeInput(new TestRecord<String, String>(prefix, null, java.time.Instant.ofEpochMilli(at)));
     }
 
     /** Delivers a detection straight to the alert tracker's input. */

@@ -39,6 +39,7 @@ import org.ntpguard.schema.NtpPacket;
 import org.ntpguard.schema.SingleObjectSerde;
 import org.ntpguard.streams.app.DetectorApp;
 import org.ntpguard.streams.app.TopicSetup;
+import org.ntpguard.streams.allowlist.ChangeTopics;
 import org.ntpguard.streams.config.TopicNames;
 import org.ntpguard.streams.detect.DetectionConfig;
 
@@ -119,9 +120,10 @@ class RealBrokerTest {
             final List<String> created = TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(),
                     4, TopicSetup.DEFAULT_RETENTION_BYTES));
 
+            final ChangeTopics changes = ChangeTopics.beside(topics);
             assertThat(created).containsExactlyInAnyOrder(topics.flows(), topics.packets(), topics.heartbeats(),
                     topics.alerts(), topics.alertsJson(), topics.blocklist(), topics.incidents(),
-                    "dlq-" + topics.alerts());
+                    "dlq-" + topics.alerts(), changes.allowlist(), changes.audit());
             awaitListed(admin, created.toArray(String[]::new));
             final var described = admin.describeTopics(created).allTopicNames().get();
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(4));
@@ -136,6 +138,8 @@ class RealBrokerTest {
             assertThat(config(admin, topics.alerts()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.alertsJson()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.incidents()).get("retention.ms").value()).isEqualTo("-1");
+            assertThat(config(admin, changes.allowlist()).get("cleanup.policy").value()).isEqualTo("compact");
+            assertThat(config(admin, changes.audit()).get("retention.ms").value()).isEqualTo("-1");
             assertThat(config(admin, topics.blocklist()).get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(TopicSetup.ensure(admin, new TopicSetup.Plan(topics, "dlq-" + topics.alerts(), 4,
                     TopicSetup.DEFAULT_RETENTION_BYTES))).as("second run creates nothing").isEmpty();
